@@ -1,0 +1,42 @@
+"""Who is calling: a principal of one tenant, resolved from an API key by the authorizer."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    INTEGRATION = "integration"
+    ADMIN = "admin"
+
+
+class Principal(BaseModel):
+    """The caller. Carried in the API Gateway authorizer context and stamped on audit and events."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    tenant_id: str = Field(min_length=1, max_length=64)
+    principal_id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=128)
+    role: Role
+
+    def to_authorizer_context(self) -> dict[str, str]:
+        # API Gateway only passes flat string values from an authorizer's context.
+        return {
+            "tenantId": self.tenant_id,
+            "principalId": self.principal_id,
+            "name": self.name,
+            "role": self.role.value,
+        }
+
+    @classmethod
+    def from_authorizer_context(cls, context: dict) -> "Principal":
+        return cls(
+            tenant_id=context["tenantId"],
+            principal_id=context["principalId"],
+            name=context["name"],
+            role=context["role"],
+        )

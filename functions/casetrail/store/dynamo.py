@@ -1,0 +1,232 @@
+"""A thin wrapper over the DynamoDB client: (de)serialisation, transactions and pagination tokens.
+
+The low-level client is used (not boto3's resource layer) because TransactWriteItems only exists
+there and the client is cheaper to create on a cold start.
+"""
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class ConditionFailed(Exception):
+    """A conditional write (or one write of a transaction) found the item not as expected."""
+
+    def __init__(self, failed_indexes: list[int]):
+        super().__init__(f"condition failed for transaction items {failed_indexes}")
+        self.failed_indexes = failed_indexes
+
+
+class InvalidPageToken(Exception):
+    pass
+
+
+@cache
+def dynamodb_client():
+    # Short timeouts and standard retries: a Connect flow gives up after 8 s.
+    return boto3.client(
+        "dynamodb",
+        config=Config(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3}),
+    )
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_from_dynamo(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_token: str | None
+
+
+def encode_page_token(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
+
+
+def decode_page_token(token: str, *, expected: dict[str, str]) -> dict[str, Any]:
+    """Decodes a token and checks it continues the same query (same partition): a token crafted
+    to point at another tenant's partition is refused rather than passed to DynamoDB."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, TypeError) as error:
+        raise InvalidPageToken() from error
+    if not isinstance(key, dict):
+        raise InvalidPageToken()
+    for attribute, value in expected.items():
+        if key.get(attribute) != {"S": value}:
+            raise InvalidPageToken()
+    return key
+
+
+class Table:
+    def __init__(self, name: str, client=None):
+        self.name = name
+        self._client = client or dynamodb_client()
+
+    @property
+    def client(self):
+        return self._client
+
+    def get(self, key: dict[str, str], consistent: bool = True) -> dict[str, Any] | None:
+        response = self._client.get_item(TableName=self.name, Key=serialize(key), ConsistentRead=consistent)
+        item = response.get("Item")
+        return deserialize(item) if item else None
+
+    def put_if_absent(self, item: dict[str, Any]) -> bool:
+        try:
+            self._client.put_item(
+                TableName=self.name, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+            return True
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def add_to_counter(self, key: dict[str, str], attribute: str, amount: int = 1) -> int:
+        response = self._client.update_item(
+            TableName=self.name,
+            Key=serialize(key),
+            UpdateExpression="ADD #counter :amount",
+            ExpressionAttributeNames={"#counter": attribute},
+            ExpressionAttributeValues={":amount": {"N": str(amount)}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(response["Attributes"][attribute]["N"])
+
+    def transact(self, operations: list[dict[str, Any]]) -> None:
+        """Runs TransactWriteItems; operations are already in the client's wire format without
+        TableName (it is added here). Raises ConditionFailed naming the failed items."""
+        items = []
+        for operation in operations:
+            ((kind, body),) = operation.items()
+            items.append({kind: {"TableName": self.name, **body}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons", [])
+            failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
+            if failed:
+                raise ConditionFailed(failed) from error
+            raise
+
+    def transact_put_new(self, items: Iterable[dict[str, Any]]) -> None:
+        self.transact(
+            [{"Put": {"Item": serialize(i), "ConditionExpression": "attribute_not_exists(pk)"}} for i in items]
+        )
+
+    def transact_set(self, item_keys: Iterable[dict[str, str]], values: dict[str, Any]) -> None:
+        names = {f"#a{i}": name for i, name in enumerate(values)}
+        expression_values = {f":v{i}": _serializer.serialize(_to_dynamo(v)) for i, v in enumerate(values.values())}
+        update = "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(values)))
+        self.transact(
+            [
+                {
+                    "Update": {
+                        "Key": serialize(key),
+                        "UpdateExpression": update,
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": expression_values,
+                    }
+                }
+                for key in item_keys
+            ]
+        )
+
+    def query_page(
+        self,
+        *,
+        partition_attribute: str = "pk",
+        partition_value: str,
+        index: str | None = None,
+        sort_prefix: tuple[str, str] | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        page_token: str | None = None,
+        filter_equals: dict[str, str] | None = None,
+    ) -> Page:
+        names = {"#pk": partition_attribute}
+        values: dict[str, Any] = {":pk": {"S": partition_value}}
+        condition = "#pk = :pk"
+        if sort_prefix:
+            sort_attribute, prefix = sort_prefix
+            names["#sk"] = sort_attribute
+            values[":prefix"] = {"S": prefix}
+            condition += " AND begins_with(#sk, :prefix)"
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        if filter_equals:
+            clauses = []
+            for i, (attribute, value) in enumerate(filter_equals.items()):
+                names[f"#f{i}"] = attribute
+                values[f":f{i}"] = {"S": value}
+                clauses.append(f"#f{i} = :f{i}")
+            request["FilterExpression"] = " AND ".join(clauses)
+        request["ExpressionAttributeValues"] = values
+        if index:
+            request["IndexName"] = index
+        if page_token:
+            request["ExclusiveStartKey"] = decode_page_token(page_token, expected={partition_attribute: partition_value})
+        response = self._client.query(**request)
+        return Page(
+            items=[deserialize(i) for i in response.get("Items", [])],
+            next_token=encode_page_token(response.get("LastEvaluatedKey")),
+        )
+
+    def query_all(self, *, pk: str) -> list[dict[str, Any]]:
+        items, token = [], None
+        while True:
+            page = self.query_page(partition_value=pk, page_token=token, limit=100)
+            items.extend(page.items)
+            token = page.next_token
+            if not token:
+                return items

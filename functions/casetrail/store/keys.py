@@ -1,0 +1,66 @@
+"""Every DynamoDB key format Casetrail uses, in one place.
+
+Tenant data is always prefixed with the tenant (`T#<tenant>#...`), so no query can cross tenants.
+The one exception is the API-key lookup item: the tenant is not known until the key is resolved.
+"""
+
+TENANT_PREFIX = "T#"
+
+
+def tenant_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}", "sk": "TENANT"}
+
+
+def api_key_lookup_item(key_hash: str) -> dict[str, str]:
+    return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
+
+
+def tenant_api_keys_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#APIKEYS"
+
+
+def tenant_api_key_item(tenant_id: str, key_id: str) -> dict[str, str]:
+    return {"pk": tenant_api_keys_partition(tenant_id), "sk": f"KEY#{key_id}"}
+
+
+def case_partition(tenant_id: str, case_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#CASE#{case_id}"
+
+
+def case_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    return {"pk": case_partition(tenant_id, case_id), "sk": "CASE"}
+
+
+CASE_AUDIT_PREFIX = "AUDIT#"
+
+
+def case_audit_item(tenant_id: str, case_id: str, case_version: int) -> dict[str, str]:
+    # Zero-padded so the sort key orders audit records by case version.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_AUDIT_PREFIX}{case_version:010d}"}
+
+
+def reference_item(tenant_id: str, reference_number: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#REF#{reference_number}", "sk": "REF"}
+
+
+def reference_counter_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#COUNTERS", "sk": "REFERENCE"}
+
+
+def newest_first_sort_key(created_at: str, item_id: str) -> str:
+    return f"{created_at}#{item_id}"
+
+
+def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assignee=None, queue=None):
+    """The list-index partition of a case for each filter it can be found by (index name -> pk)."""
+    base = f"{TENANT_PREFIX}{tenant_id}"
+    partitions = {"byTenant": f"{base}#CASES"}
+    if customer_id:
+        partitions["byCustomer"] = f"{base}#CUSTOMER#{customer_id}"
+    if status:
+        partitions["byStatus"] = f"{base}#STATUS#{status}"
+    if assignee:
+        partitions["byAssignee"] = f"{base}#ASSIGNEE#{assignee}"
+    if queue:
+        partitions["byQueue"] = f"{base}#QUEUE#{queue}"
+    return partitions

@@ -1,0 +1,66 @@
+"""The DynamoDB tables Casetrail needs, described once.
+
+The CDK stack (infra/) and the local runner (local/) both build their tables from these specs, so
+the deployed and the emulated schema cannot drift apart. Item key formats live in store/keys.py.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    logical_id: str
+    env_var: str  # the Lambda environment variable that carries the physical table name
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[IndexSpec, ...] = field(default_factory=tuple)
+    stream: bool = False  # NEW_IMAGE stream, consumed by the event publisher
+    ttl_attribute: str | None = None
+
+
+def _newest_first_index(name: str) -> IndexSpec:
+    # Every list index sorts by "<createdAt>#<id>", so a descending query is newest first.
+    return IndexSpec(name=name, partition_key=f"{name}pk", sort_key=f"{name}sk")
+
+
+# Cases, their audit records (which double as the transactional outbox of events) and the
+# per-tenant reference-number counters. Every partition key starts with the tenant.
+CASES_TABLE = TableSpec(
+    logical_id="Cases",
+    env_var="CASES_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        _newest_first_index("byTenant"),
+        _newest_first_index("byCustomer"),
+        _newest_first_index("byStatus"),
+        _newest_first_index("byAssignee"),
+        _newest_first_index("byQueue"),
+    ),
+    stream=True,
+)
+
+# Tenants and their principals' API keys (stored as SHA-256 hashes only).
+ACCESS_TABLE = TableSpec(
+    logical_id="Access",
+    env_var="ACCESS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+)
+
+# Powertools Idempotency's persistence layer (its default attribute names).
+IDEMPOTENCY_TABLE = TableSpec(
+    logical_id="Idempotency",
+    env_var="IDEMPOTENCY_TABLE_NAME",
+    partition_key="id",
+    ttl_attribute="expiration",
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE)
