@@ -1,0 +1,155 @@
+"""Cases: the models, and the pure functions that turn a command into a change.
+
+A change is the new case plus the audit record describing it; the audit record is also the event
+that will be published (see domain/events.py), so the store writes both in one transaction.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
+
+from casetrail.domain.errors import InvalidTransition
+from casetrail.domain.events import CaseChange, ChangeType, FieldChange
+from casetrail.domain.identity import Principal
+from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
+from casetrail.domain.statuses import CaseStatus, Priority, can_transition, is_reopen
+
+Title = bounded_text(200)
+Description = bounded_text(10_000, min_length=0)
+Category = bounded_text(100)
+Tag = bounded_text(50)
+Tags = Annotated[list[Tag], Field(max_length=20)]
+
+
+def _unique_tags(tags: list[str] | None) -> list[str] | None:
+    if tags is None:
+        return None
+    return list(dict.fromkeys(tags))
+
+
+class NewCase(CommandModel):
+    """Body of POST /cases."""
+
+    title: Title
+    customer_id: Identifier
+    description: Description | None = None
+    priority: Priority = Priority.NORMAL
+    category: Category | None = None
+    assignee: Identifier | None = None
+    queue: Identifier | None = None
+    tags: Tags = Field(default_factory=list)
+
+    _dedupe_tags = field_validator("tags")(_unique_tags)
+
+
+class CasePatch(CommandModel):
+    """Body of PATCH /cases/{caseId}: only the fields present change; null clears an optional one."""
+
+    title: Title | None = None
+    description: Description | None = None
+    status: CaseStatus | None = None
+    priority: Priority | None = None
+    category: Category | None = None
+    assignee: Identifier | None = None
+    queue: Identifier | None = None
+    tags: Tags | None = None
+    customer_id: Identifier | None = None
+
+    _dedupe_tags = field_validator("tags")(_unique_tags)
+
+    @model_validator(mode="after")
+    def _required_fields_stay_set(self):
+        for name in ("title", "status", "priority", "customer_id"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        if not self.model_fields_set:
+            raise ValueError("the patch changes nothing: send at least one field")
+        return self
+
+
+class Case(CamelModel):
+    """A case as stored, returned by the API and carried in events."""
+
+    case_id: str
+    tenant_id: str
+    reference_number: str
+    title: str
+    customer_id: str
+    description: str | None = None
+    status: CaseStatus = CaseStatus.OPEN
+    priority: Priority = Priority.NORMAL
+    category: str | None = None
+    assignee: str | None = None
+    queue: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    version: int = Field(ge=1)
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    updated_by: str
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopen_count: int = 0
+
+
+# Fields a client may never set directly: identity, bookkeeping and derived values.
+_SYSTEM_FIELDS = {"case_id", "tenant_id", "version", "created_at", "updated_at", "created_by", "updated_by"}
+
+
+def open_case(command: NewCase, *, case_id: str, reference_number: str, by: Principal, at: datetime) -> CaseChange:
+    case = Case(
+        case_id=case_id,
+        tenant_id=by.tenant_id,
+        reference_number=reference_number,
+        version=1,
+        created_at=at,
+        updated_at=at,
+        created_by=by.principal_id,
+        updated_by=by.principal_id,
+        **command.model_dump(),
+    )
+    changes = [
+        FieldChange.of(name, None, value)
+        for name, value in _comparable(case).items()
+        if value not in (None, []) and name not in _SYSTEM_FIELDS
+    ]
+    return CaseChange.record(ChangeType.CASE_CREATED, case=case, changes=changes, by=by, at=at)
+
+
+def update_case(case: Case, patch: CasePatch, *, by: Principal, at: datetime) -> CaseChange | None:
+    """Applies a patch; returns None when it changes nothing (no new version, no audit, no event)."""
+    requested = {name: getattr(patch, name) for name in patch.model_fields_set}
+    updated = case.model_copy(update=requested)
+    if patch.status is not None and patch.status != case.status:
+        updated = _apply_status_change(case, updated, patch.status, at)
+    before, after = _comparable(case), _comparable(updated)
+    changes = [FieldChange.of(name, before[name], after[name]) for name in after if before[name] != after[name]]
+    if not changes:
+        return None
+    updated = updated.model_copy(update={"version": case.version + 1, "updated_at": at, "updated_by": by.principal_id})
+    return CaseChange.record(ChangeType.CASE_UPDATED, case=updated, changes=changes, by=by, at=at)
+
+
+def _apply_status_change(before: Case, after: Case, target: CaseStatus, at: datetime) -> Case:
+    if not can_transition(before.status, target):
+        raise InvalidTransition(
+            f"a case cannot move from {before.status.value} to {target.value}",
+            details={"from": before.status.value, "to": target.value},
+        )
+    update: dict[str, Any] = {}
+    if target is CaseStatus.RESOLVED:
+        update["resolved_at"] = at
+    if target is CaseStatus.CLOSED:
+        update["closed_at"] = at
+    if is_reopen(before.status, target):
+        update["reopen_count"] = before.reopen_count + 1
+        update["resolved_at"] = None
+    return after.model_copy(update=update)
+
+
+def _comparable(case: Case) -> dict[str, Any]:
+    return case.model_dump(mode="json", exclude=_SYSTEM_FIELDS)
+from casetrail.domain.events import _resolve_forward_refs
+
+_resolve_forward_refs()

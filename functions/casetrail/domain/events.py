@@ -1,0 +1,106 @@
+"""The audit record of a change, which is also the event published for it.
+
+Shaped so a consumer of Amazon Connect Cases' case event stream feels at home (`eventType`,
+`approximateChangeTime`, `changedFieldIds`, `performedBy`, `case`), plus what Connect does not
+give: the tenant, the case version, each field's old and new value, and a stable `eventId` (the
+audit record's id) so consumers of an at-least-once stream can deduplicate.
+"""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+from pydantic.alias_generators import to_camel
+
+from casetrail.domain.identity import Principal
+from casetrail.domain.model_base import CamelModel
+
+if TYPE_CHECKING:
+    from casetrail.domain.cases import Case
+
+
+class ChangeType(StrEnum):
+    CASE_CREATED = "CASE.CREATED"
+    CASE_UPDATED = "CASE.UPDATED"
+    CASE_DELETED = "CASE.DELETED"
+
+
+class PerformedBy(CamelModel):
+    principal_id: str
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> "PerformedBy":
+        return cls(principal_id=principal.principal_id, name=principal.name, role=principal.role.value)
+
+
+class FieldChange(CamelModel):
+    field_id: str
+    old_value: Any = None
+    new_value: Any = None
+
+    @classmethod
+    def of(cls, field_name: str, old_value: Any, new_value: Any) -> "FieldChange":
+        return cls(field_id=to_camel(field_name), old_value=old_value, new_value=new_value)
+
+
+class CaseChange(CamelModel):
+    """One change to a case: its audit record and the `detail` of its EventBridge event."""
+
+    version: Literal["0"] = "0"
+    event_id: str
+    event_type: ChangeType
+    approximate_change_time: datetime
+    tenant_id: str
+    case_id: str
+    case_version: int
+    changed_field_ids: list[str]
+    changes: list[FieldChange]
+    performed_by: PerformedBy
+    case: "Case" = Field(description="The case's fields after the change")
+
+    @classmethod
+    def record(cls, event_type: ChangeType, *, case: "Case", changes: list[FieldChange], by: Principal, at: datetime):
+        return cls(
+            event_id=str(uuid.uuid4()),
+            event_type=event_type,
+            approximate_change_time=at,
+            tenant_id=case.tenant_id,
+            case_id=case.case_id,
+            case_version=case.version,
+            changed_field_ids=[c.field_id for c in changes],
+            changes=changes,
+            performed_by=PerformedBy.of(by),
+            case=case,
+        )
+
+
+class AuditEntry(CamelModel):
+    """What GET /cases/{caseId}/audit returns for one change (the event without the snapshot)."""
+
+    event_id: str
+    at: datetime
+    action: ChangeType
+    version: int
+    performed_by: PerformedBy
+    changes: list[FieldChange]
+
+    @classmethod
+    def of(cls, change: CaseChange) -> "AuditEntry":
+        return cls(
+            event_id=change.event_id,
+            at=change.approximate_change_time,
+            action=change.event_type,
+            version=change.case_version,
+            performed_by=change.performed_by,
+            changes=change.changes,
+        )
+
+
+def _resolve_forward_refs() -> None:
+    from casetrail.domain.cases import Case  # noqa: F401  (circular: a change carries a case)
+
+    CaseChange.model_rebuild(_types_namespace={"Case": Case})

@@ -1,0 +1,21 @@
+"""The HTTP API function: one Powertools resolver serving every route."""
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.handlers.dependencies import app
+from casetrail.handlers.errors import register_error_handlers
+from casetrail.handlers.idempotency import config as idempotency_config
+from casetrail.handlers.routes import cases
+from casetrail.observability import logger, metrics, tracer
+
+app.include_router(cases.router)
+register_error_handlers(app)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    idempotency_config.register_lambda_context(context)
+    return app.resolve(event, context)

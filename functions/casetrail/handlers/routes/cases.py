@@ -1,0 +1,140 @@
+"""HTTP routes for cases. Thin: parse, call the service, shape the response."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from pydantic import BaseModel, Field
+
+from casetrail.domain.cases import Case, CasePatch, NewCase
+from casetrail.domain.errors import InvalidRequest, PreconditionRequired
+from casetrail.domain.events import AuditEntry
+from casetrail.domain.identity import Principal
+from casetrail.domain.statuses import CaseStatus
+from casetrail.handlers.dependencies import case_service, current_principal
+from casetrail.handlers.idempotency import once_per_key
+from casetrail.service.cases import MAX_PAGE_SIZE
+
+router = Router()
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CaseId = Annotated[str, Path(alias="caseId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")]
+PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, description="From the previous page")]
+_FILTER = {"min_length": 1, "max_length": 128, "pattern": r"^[^#]+$"}
+
+
+class CaseList(BaseModel):
+    items: list[Case]
+    next_token: str | None = Field(default=None, serialization_alias="nextToken")
+
+
+class AuditTrail(BaseModel):
+    items: list[AuditEntry]
+    next_token: str | None = Field(default=None, serialization_alias="nextToken")
+
+
+def _case_response(case: Case | dict[str, Any], status_code: int = 200) -> Response[Case]:
+    case = Case.model_validate(case)
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=case,
+        headers={"ETag": f'"{case.version}"'},
+    )
+
+
+def _expected_version(if_match: str | None) -> int:
+    """If-Match carries the version the client read: `2`, `"2"` and `W/"2"` are all accepted."""
+    if if_match is None:
+        raise PreconditionRequired("send the version you read in an If-Match header to update a case")
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidRequest("If-Match must be a case version such as \"3\"")
+    return int(raw)
+
+
+@once_per_key
+def _create_once(request: dict[str, Any]) -> dict[str, Any]:
+    principal = Principal.model_validate(request["principal"])
+    case = case_service().create(principal, NewCase.model_validate(request["body"]))
+    return case.to_wire()
+
+
+@router.post("/cases", summary="Open a case", responses={201: {"description": "Created"}}, tags=["Cases"])
+def create_case(
+    command: Annotated[NewCase, Body()],
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="idempotency-key", min_length=1, max_length=128, description="Retry-safe creation"),
+    ] = None,
+) -> Response[Case]:
+    if idempotency_key is None:
+        return _case_response(case_service().create(principal, command), 201)
+    request = {
+        "tenantId": principal.tenant_id,
+        "idempotencyKey": idempotency_key,
+        "body": command.model_dump(mode="json"),
+        "principal": principal.model_dump(mode="json"),
+    }
+    return _case_response(_create_once(request=request), 201)
+
+
+@router.get("/cases/by-reference/<referenceNumber>", summary="Find a case by its reference number", tags=["Cases"])
+def get_case_by_reference(
+    reference_number: Annotated[str, Path(alias="referenceNumber", min_length=2, max_length=20, pattern=r"^\d+$")],
+    principal: CurrentPrincipal,
+) -> Response[Case]:
+    return _case_response(case_service().get_by_reference(principal, reference_number))
+
+
+@router.get("/cases/<caseId>", summary="Read a case", tags=["Cases"])
+def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
+    return _case_response(case_service().get(principal, case_id))
+
+
+@router.patch("/cases/<caseId>", summary="Change a case (optimistic concurrency with If-Match)", tags=["Cases"])
+def update_case(
+    case_id: CaseId,
+    patch: Annotated[CasePatch, Body()],
+    principal: CurrentPrincipal,
+    if_match: Annotated[str | None, Header(alias="if-match", description="The case version you read")] = None,
+) -> Response[Case]:
+    expected_version = _expected_version(if_match)
+    return _case_response(case_service().update(principal, case_id, patch, expected_version))
+
+
+@router.get("/cases", summary="List cases, newest first", tags=["Cases"])
+def list_cases(
+    principal: CurrentPrincipal,
+    customer_id: Annotated[str | None, Query(alias="customerId", **_FILTER)] = None,
+    status: Annotated[CaseStatus | None, Query()] = None,
+    assignee: Annotated[str | None, Query(**_FILTER)] = None,
+    queue: Annotated[str | None, Query(**_FILTER)] = None,
+    limit: PageSize = 25,
+    next_token: PageToken = None,
+) -> CaseList:
+    page = case_service().list(
+        principal,
+        limit=limit,
+        next_token=next_token,
+        customer_id=customer_id,
+        status=status.value if status else None,
+        assignee=assignee,
+        queue=queue,
+    )
+    return CaseList(items=page.items, next_token=page.next_token)
+
+
+@router.get("/cases/<caseId>/audit", summary="Every change made to a case, oldest first", tags=["Cases"])
+def case_audit(
+    case_id: CaseId,
+    principal: CurrentPrincipal,
+    limit: PageSize = 50,
+    next_token: PageToken = None,
+) -> AuditTrail:
+    page = case_service().audit(principal, case_id, limit=limit, next_token=next_token)
+    return AuditTrail(items=page.items, next_token=page.next_token)

@@ -1,0 +1,74 @@
+"""Case use cases: load, apply the domain, store. No HTTP and no DynamoDB details here."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from casetrail.domain import cases as domain
+from casetrail.domain.cases import Case, CasePatch, NewCase
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.identity import Principal
+from casetrail.domain.reference_numbers import is_well_formed, reference_number
+from casetrail.store.cases import AuditPage, CasePage, CaseRepository, ReferenceTaken
+
+Clock = Callable[[], datetime]
+
+MAX_PAGE_SIZE = 100
+# A sequence value can only be taken twice if the counter item was restored from a backup; a
+# few retries then skip past the numbers already in use.
+_REFERENCE_ATTEMPTS = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CaseService:
+    def __init__(self, repository: CaseRepository, clock: Clock = utc_now):
+        self._repository = repository
+        self._clock = clock
+
+    def create(self, principal: Principal, command: NewCase) -> Case:
+        case_id = str(uuid.uuid4())
+        for _ in range(_REFERENCE_ATTEMPTS):
+            reference = reference_number(self._repository.next_reference_sequence(principal.tenant_id))
+            change = domain.open_case(command, case_id=case_id, reference_number=reference, by=principal, at=self._clock())
+            try:
+                self._repository.create(change)
+                return change.case
+            except ReferenceTaken:
+                continue
+        raise RuntimeError("could not allocate a free reference number")
+
+    def get(self, principal: Principal, case_id: str) -> Case:
+        return self._repository.get(principal.tenant_id, case_id)
+
+    def get_by_reference(self, principal: Principal, reference: str) -> Case:
+        if not is_well_formed(reference):
+            raise CaseNotFound(f"{reference} is not a valid reference number (check digit mismatch)")
+        return self._repository.get_by_reference(principal.tenant_id, reference)
+
+    def update(self, principal: Principal, case_id: str, patch: CasePatch, expected_version: int) -> Case:
+        case = self._repository.get(principal.tenant_id, case_id)
+        if case.version != expected_version:
+            raise VersionConflict(
+                f"case {case_id} is at version {case.version}, not {expected_version}",
+                details={"currentVersion": case.version},
+            )
+        change = domain.update_case(case, patch, by=principal, at=self._clock())
+        if change is None:
+            return case
+        self._repository.save(change)
+        return change.case
+
+    def list(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
+        return self._repository.list(principal.tenant_id, limit=_page_size(limit), next_token=next_token, **filters)
+
+    def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
+        return self._repository.audit(principal.tenant_id, case_id, limit=_page_size(limit), next_token=next_token)
+
+
+def _page_size(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    return limit

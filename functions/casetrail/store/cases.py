@@ -1,0 +1,175 @@
+"""Cases in DynamoDB: the only code that knows their keys, indexes and expressions.
+
+Every mutation is one TransactWriteItems: the case item (conditional on the version the change was
+computed from) and its audit record, which the table's stream turns into the published event.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from casetrail.domain.cases import Case
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.events import AuditEntry, CaseChange
+from casetrail.store import keys
+from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
+
+ENTITY_CASE = "CASE"
+ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
+
+# Each filter of GET /cases is one index; when several are given, the first one here is queried
+# and the others are applied as a filter on that (already narrow) partition.
+_FILTER_INDEXES = (("customer_id", "byCustomer"), ("assignee", "byAssignee"), ("queue", "byQueue"), ("status", "byStatus"))
+_FILTER_ATTRIBUTES = {"customer_id": "customerId", "assignee": "assignee", "queue": "queue", "status": "status"}
+
+
+class ReferenceTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[Case]
+    next_token: str | None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    items: list[AuditEntry]
+    next_token: str | None
+
+
+class CaseRepository:
+    def __init__(self, table: Table):
+        self._table = table
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def get(self, tenant_id: str, case_id: str) -> Case:
+        item = self._table.get(keys.case_item(tenant_id, case_id))
+        if item is None:
+            raise CaseNotFound(f"case {case_id} was not found")
+        return _case_from_item(item)
+
+    def get_by_reference(self, tenant_id: str, reference_number: str) -> Case:
+        pointer = self._table.get(keys.reference_item(tenant_id, reference_number))
+        if pointer is None:
+            raise CaseNotFound(f"no case has reference number {reference_number}")
+        return self.get(tenant_id, pointer["caseId"])
+
+    def list(self, tenant_id: str, *, limit: int, next_token: str | None = None, **filters: str | None) -> CasePage:
+        given = {name: value for name, value in filters.items() if value}
+        index = next((idx for name, idx in _FILTER_INDEXES if name in given), "byTenant")
+        partition = keys.case_list_partitions(tenant_id, **given)[index]
+        queried_by = next((name for name, idx in _FILTER_INDEXES if idx == index), None)
+        residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
+        page = self._query(
+            partition_attribute=f"{index}pk",
+            partition_value=partition,
+            index=index,
+            newest_first=True,
+            limit=limit,
+            page_token=next_token,
+            filter_equals=residual or None,
+        )
+        return CasePage(items=[_case_from_item(i) for i in page.items], next_token=page.next_token)
+
+    def audit(self, tenant_id: str, case_id: str, *, limit: int, next_token: str | None = None) -> AuditPage:
+        page = self._query(
+            partition_value=keys.case_partition(tenant_id, case_id),
+            sort_prefix=("sk", keys.CASE_AUDIT_PREFIX),
+            limit=limit,
+            page_token=next_token,
+        )
+        if not page.items and next_token is None:
+            self.get(tenant_id, case_id)  # an unknown case is a 404, not an empty trail
+        entries = [AuditEntry.of(CaseChange.model_validate(i["change"])) for i in page.items]
+        return AuditPage(items=entries, next_token=page.next_token)
+
+    def _query(self, **query: Any) -> Page:
+        try:
+            return self._table.query_page(**query)
+        except InvalidPageToken as error:
+            raise InvalidRequest("nextToken is not a token this query returned") from error
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def next_reference_sequence(self, tenant_id: str) -> int:
+        return self._table.add_to_counter(keys.reference_counter_item(tenant_id), "sequence")
+
+    def create(self, change: CaseChange) -> None:
+        case = change.case
+        pointer = {**keys.reference_item(case.tenant_id, case.reference_number), "caseId": case.case_id}
+        try:
+            self._table.transact(
+                [
+                    _put_new(_case_item(case)),
+                    _put_new(pointer),
+                    _put_new(_audit_item(change)),
+                ]
+            )
+        except ConditionFailed as error:
+            if 1 in error.failed_indexes:
+                raise ReferenceTaken(case.reference_number) from error
+            raise
+
+    def save(self, change: CaseChange) -> None:
+        """Stores an updated case, provided nobody changed it since the version it was read at."""
+        case = change.case
+        try:
+            self._table.transact(
+                [
+                    {
+                        "Put": {
+                            "Item": serialize(_case_item(case)),
+                            "ConditionExpression": "version = :read_version",
+                            "ExpressionAttributeValues": {":read_version": {"N": str(case.version - 1)}},
+                        }
+                    },
+                    _put_new(_audit_item(change)),
+                ]
+            )
+        except ConditionFailed as error:
+            raise VersionConflict(
+                f"case {case.case_id} changed since version {case.version - 1} was read",
+                details={"caseId": case.case_id},
+            ) from error
+
+
+def change_from_stream_image(new_image: dict[str, Any]) -> CaseChange | None:
+    """The change an audit record's stream image carries (None for any other item)."""
+    item = deserialize(new_image)
+    if item.get("entity") != ENTITY_AUDIT:
+        return None
+    return CaseChange.model_validate(item["change"])
+
+
+def _case_item(case: Case) -> dict[str, Any]:
+    created = keys.newest_first_sort_key(case.created_at.isoformat(), case.case_id)
+    partitions = keys.case_list_partitions(
+        case.tenant_id,
+        customer_id=case.customer_id,
+        status=case.status.value,
+        assignee=case.assignee,
+        queue=case.queue,
+    )
+    index_keys: dict[str, str] = {}
+    for index, partition in partitions.items():
+        index_keys[f"{index}pk"] = partition
+        index_keys[f"{index}sk"] = created
+    return {**keys.case_item(case.tenant_id, case.case_id), "entity": ENTITY_CASE, **index_keys, **case.to_wire()}
+
+
+def _case_from_item(item: dict[str, Any]) -> Case:
+    return Case.model_validate(item)
+
+
+def _audit_item(change: CaseChange) -> dict[str, Any]:
+    return {
+        **keys.case_audit_item(change.tenant_id, change.case_id, change.case_version),
+        "entity": ENTITY_AUDIT,
+        "change": change.to_wire(),
+    }
+
+
+def _put_new(item: dict[str, Any]) -> dict[str, Any]:
+    return {"Put": {"Item": serialize(item), "ConditionExpression": "attribute_not_exists(pk)"}}

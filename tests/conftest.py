@@ -1,0 +1,48 @@
+"""Shared fixtures. The environment is set before any Casetrail module is imported, exactly as
+Lambda (or the local runner) would set it."""
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from casetrail.store.tables import ALL_TABLES
+
+EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+REGION = "us-east-1"
+
+TEST_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "EVENT_BUS_NAME": "casetrail-test",
+    **{spec.env_var: f"casetrail-test-{spec.logical_id.lower()}" for spec in ALL_TABLES},
+}
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.update(TEST_ENVIRONMENT)
+
+
+def load_event(name: str) -> dict:
+    return copy.deepcopy(json.loads((EVENTS_DIR / name).read_text()))
+
+
+@pytest.fixture
+def aws():
+    """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs."""
+    from moto import mock_aws
+
+    from casetrail.store.dynamo import dynamodb_client
+    from casetrail.store.provisioning import create_tables
+
+    with mock_aws():
+        dynamodb_client.cache_clear()
+        create_tables(dynamodb_client())
+        yield
+        dynamodb_client.cache_clear()

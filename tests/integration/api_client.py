@@ -1,0 +1,70 @@
+"""Drives the real API handler with API Gateway events built from the samples in events/api."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from tests.conftest import load_event
+from tests.lambda_context import FakeLambdaContext
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+class ApiClient:
+    def __init__(self, tenant_id: str = "demo", principal_id: str = "p-demo-agent", name: str = "Ana Agent", role: str = "agent"):
+        self.authorizer = {"principalId": principal_id, "tenantId": tenant_id, "name": name, "role": role}
+
+    def request(self, sample: str, *, path: str | None = None, body: Any = ..., headers: dict | None = None, query: dict | None = None, raw_body: str | None = None) -> ApiResponse:
+        from casetrail.handlers.api import handler
+
+        event = load_event(f"api/{sample}.json")
+        if path is not None:
+            event["path"] = path
+            event["pathParameters"] = {"proxy": path.lstrip("/")}
+            event["requestContext"]["path"] = "/prod" + path
+        if body is not ...:
+            event["body"] = None if body is None else json.dumps(body)
+        if raw_body is not None:
+            event["body"] = raw_body
+        for name, value in (headers or {}).items():
+            _set_header(event, name, value)
+        if query is not None:
+            event["queryStringParameters"] = query or None
+            event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} or None
+        event["requestContext"]["authorizer"] = dict(self.authorizer)
+        result = handler(event, FakeLambdaContext())
+        headers_out = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            headers_out.setdefault(name.lower(), values[0])
+        body_out = json.loads(result["body"]) if result.get("body") else None
+        return ApiResponse(status=result["statusCode"], headers=headers_out, body=body_out)
+
+    # Shorthands for the common calls, each built from its own sample event.
+    def create_case(self, body: Any = ..., headers: dict | None = None) -> ApiResponse:
+        return self.request("create_case", body=body, headers=headers or {"Idempotency-Key": None})
+
+    def get_case(self, case_id: str) -> ApiResponse:
+        return self.request("get_case", path=f"/cases/{case_id}")
+
+    def patch_case(self, case_id: str, body: Any, if_match: str | None) -> ApiResponse:
+        return self.request("patch_case", path=f"/cases/{case_id}", body=body, headers={"If-Match": if_match})
+
+    def list_cases(self, **query: str) -> ApiResponse:
+        return self.request("list_cases", query=query)
+
+    def audit(self, case_id: str, **query: str) -> ApiResponse:
+        return self.request("case_audit", path=f"/cases/{case_id}/audit", query=query)
+
+
+def _set_header(event: dict, name: str, value: str | None) -> None:
+    for key in [k for k in event["headers"] if k.lower() == name.lower()]:
+        del event["headers"][key]
+        del event["multiValueHeaders"][key]
+    if value is not None:
+        event["headers"][name] = value
+        event["multiValueHeaders"][name] = [value]
