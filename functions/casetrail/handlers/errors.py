@@ -42,6 +42,17 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
 }
 
 
+def documented_errors(*statuses: HTTPStatus) -> dict[int, dict]:
+    """OpenAPI `responses` entries for the errors a route can answer with, all in the one shape."""
+    return {
+        status.value: {
+            "description": status.phrase,
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+        }
+        for status in (*statuses, HTTPStatus.UNAUTHORIZED, HTTPStatus.UNPROCESSABLE_ENTITY)
+    }
+
+
 def error_response(status: HTTPStatus, code: str, message: str, **extra) -> Response:
     body = ErrorResponse(status=status.value, code=code, message=message, **extra)
     return Response(

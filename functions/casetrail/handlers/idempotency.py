@@ -4,7 +4,7 @@ The record is keyed by tenant and key (one tenant's key can never replay another
 request body is validated: the same key with a different body is refused instead of replayed.
 """
 
-import os
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from casetrail.store.tables import IDEMPOTENCY_TABLE
+from casetrail.settings import get_settings
 
 KEY_TTL_SECONDS = 24 * 60 * 60
 
@@ -25,8 +25,22 @@ config = IdempotencyConfig(
     raise_on_no_idempotency_key=True,
 )
 
+Operation = Callable[..., dict[str, Any]]
 
-def once_per_key(function: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Wraps `function(request=...)`; request is {"tenantId", "idempotencyKey", "body", ...}."""
-    persistence = DynamoDBPersistenceLayer(table_name=os.environ.get(IDEMPOTENCY_TABLE.env_var, "unset"))
+
+@functools.cache
+def _idempotent(function: Operation) -> Operation:
+    # Built on first use, not at import: the persistence layer creates a DynamoDB client, which
+    # requests that carry no Idempotency-Key should not pay for on a cold start.
+    persistence = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name)
     return idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)(function)
+
+
+def once_per_key(function: Operation) -> Operation:
+    """Wraps `function(request=...)`; request is {"tenantId", "idempotencyKey", "body", ...}."""
+
+    @functools.wraps(function)
+    def run_once(*, request: dict[str, Any]) -> dict[str, Any]:
+        return _idempotent(function)(request=request)
+
+    return run_once

@@ -1,5 +1,6 @@
 """HTTP routes for cases. Thin: parse, call the service, shape the response."""
 
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -14,6 +15,7 @@ from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
 from casetrail.domain.statuses import CaseStatus
 from casetrail.handlers.dependencies import case_service, current_principal
+from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.idempotency import once_per_key
 from casetrail.service.cases import MAX_PAGE_SIZE
 
@@ -63,7 +65,12 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     return case.to_wire()
 
 
-@router.post("/cases", summary="Open a case", responses={201: {"description": "Created"}}, tags=["Cases"])
+@router.post(
+    "/cases",
+    summary="Open a case",
+    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)},
+    tags=["Cases"],
+)
 def create_case(
     command: Annotated[NewCase, Body()],
     principal: CurrentPrincipal,
@@ -83,7 +90,12 @@ def create_case(
     return _case_response(_create_once(request=request), 201)
 
 
-@router.get("/cases/by-reference/<referenceNumber>", summary="Find a case by its reference number", tags=["Cases"])
+@router.get(
+    "/cases/by-reference/<referenceNumber>",
+    summary="Find a case by its reference number",
+    responses=documented_errors(HTTPStatus.NOT_FOUND),
+    tags=["Cases"],
+)
 def get_case_by_reference(
     reference_number: Annotated[str, Path(alias="referenceNumber", min_length=2, max_length=20, pattern=r"^\d+$")],
     principal: CurrentPrincipal,
@@ -91,12 +103,23 @@ def get_case_by_reference(
     return _case_response(case_service().get_by_reference(principal, reference_number))
 
 
-@router.get("/cases/<caseId>", summary="Read a case", tags=["Cases"])
+@router.get("/cases/<caseId>", summary="Read a case", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Cases"])
 def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
     return _case_response(case_service().get(principal, case_id))
 
 
-@router.patch("/cases/<caseId>", summary="Change a case (optimistic concurrency with If-Match)", tags=["Cases"])
+@router.patch(
+    "/cases/<caseId>",
+    summary="Change a case (optimistic concurrency with If-Match)",
+    responses=documented_errors(
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.NOT_FOUND,
+        HTTPStatus.CONFLICT,
+        HTTPStatus.PRECONDITION_FAILED,
+        HTTPStatus.PRECONDITION_REQUIRED,
+    ),
+    tags=["Cases"],
+)
 def update_case(
     case_id: CaseId,
     patch: Annotated[CasePatch, Body()],
@@ -107,7 +130,7 @@ def update_case(
     return _case_response(case_service().update(principal, case_id, patch, expected_version))
 
 
-@router.get("/cases", summary="List cases, newest first", tags=["Cases"])
+@router.get("/cases", summary="List cases, newest first", responses=documented_errors(HTTPStatus.BAD_REQUEST), tags=["Cases"])
 def list_cases(
     principal: CurrentPrincipal,
     customer_id: Annotated[str | None, Query(alias="customerId", **_FILTER)] = None,
@@ -129,7 +152,12 @@ def list_cases(
     return CaseList(items=page.items, next_token=page.next_token)
 
 
-@router.get("/cases/<caseId>/audit", summary="Every change made to a case, oldest first", tags=["Cases"])
+@router.get(
+    "/cases/<caseId>/audit",
+    summary="Every change made to a case, oldest first",
+    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    tags=["Cases"],
+)
 def case_audit(
     case_id: CaseId,
     principal: CurrentPrincipal,

@@ -1,0 +1,57 @@
+"""Generates the published contracts from the code: the OpenAPI document (from the resolver) and
+the JSON Schema of the case event detail (from the pydantic model). `make docs` writes them;
+a test fails when the committed copies are stale."""
+
+import json
+import sys
+from pathlib import Path
+
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+OPENAPI_FILE = DOCS_DIR / "openapi.json"
+EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
+
+
+def openapi_document() -> dict:
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    from casetrail.handlers.api import app
+
+    document = app.get_openapi_json_schema(
+        title="Casetrail API",
+        version="0.1.0",
+        description=(
+            "Case management for contact centers. Authenticate with `Authorization: Bearer <api key>`. "
+            "Errors share one shape: `{status, code, message, fields?, details?}`."
+        ),
+        security_schemes={"apiKey": HTTPBearer(description="A Casetrail API key")},
+        security=[{"apiKey": []}],
+    )
+    return json.loads(document)
+
+
+def event_schema() -> dict:
+    from casetrail.domain.events import CaseChange
+
+    schema = CaseChange.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail case event detail"
+    schema["description"] = (
+        'The `detail` of EventBridge events with source "casetrail" and detail-type "Casetrail Case Change". '
+        "Deduplicate on eventId: delivery is at least once."
+    )
+    return schema
+
+
+def render(document: dict) -> str:
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    DOCS_DIR.mkdir(exist_ok=True)
+    OPENAPI_FILE.write_text(render(openapi_document()))
+    EVENT_SCHEMA_FILE.write_text(render(event_schema()))
+    print(f"wrote {OPENAPI_FILE.name} and {EVENT_SCHEMA_FILE.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
