@@ -1,0 +1,151 @@
+"""The REST API: API Gateway, the API-key authorizer and the one function that serves every route."""
+
+import json
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
+from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
+from infra.constructs.data import Data
+from infra.constructs.function import LOG_RETENTION, CasetrailFunction
+from infra.constructs.gateway_responses import add_error_responses
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.packaging import Packaging
+
+STAGE_NAME = "v1"
+# A revoked API key keeps working for up to this long: API Gateway caches the authorizer's answer.
+AUTHORIZER_CACHE_TTL = cdk.Duration.seconds(60)
+THROTTLING_RATE_LIMIT = 100  # requests per second, across all callers
+THROTTLING_BURST_LIMIT = 200
+
+API_GATEWAY_LOGS_POLICY = "arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+
+Field = apigateway.AccessLogField
+ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+    json.dumps(
+        {
+            "requestId": Field.context_request_id(),
+            "requestTime": Field.context_request_time(),
+            "httpMethod": Field.context_http_method(),
+            "resourcePath": Field.context_resource_path(),
+            "path": Field.context_path(),
+            "status": Field.context_status(),
+            "responseLength": Field.context_response_length(),
+            "responseLatency": Field.context_response_latency(),
+            "integrationLatency": Field.context_integration_latency(),
+            "errorType": Field.context_error_response_type(),
+            "sourceIp": Field.context_identity_source_ip(),
+            "tenantId": Field.context_authorizer("tenantId"),
+            "principalId": Field.context_authorizer("principalId"),
+            "xrayTraceId": Field.context_xray_trace_id(),
+        }
+    )
+)
+
+
+class Api(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, packaging: Packaging, data: Data, monitoring: Monitoring
+    ):
+        super().__init__(scope, construct_id)
+        authorizer_function = CasetrailFunction(
+            self,
+            "Authorizer",
+            packaging=packaging,
+            handler=AUTHORIZER_HANDLER,
+            description="Resolves the API key of a request to a principal of one tenant",
+            environment=data.environment(ACCESS_TABLE),
+            timeout=cdk.Duration.seconds(5),
+        ).function
+        data.table(ACCESS_TABLE).grant_read_data(authorizer_function)
+
+        api_function = CasetrailFunction(
+            self,
+            "Handler",
+            packaging=packaging,
+            handler=API_HANDLER,
+            description="Serves every route of the Casetrail REST API",
+            environment=data.environment(CASES_TABLE, IDEMPOTENCY_TABLE),
+            timeout=cdk.Duration.seconds(10),
+            memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
+        ).function
+        data.table(CASES_TABLE).grant_read_write_data(api_function)
+        data.table(IDEMPOTENCY_TABLE).grant_read_write_data(api_function)
+        cdk.Validations.of(api_function.role).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{_logical_id(data.table(CASES_TABLE))}.Arn>/index/*]",
+                reason="The list endpoints query the cases table's GSIs; the wildcard covers the indexes of "
+                "that one table only.",
+            )
+        )
+
+        authorizer = apigateway.TokenAuthorizer(
+            self,
+            "ApiKeyAuthorizer",
+            handler=authorizer_function,
+            identity_source=apigateway.IdentitySource.header("Authorization"),
+            results_cache_ttl=AUTHORIZER_CACHE_TTL,
+        )
+        self.rest_api = apigateway.LambdaRestApi(
+            self,
+            "RestApi",
+            description="Casetrail case management API",
+            handler=api_function,
+            proxy=True,  # ANY on / and /{proxy+}; headers such as Idempotency-Key and If-Match pass through
+            endpoint_types=[apigateway.EndpointType.REGIONAL],
+            default_method_options=apigateway.MethodOptions(
+                authorizer=authorizer, authorization_type=apigateway.AuthorizationType.CUSTOM
+            ),
+            # Access logs need API Gateway's account-wide CloudWatch role; it is kept on stack deletion
+            # because other APIs in the account and region may rely on it.
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=cdk.RemovalPolicy.RETAIN,
+            deploy_options=apigateway.StageOptions(
+                stage_name=STAGE_NAME,
+                access_log_destination=apigateway.LogGroupLogDestination(
+                    logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION)
+                ),
+                access_log_format=ACCESS_LOG_FORMAT,
+                logging_level=apigateway.MethodLoggingLevel.ERROR,
+                tracing_enabled=True,
+                throttling_rate_limit=THROTTLING_RATE_LIMIT,
+                throttling_burst_limit=THROTTLING_BURST_LIMIT,
+            ),
+        )
+        # The stack exports the URL as ApiUrl, the name the admin CLI reads; drop the duplicate.
+        self.rest_api.node.try_remove_child("Endpoint")
+        add_error_responses(self.rest_api)
+        _acknowledge_nag_findings(self.rest_api)
+        monitoring.alarm_on_server_errors(self, self.rest_api)
+
+
+def _logical_id(construct: Construct) -> str:
+    return cdk.Stack.of(construct).get_logical_id(construct.node.default_child)
+
+
+def _acknowledge_nag_findings(rest_api: apigateway.RestApi) -> None:
+    cdk.Validations.of(rest_api).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions-APIG2",
+            reason="Requests are validated in the API function by Powertools' event handler against the "
+            "pydantic models (422 VALIDATION_ERROR with field issues): one home for the rules.",
+        ),
+        cdk.Acknowledgment(
+            id="AwsSolutions-COG4",
+            reason="Callers are contact-center systems with per-principal API keys, checked by a Lambda "
+            "TOKEN authorizer against SHA-256 hashes in the access table; there is no Cognito user pool.",
+        ),
+        cdk.Acknowledgment(
+            id="AwsSolutions-APIG3",
+            reason="WAF is optional per deployment (cost); the stage throttles and every method needs a valid "
+            "API key. Associate a WAFv2 web ACL with the v1 stage where the API faces the open internet.",
+        ),
+        cdk.Acknowledgment(
+            id=f"AwsSolutions-IAM4[Policy::{API_GATEWAY_LOGS_POLICY}]",
+            reason="API Gateway's account-level CloudWatch Logs role (needed for access logs) uses the AWS "
+            "managed policy made for exactly that service role.",
+        ),
+    )

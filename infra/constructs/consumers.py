@@ -1,0 +1,60 @@
+"""One consumer of the case event stream: bus rule -> SQS queue (with a DLQ) -> Lambda function."""
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda_event_sources as event_sources
+from constructs import Construct
+
+from casetrail.topology import EventConsumer
+from infra.constructs.function import CasetrailFunction
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.packaging import Packaging
+from infra.constructs.queues import dead_letter_queue, redrive_to, secure_queue
+
+TIMEOUT = cdk.Duration.seconds(30)
+# AWS's advice for SQS event sources: at least six times the function timeout, so a message is not
+# received again while a retried invocation may still hold it.
+VISIBILITY_TIMEOUT = cdk.Duration.seconds(TIMEOUT.to_seconds() * 6)
+
+
+class EventConsumerPipeline(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        consumer: EventConsumer,
+        bus: events.IEventBus,
+        packaging: Packaging,
+        monitoring: Monitoring,
+    ):
+        super().__init__(scope, construct_id)
+        dead_letters = dead_letter_queue(self, "DeadLetters")
+        queue = secure_queue(
+            self, "Queue", visibility_timeout=VISIBILITY_TIMEOUT, dead_letter_queue=redrive_to(dead_letters)
+        )
+        events.Rule(
+            self,
+            "Rule",
+            description=f"Case events for {consumer.logical_id}",
+            event_bus=bus,
+            event_pattern=_event_pattern(consumer.event_pattern()),
+            targets=[targets.SqsQueue(queue)],
+        )
+        function = CasetrailFunction(
+            self,
+            "Consumer",
+            packaging=packaging,
+            handler=consumer.handler,
+            description=consumer.description,
+            environment={},
+            timeout=TIMEOUT,
+        ).function
+        function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
+        monitoring.alarm_on_dead_letters(self, dead_letters)
+
+
+def _event_pattern(pattern: dict) -> events.EventPattern:
+    # topology writes the pattern as EventBridge JSON ("detail-type"); CDK's fields are snake_case.
+    return events.EventPattern(**{field.replace("-", "_"): value for field, value in pattern.items()})

@@ -1,0 +1,43 @@
+"""The case event stream: the custom bus, its archive, the publisher that feeds it, its consumers."""
+
+import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from constructs import Construct
+
+from casetrail.topology import EventConsumer
+from infra.constructs.consumers import EventConsumerPipeline
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.packaging import Packaging
+from infra.constructs.stream_publisher import StreamPublisher
+
+ARCHIVE_RETENTION = cdk.Duration.days(365)
+
+
+class Events(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bus_name: str,
+        packaging: Packaging,
+        cases_table: dynamodb.ITable,
+        consumers: tuple[EventConsumer, ...],
+        monitoring: Monitoring,
+    ):
+        super().__init__(scope, construct_id)
+        self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
+        self.bus.archive(
+            "Archive",
+            description="Every Casetrail event, for replay to a new or repaired consumer",
+            event_pattern=events.EventPattern(account=[cdk.Stack.of(self).account]),
+            retention=ARCHIVE_RETENTION,
+        )
+        StreamPublisher(
+            self, "StreamPublisher", packaging=packaging, cases_table=cases_table, bus=self.bus, monitoring=monitoring
+        )
+        for consumer in consumers:
+            EventConsumerPipeline(
+                self, consumer.logical_id, consumer=consumer, bus=self.bus, packaging=packaging, monitoring=monitoring
+            )

@@ -1,0 +1,37 @@
+"""The Casetrail stack: composes one construct per concern and exports what the admin CLI reads."""
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from casetrail import topology
+from casetrail.store.tables import ALL_TABLES, CASES_TABLE
+from infra.constructs.api import Api
+from infra.constructs.data import Data
+from infra.constructs.events import Events
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.packaging import Packaging
+
+
+class CasetrailStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str | None = None, **kwargs):
+        super().__init__(scope, construct_id, description="Casetrail: case management for contact centers", **kwargs)
+        monitoring = Monitoring(self, "Monitoring")
+        packaging = Packaging(self, "Packaging")
+        data = Data(self, "Data")
+        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring)
+        events = Events(
+            self,
+            "Events",
+            bus_name=f"casetrail-{stage or self.stack_name}",
+            packaging=packaging,
+            cases_table=data.table(CASES_TABLE),
+            # Looked up when the stack is built, so a test can register a consumer.
+            consumers=topology.EVENT_CONSUMERS,
+            monitoring=monitoring,
+        )
+
+        cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
+        for spec in ALL_TABLES:
+            cdk.CfnOutput(self, f"{spec.logical_id}TableName", value=data.table(spec).table_name)
+        cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
+        cdk.CfnOutput(self, "OpsAlarmTopicArn", value=monitoring.topic.topic_arn)

@@ -1,0 +1,46 @@
+"""Synthesises the Casetrail app once per test session: cdk-nag on, dependency bundling off.
+
+Bundling is skipped (`aws:cdk:bundling-stacks: []`) so no test runs pip: the layer keeps a
+placeholder asset, everything else is synthesised as `cdk deploy` would.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Template
+
+from infra.application import build_app
+
+SKIP_BUNDLING = {"aws:cdk:bundling-stacks": []}
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    template: Template
+    template_file: Path
+    nag_failure: str | None  # cdk-nag's report when it found something unacknowledged
+
+
+def synthesise(outdir: Path) -> Synthesis:
+    app, stack = build_app(context=SKIP_BUNDLING, outdir=str(outdir))
+    try:
+        app.synth()
+        nag_failure = None
+    except RuntimeError as error:  # jsii's form of CDK's ValidationFailed
+        if "ValidationFailed" not in str(error):
+            raise
+        nag_failure = (outdir / "validation-report.json").read_text()
+    template_file = outdir / stack.template_file
+    return Synthesis(Template.from_json(json.loads(template_file.read_text())), template_file, nag_failure)
+
+
+@pytest.fixture(scope="session")
+def synthesis(tmp_path_factory) -> Synthesis:
+    return synthesise(tmp_path_factory.mktemp("cdk.out"))
+
+
+@pytest.fixture(scope="session")
+def template(synthesis) -> Template:
+    return synthesis.template

@@ -1,0 +1,69 @@
+"""A consumer registered in casetrail.topology gets its rule, queue, dead letters and alarm."""
+
+import pytest
+
+from casetrail import topology
+from tests.infrastructure.conftest import synthesise
+from tests.infrastructure.resources import references, resources
+
+NOTIFIER = topology.EventConsumer(
+    logical_id="Notifier",
+    handler="casetrail.handlers.notifier.handler",
+    description="Notifies the assignee",
+    event_types=("CaseAssigned",),
+)
+
+
+@pytest.fixture(scope="module")
+def with_consumer(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(topology, "EVENT_CONSUMERS", (NOTIFIER,))
+        return synthesise(tmp_path_factory.mktemp("cdk.out"))
+
+
+def _single(template, resource_type: str) -> tuple[str, dict]:
+    (item,) = resources(template, resource_type).items()
+    return item
+
+
+def test_rule_sends_the_consumers_events_to_its_queue(with_consumer):
+    template = with_consumer.template
+    _, rule = _single(template, "AWS::Events::Rule")
+    assert rule["Properties"]["EventPattern"] == NOTIFIER.event_pattern()
+    (target,) = rule["Properties"]["Targets"]
+    queue_id = target["Arn"]["Fn::GetAtt"][0]
+    queue = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+
+
+def test_queue_feeds_the_consumer_function_with_partial_batch_failures(with_consumer):
+    template = with_consumer.template
+    _, rule = _single(template, "AWS::Events::Rule")
+    queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if references(m["Properties"]["EventSourceArn"], queue_id)
+    ]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    function = resources(template, "AWS::Lambda::Function")[mapping["FunctionName"]["Ref"]]["Properties"]
+    assert function["Handler"] == NOTIFIER.handler
+    queue = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]
+
+
+def test_consumer_dead_letters_page_ops(with_consumer):
+    template = with_consumer.template
+    _, rule = _single(template, "AWS::Events::Rule")
+    queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
+    dead_letters_id = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]["RedrivePolicy"][
+        "deadLetterTargetArn"
+    ]["Fn::GetAtt"][0]
+    assert any(
+        references(alarm["Properties"]["Dimensions"], dead_letters_id)
+        for alarm in resources(template, "AWS::CloudWatch::Alarm").values()
+    )
+
+
+def test_consumer_passes_cdk_nag(with_consumer):
+    assert with_consumer.nag_failure is None, with_consumer.nag_failure

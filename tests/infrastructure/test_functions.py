@@ -1,0 +1,38 @@
+"""What every Casetrail function shares: runtime, packaging, tracing, Powertools settings, logs."""
+
+from tests.infrastructure.resources import resources
+
+
+def test_every_function_runs_python_3_12_on_arm_with_the_dependency_layer(template):
+    (layer_id,) = resources(template, "AWS::Lambda::LayerVersion")
+    for function in resources(template, "AWS::Lambda::Function").values():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.12"
+        assert properties["Architectures"] == ["arm64"]
+        assert properties["Layers"] == [{"Ref": layer_id}]
+
+
+def test_every_function_shares_one_code_asset(template):
+    code = {str(function["Properties"]["Code"]) for function in resources(template, "AWS::Lambda::Function").values()}
+    assert len(code) == 1
+
+
+def test_every_function_is_traced_and_configures_powertools(template):
+    for function in resources(template, "AWS::Lambda::Function").values():
+        properties = function["Properties"]
+        assert properties["TracingConfig"] == {"Mode": "Active"}
+        environment = properties["Environment"]["Variables"]
+        assert environment["POWERTOOLS_SERVICE_NAME"] == "casetrail"
+        assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Casetrail"
+        assert "LOG_LEVEL" in environment
+
+
+def test_every_function_logs_to_its_own_log_group_with_retention(template):
+    log_groups = resources(template, "AWS::Logs::LogGroup")
+    used = [
+        function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        for function in resources(template, "AWS::Lambda::Function").values()
+    ]
+    assert len(set(used)) == len(used)
+    for log_group_id in used:
+        assert log_groups[log_group_id]["Properties"]["RetentionInDays"] > 0
