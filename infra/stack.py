@@ -24,6 +24,7 @@ class CasetrailStack(cdk.Stack):
             "Events",
             bus_name=f"casetrail-{stage or self.stack_name}",
             packaging=packaging,
+            data=data,
             cases_table=data.table(CASES_TABLE),
             # Looked up when the stack is built, so a test can register a consumer.
             consumers=topology.EVENT_CONSUMERS,

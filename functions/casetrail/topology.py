@@ -6,6 +6,8 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
+from casetrail.store.tables import TableSpec
+
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
@@ -23,6 +25,8 @@ class EventConsumer:
     handler: str
     description: str
     event_types: tuple[str, ...] = ()  # detail.eventType values it wants; empty means all
+    reads: tuple[TableSpec, ...] = ()  # tables it may read (the stack grants read, sets the env var)
+    writes: tuple[TableSpec, ...] = ()  # tables it may read and write
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}

@@ -7,6 +7,7 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from constructs import Construct
 
 from casetrail.topology import EventConsumer
+from infra.constructs.data import Data
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
@@ -27,6 +28,7 @@ class EventConsumerPipeline(Construct):
         consumer: EventConsumer,
         bus: events.IEventBus,
         packaging: Packaging,
+        data: Data,
         monitoring: Monitoring,
     ):
         super().__init__(scope, construct_id)
@@ -48,9 +50,11 @@ class EventConsumerPipeline(Construct):
             packaging=packaging,
             handler=consumer.handler,
             description=consumer.description,
-            environment={},
+            environment=data.environment(*consumer.reads, *consumer.writes),
             timeout=TIMEOUT,
         ).function
+        data.grant_read(function, *consumer.reads)
+        data.grant_read_write(function, *consumer.writes)
         function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
         monitoring.alarm_on_dead_letters(self, dead_letters)
 

@@ -2,6 +2,7 @@
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
@@ -14,6 +15,28 @@ class Data(Construct):
 
     def table(self, spec: TableSpec) -> dynamodb.Table:
         return self._tables[spec.logical_id]
+
+    def grant_read(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        for spec in specs:
+            self.table(spec).grant_read_data(grantee)
+            self._acknowledge_index_wildcard(grantee, spec)
+
+    def grant_read_write(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        for spec in specs:
+            self.table(spec).grant_read_write_data(grantee)
+            self._acknowledge_index_wildcard(grantee, spec)
+
+    def _acknowledge_index_wildcard(self, grantee: iam.IGrantable, spec: TableSpec) -> None:
+        if not spec.indexes:
+            return
+        table = self.table(spec)
+        logical_id = cdk.Stack.of(table).get_logical_id(table.node.default_child)
+        cdk.Validations.of(grantee.grant_principal).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/index/*]",
+                reason=f"Queries the {spec.logical_id} table's GSIs; the wildcard covers that one table's indexes only.",
+            )
+        )
 
     def environment(self, *specs: TableSpec) -> dict[str, str]:
         """The environment variables that tell a function the physical names of these tables."""

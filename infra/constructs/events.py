@@ -7,6 +7,7 @@ from constructs import Construct
 
 from casetrail.topology import EventConsumer
 from infra.constructs.consumers import EventConsumerPipeline
+from infra.constructs.data import Data
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
 from infra.constructs.stream_publisher import StreamPublisher
@@ -22,6 +23,7 @@ class Events(Construct):
         *,
         bus_name: str,
         packaging: Packaging,
+        data: Data,
         cases_table: dynamodb.ITable,
         consumers: tuple[EventConsumer, ...],
         monitoring: Monitoring,
@@ -39,5 +41,11 @@ class Events(Construct):
         )
         for consumer in consumers:
             EventConsumerPipeline(
-                self, consumer.logical_id, consumer=consumer, bus=self.bus, packaging=packaging, monitoring=monitoring
+                self,
+                consumer.logical_id,
+                consumer=consumer,
+                bus=self.bus,
+                packaging=packaging,
+                data=data,
+                monitoring=monitoring,
             )

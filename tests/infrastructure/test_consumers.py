@@ -3,14 +3,17 @@
 import pytest
 
 from casetrail import topology
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE
 from tests.infrastructure.conftest import synthesise
-from tests.infrastructure.resources import references, resources
+from tests.infrastructure.resources import as_list, function_id, references, resources, role_statements, table_id
 
 NOTIFIER = topology.EventConsumer(
     logical_id="Notifier",
     handler="casetrail.handlers.notifier.handler",
     description="Notifies the assignee",
     event_types=("CaseAssigned",),
+    reads=(CASES_TABLE,),
+    writes=(ACCESS_TABLE,),
 )
 
 
@@ -67,3 +70,21 @@ def test_consumer_dead_letters_page_ops(with_consumer):
 
 def test_consumer_passes_cdk_nag(with_consumer):
     assert with_consumer.nag_failure is None, with_consumer.nag_failure
+
+
+def test_consumer_is_told_its_tables_and_may_write_only_those_it_writes(with_consumer):
+    template = with_consumer.template
+    consumer_id = function_id(template, NOTIFIER.handler)
+    variables = resources(template, "AWS::Lambda::Function")[consumer_id]["Properties"]["Environment"]["Variables"]
+    assert {CASES_TABLE.env_var, ACCESS_TABLE.env_var} <= set(variables)
+
+    def actions_on(spec):
+        return {
+            action
+            for statement in role_statements(template, consumer_id)
+            if references(statement["Resource"], table_id(template, spec))
+            for action in as_list(statement["Action"])
+        }
+
+    assert "dynamodb:PutItem" in actions_on(ACCESS_TABLE)
+    assert "dynamodb:Query" in actions_on(CASES_TABLE) and "dynamodb:PutItem" not in actions_on(CASES_TABLE)
