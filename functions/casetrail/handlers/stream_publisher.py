@@ -6,6 +6,7 @@ crash between "saved" and "published" loses nothing. The event source mapping on
 inserts of audit records; anything else is ignored here too.
 """
 
+import json
 from functools import cache
 
 import boto3
@@ -13,10 +14,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.domain.events import CaseChange
 from casetrail.observability import logger, metrics, tracer
 from casetrail.settings import get_settings
-from casetrail.store.cases import change_from_stream_image
+from casetrail.store.cases import event_detail_from_stream_image
 from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -31,26 +31,29 @@ def _events_client():
     return boto3.client("events")
 
 
-def event_entry(change: CaseChange, bus_name: str) -> dict:
+def event_entry(detail: dict, bus_name: str) -> dict:
     return {
         "Source": EVENT_SOURCE,
         "DetailType": EVENT_DETAIL_TYPE,
-        "Detail": change.model_dump_json(by_alias=True),
+        "Detail": json.dumps(detail, separators=(",", ":")),
         "EventBusName": bus_name,
-        "Time": change.approximate_change_time,
+        "Time": detail["approximateChangeTime"],
     }
 
 
 def publish_record(record: DynamoDBRecord) -> None:
     raw_image = record.raw_event.get("dynamodb", {}).get("NewImage")
-    change = change_from_stream_image(raw_image) if raw_image else None
-    if change is None:
+    detail = event_detail_from_stream_image(raw_image) if raw_image else None
+    if detail is None:
         return
-    response = _events_client().put_events(Entries=[event_entry(change, get_settings().event_bus_name)])
+    response = _events_client().put_events(Entries=[event_entry(detail, get_settings().event_bus_name)])
     if response.get("FailedEntryCount"):
         failure = response["Entries"][0]
         raise PublishFailed(f"{failure.get('ErrorCode')}: {failure.get('ErrorMessage')}")
-    logger.info("Published", extra={"event_id": change.event_id, "event_type": change.event_type, "tenant_id": change.tenant_id})
+    logger.info(
+        "Published",
+        extra={"event_id": detail["eventId"], "event_type": detail["eventType"], "tenant_id": detail["tenantId"]},
+    )
     metrics.add_metric(name="EventsPublished", unit="Count", value=1)
 
 

@@ -112,8 +112,12 @@ class CaseRepository:
                 raise ReferenceTaken(case.reference_number) from error
             raise
 
-    def save(self, change: CaseChange) -> None:
-        """Stores an updated case, provided nobody changed it since the version it was read at."""
+    def save(self, change: CaseChange, also: list[dict[str, Any]] | None = None) -> None:
+        """Stores an updated case, provided nobody changed it since the version it was read at.
+
+        `also` adds operations (wire format; another table's name them with TableName) that must
+        commit or fail with the change: a timeline item, a task... Their conditions failing is a
+        VersionConflict too, so callers put only unconditional or new-item operations here."""
         case = change.case
         try:
             self._table.transact(
@@ -126,6 +130,7 @@ class CaseRepository:
                         }
                     },
                     _put_new(_audit_item(change)),
+                    *(also or []),
                 ]
             )
         except ConditionFailed as error:
@@ -135,12 +140,15 @@ class CaseRepository:
             ) from error
 
 
-def change_from_stream_image(new_image: dict[str, Any]) -> CaseChange | None:
-    """The change an audit record's stream image carries (None for any other item)."""
+def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] | None:
+    """The event detail an audit record's stream image carries (None for any other item).
+
+    Published as stored, whatever kind of change it records (case, related item, task...): the
+    publisher is a relay and needs no knowledge of the models."""
     item = deserialize(new_image)
     if item.get("entity") != ENTITY_AUDIT:
         return None
-    return CaseChange.model_validate(item["change"])
+    return item["change"]
 
 
 def _case_item(case: Case) -> dict[str, Any]:

@@ -136,8 +136,9 @@ class Table:
         return int(response["Attributes"][attribute]["N"])
 
     def transact(self, operations: list[dict[str, Any]]) -> None:
-        """Runs TransactWriteItems; operations are already in the client's wire format without
-        TableName (it is added here). Raises ConditionFailed naming the failed items."""
+        """Runs TransactWriteItems; operations are in the client's wire format, and those without a
+        TableName are on this table (an operation on another table names it, so one transaction
+        can span tables). Raises ConditionFailed naming the failed items."""
         items = []
         for operation in operations:
             ((kind, body),) = operation.items()
