@@ -61,8 +61,8 @@ class CaseService:
         self._repository.save(change)
         return change.case
 
-    def list(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
-        return self._repository.list(principal.tenant_id, limit=_page_size(limit), next_token=next_token, **filters)
+    def list_cases(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
+        return self._repository.list_cases(principal.tenant_id, limit=_page_size(limit), next_token=next_token, **filters)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
         return self._repository.audit(principal.tenant_id, case_id, limit=_page_size(limit), next_token=next_token)

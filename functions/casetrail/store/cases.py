@@ -56,7 +56,7 @@ class CaseRepository:
             raise CaseNotFound(f"no case has reference number {reference_number}")
         return self.get(tenant_id, pointer["caseId"])
 
-    def list(self, tenant_id: str, *, limit: int, next_token: str | None = None, **filters: str | None) -> CasePage:
+    def list_cases(self, tenant_id: str, *, limit: int, next_token: str | None = None, **filters: str | None) -> CasePage:
         given = {name: value for name, value in filters.items() if value}
         index = next((idx for name, idx in _FILTER_INDEXES if name in given), "byTenant")
         partition = keys.case_list_partitions(tenant_id, **given)[index]

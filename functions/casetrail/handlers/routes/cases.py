@@ -140,7 +140,7 @@ def list_cases(
     limit: PageSize = 25,
     next_token: PageToken = None,
 ) -> CaseList:
-    page = case_service().list(
+    page = case_service().list_cases(
         principal,
         limit=limit,
         next_token=next_token,
