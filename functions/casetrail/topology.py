@@ -38,3 +38,19 @@ class EventConsumer:
 # Consumers of the case event stream. Later features (notifications, billing, SLA, rules,
 # metrics) register here.
 EVENT_CONSUMERS: tuple[EventConsumer, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduledFunction:
+    """A function run on a fixed rate (an EventBridge schedule deployed; a timer in `make run`)."""
+
+    logical_id: str
+    handler: str
+    description: str
+    every_minutes: int = 1
+    reads: tuple[TableSpec, ...] = ()
+    writes: tuple[TableSpec, ...] = ()
+    publishes_events: bool = False  # granted events:PutEvents on the bus, told its name
+
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = ()

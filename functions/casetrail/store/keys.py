@@ -39,6 +39,14 @@ def case_audit_item(tenant_id: str, case_id: str, case_version: int) -> dict[str
     return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_AUDIT_PREFIX}{case_version:010d}"}
 
 
+CASE_TIMELINE_PREFIX = "TIMELINE#"
+
+
+def case_timeline_item(tenant_id: str, case_id: str, created_at: str, related_item_id: str) -> dict[str, str]:
+    # The timeline lives in the case's partition, ordered by time: one query reads a page of it.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_TIMELINE_PREFIX}{created_at}#{related_item_id}"}
+
+
 def reference_item(tenant_id: str, reference_number: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#REF#{reference_number}", "sk": "REF"}
 
