@@ -10,11 +10,8 @@ from infra.constructs.packaging import ARCHITECTURE, RUNTIME, Packaging
 
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
-POWERTOOLS_ENVIRONMENT = {
-    "POWERTOOLS_SERVICE_NAME": "casetrail",
-    "POWERTOOLS_METRICS_NAMESPACE": "Casetrail",
-    "LOG_LEVEL": "INFO",
-}
+# Service name and metrics namespace are set in code (casetrail/observability.py), their one home.
+POWERTOOLS_ENVIRONMENT = {"LOG_LEVEL": "INFO"}
 
 
 class CasetrailFunction(Construct):

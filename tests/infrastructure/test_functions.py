@@ -17,14 +17,11 @@ def test_every_function_shares_one_code_asset(template):
     assert len(code) == 1
 
 
-def test_every_function_is_traced_and_configures_powertools(template):
+def test_every_function_is_traced_and_sets_its_log_level(template):
     for function in resources(template, "AWS::Lambda::Function").values():
         properties = function["Properties"]
         assert properties["TracingConfig"] == {"Mode": "Active"}
-        environment = properties["Environment"]["Variables"]
-        assert environment["POWERTOOLS_SERVICE_NAME"] == "casetrail"
-        assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Casetrail"
-        assert "LOG_LEVEL" in environment
+        assert "LOG_LEVEL" in properties["Environment"]["Variables"]
 
 
 def test_every_function_logs_to_its_own_log_group_with_retention(template):
