@@ -1,0 +1,129 @@
+"""moto in server mode, and the AWS resources Casetrail needs, created from the same specs as infra/
+(tables from store/tables.py, queues and rules from topology.py).
+
+Server mode rather than in-process mocks because DynamoDB Streams only work there (moto 5.2).
+"""
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+
+import boto3
+from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from casetrail.store.provisioning import create_tables
+from casetrail.store.tables import ALL_TABLES
+from casetrail.topology import EVENT_CONSUMERS, EVENT_SOURCE, EventConsumer
+from local.environment import EVENT_BUS_NAME, NAME_PREFIX, table_name
+
+# Short, so a failed message is retried within seconds locally; the deployed queues derive theirs
+# from the consumer's timeout.
+LOCAL_VISIBILITY_TIMEOUT_SECONDS = 5
+MAX_RECEIVE_COUNT = 5  # deliveries before a message moves to the dead-letter queue, as deployed
+
+
+class MotoServer:
+    """moto's server (the app ThreadedMotoServer runs), with requests taken one at a time.
+
+    moto's backends are not thread-safe: under concurrent API calls, a DynamoDB transaction
+    deep-copies a table that another request is changing, fails, and restores the copy, losing the
+    other write (seen with 16 parallel clients). SQS long polls are the exception: each waits on its
+    queue's own condition and must not hold up everything else for a second.
+    """
+
+    def __init__(self, port: int):
+        self.port = port
+        # Bound at once: a busy port fails here, in the caller's thread.
+        try:
+            self._server = make_server(
+                "127.0.0.1",
+                port,
+                _OneRequestAtATime(DomainDispatcherApplication(create_backend_app)),
+                threaded=True,
+                request_handler=MotoRequestHandler,
+            )
+        except SystemExit as error:  # werkzeug reports a busy port by printing why and exiting
+            raise RuntimeError(f"cannot listen on port {port} for moto: set MOTO_PORT") from error
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    def start(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # its per-request access log
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+
+class _OneRequestAtATime:
+    """WSGI middleware: one request at a time through moto, SQS long polls aside."""
+
+    LONG_POLL_TARGET = "AmazonSQS.ReceiveMessage"
+
+    def __init__(self, app):
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET") == self.LONG_POLL_TARGET:
+            return self._app(environ, start_response)
+        with self._lock:
+            return list(self._app(environ, start_response))  # the whole body, before the next request
+
+
+@dataclass(frozen=True)
+class Queue:
+    url: str
+    arn: str
+
+
+@dataclass(frozen=True)
+class Resources:
+    stream_arns: tuple[str, ...]
+    consumer_queues: tuple[tuple[EventConsumer, Queue], ...]
+    tap_queue: Queue
+
+
+def provision(session: boto3.Session) -> Resources:
+    dynamodb, events, sqs = session.client("dynamodb"), session.client("events"), session.client("sqs")
+    stream_arns = _create_tables(dynamodb)
+    events.create_event_bus(Name=EVENT_BUS_NAME)
+    consumer_queues = []
+    for consumer in EVENT_CONSUMERS:
+        name = f"{NAME_PREFIX}-{consumer.logical_id.lower()}"
+        dead_letters = _create_queue(sqs, f"{name}-dlq")
+        queue = _create_queue(sqs, name, dead_letters)
+        _route(events, name, consumer.event_pattern(), queue)
+        consumer_queues.append((consumer, queue))
+    tap_queue = _create_queue(sqs, f"{NAME_PREFIX}-tap")
+    _route(events, f"{NAME_PREFIX}-tap", {"source": [EVENT_SOURCE]}, tap_queue)
+    return Resources(stream_arns=stream_arns, consumer_queues=tuple(consumer_queues), tap_queue=tap_queue)
+
+
+def _create_tables(dynamodb) -> tuple[str, ...]:
+    """Creates every table; returns the ARNs of their streams."""
+    create_tables(dynamodb, names={spec.env_var: table_name(spec) for spec in ALL_TABLES})
+    return tuple(
+        dynamodb.describe_table(TableName=table_name(spec))["Table"]["LatestStreamArn"]
+        for spec in ALL_TABLES
+        if spec.stream
+    )
+
+
+def _create_queue(sqs, name: str, dead_letters: Queue | None = None) -> Queue:
+    attributes = {"VisibilityTimeout": str(LOCAL_VISIBILITY_TIMEOUT_SECONDS)}
+    if dead_letters:
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dead_letters.arn, "maxReceiveCount": MAX_RECEIVE_COUNT}
+        )
+    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return Queue(url=url, arn=arn)
+
+
+def _route(events, rule_name: str, pattern: dict, queue: Queue) -> None:
+    events.put_rule(Name=rule_name, EventBusName=EVENT_BUS_NAME, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=rule_name, EventBusName=EVENT_BUS_NAME, Targets=[{"Id": "queue", "Arn": queue.arn}])

@@ -1,0 +1,43 @@
+"""The environment the handlers see locally: the variables the deployed functions get, pointed at moto.
+
+Applied to os.environ before any handler module is imported, because Powertools and the handlers
+read their configuration at import or on first use.
+"""
+
+import os
+
+from casetrail.store.tables import ALL_TABLES, TableSpec
+from casetrail.topology import EVENT_BUS_ENV_VAR
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+API_ID = "local"
+STAGE = "local"
+NAME_PREFIX = "casetrail-local"
+EVENT_BUS_NAME = NAME_PREFIX
+
+
+def table_name(spec: TableSpec) -> str:
+    return f"{NAME_PREFIX}-{spec.logical_id.lower()}"
+
+
+def apply(moto_port: int) -> None:
+    # Never reach real AWS: drop any profile or session from the developer's shell.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_SERVICE_NAME": "casetrail",
+            EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
+            **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
+        }
+    )
+    # Handler logs stay quiet so the event lines stand out; POWERTOOLS_LOG_LEVEL=INFO brings them back.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")

@@ -1,0 +1,147 @@
+"""`make run`: Casetrail on http://127.0.0.1:3000, backed by moto, with events flowing end to end.
+
+    HTTP ─> api_gateway (authorizer, proxy event) ─> API handler ─> DynamoDB (moto)
+    DynamoDB stream ─> stream_poller ─> publisher handler ─> EventBridge bus (moto)
+    bus ─> one rule per consumer ─> SQS (+DLQ) ─> queue_poller ─> consumer handler
+    bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
+
+Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one).
+"""
+
+import os
+import signal
+import threading
+import time
+import warnings
+
+import boto3
+
+from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, STREAM_PUBLISHER_HANDLER
+from local import environment
+from local.api_gateway import ApiGateway
+from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant
+from local.emulator import MotoServer, Resources, provision
+from local.environment import NAME_PREFIX
+from local.event_tap import EventTap
+from local.http_adapter import HttpServer
+from local.lambda_runtime import LocalFunction
+from local.queue_poller import WAIT_SECONDS, QueuePoller
+from local.runner_routes import RunnerRoutes
+from local.stream_poller import StreamPoller
+
+DEFAULT_PORT = 3000
+DEFAULT_MOTO_PORT = 5055
+
+
+class RunningCasetrail:
+    def __init__(self, http: HttpServer, moto: MotoServer):
+        self._http = http
+        self._moto = moto
+        self._stopping = threading.Event()  # every poller's loop ends when it is set
+        self._pollers: list[StreamPoller | QueuePoller] = []
+        self.api_key = ""
+
+    @property
+    def url(self) -> str:
+        return self._http.url
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self._moto.port}"
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._http.stop()
+        # Pollers finish the call in flight (a long poll ends within WAIT_SECONDS); any still busy
+        # after that are daemon threads and end with the process.
+        deadline = time.monotonic() + WAIT_SECONDS + 0.2
+        for poller in self._pollers:
+            poller.join(max(0.0, deadline - time.monotonic()))
+        self._moto.stop()
+
+
+def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key: str | None = None) -> RunningCasetrail:
+    """Starts everything; returns once the API answers. Once per process: the handlers keep the
+    environment (endpoint, table names) they first read."""
+    http = HttpServer(port)
+    try:
+        running = RunningCasetrail(http, MotoServer(moto_port))
+    except BaseException:
+        http.stop()
+        raise
+    try:
+        environment.apply(moto_port)
+        running._moto.start()
+        session = boto3.Session()
+        resources = provision(session)
+        running.api_key = create_demo_tenant(api_key).api_key
+        # The handlers are imported from here on, after the environment is set. Metrics are off
+        # locally, so Powertools' warning that an invocation added none is noise.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
+        tap = EventTap()
+        running._pollers = _pollers(session, resources, tap, running._stopping)
+        for poller in running._pollers:
+            poller.start()
+        # Timeouts as deployed (infra/constructs/api.py), reported to the handlers through their context.
+        gateway = ApiGateway(
+            authorizer=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5),
+            api=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-api", API_HANDLER, 10),
+        )
+        running._http.start(RunnerRoutes(gateway, tap))
+    except BaseException:
+        running.stop()
+        raise
+    return running
+
+
+def _pollers(
+    session: boto3.Session, resources: Resources, tap: EventTap, stopping: threading.Event
+) -> list[StreamPoller | QueuePoller]:
+    # Clients are created here, on one thread, because creating them concurrently is not thread-safe
+    # (using them is).
+    sqs = session.client("sqs")
+    publisher = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-stream-publisher", STREAM_PUBLISHER_HANDLER)
+    pollers: list[StreamPoller | QueuePoller] = [
+        StreamPoller(session.client("dynamodbstreams"), resources.stream_arns, publisher, stopping)
+    ]
+    for consumer, queue in resources.consumer_queues:
+        function = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-{consumer.logical_id.lower()}", consumer.handler)
+        pollers.append(QueuePoller(sqs, queue.url, queue.arn, function, stopping))
+    tap_function = LocalFunction(name=f"{NAME_PREFIX}-event-tap", handler=tap.handler)
+    pollers.append(QueuePoller(sqs, resources.tap_queue.url, resources.tap_queue.arn, tap_function, stopping))
+    return pollers
+
+
+def _banner(running: RunningCasetrail) -> str:
+    auth = f"Authorization: Bearer {running.api_key}"
+    body = '{"title":"Billing dispute","customerId":"cust-1"}'
+    return f"""
+Casetrail is running at {running.url}  (AWS emulated by moto at {running.moto_url})
+  API key:  {running.api_key}  (tenant "{DEMO_TENANT_ID}", Demo Supervisor, role supervisor)
+  API docs: {running.url}/docs
+  Events:   printed below as they flow; also GET {running.url}/events/recent
+
+  Create a case:
+    curl -i -X POST {running.url}/cases -H '{auth}' -H 'Content-Type: application/json' -d '{body}'
+
+Press Ctrl-C to stop.
+"""
+
+
+def main() -> None:
+    stopping = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stopping.set())
+    running = start(
+        port=int(os.environ.get("PORT", DEFAULT_PORT)),
+        moto_port=int(os.environ.get("MOTO_PORT", DEFAULT_MOTO_PORT)),
+        api_key=os.environ.get("CASETRAIL_API_KEY") or None,
+    )
+    print(_banner(running), flush=True)
+    stopping.wait()
+    print("Stopping Casetrail...", flush=True)
+    running.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""`make run`, driven over HTTP as a developer would: the runner starts as a subprocess, the API
+answers through the emulated API Gateway and authorizer, and each change reaches the event stream."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.error import HTTPError, URLError
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+API_KEY = "ctk_e2e-fixed-demo-key-0123456789"
+START_TIMEOUT_SECONDS = 15
+EVENT_TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Any
+    body: Any
+
+
+class Client:
+    def __init__(self, url: str):
+        self.url = url
+
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict | None = None, api_key: str | None = API_KEY
+    ) -> Reply:
+        request = urllib.request.Request(
+            self.url + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {api_key}"} if api_key else {}),
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return Reply(response.status, response.headers, _parse(response))
+        except HTTPError as error:
+            return Reply(error.code, error.headers, _parse(error))
+
+
+def _parse(response) -> Any:
+    raw = response.read()
+    if "json" in (response.headers.get("Content-Type") or ""):
+        return json.loads(raw)
+    return raw.decode()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_ready(client: Client, process: subprocess.Popen, output) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            if client.call("GET", "/events/recent").status == 200:
+                return
+        except (URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    output.seek(0)
+    pytest.fail(f"the local runner did not become ready:\n{output.read().decode(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def casetrail():
+    port, moto_port = _free_port(), _free_port()
+    environment = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "CASETRAIL_API_KEY": API_KEY}
+    environment["PYTHONPATH"] = os.pathsep.join(["functions", "."])
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local.run"], cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            client = Client(f"http://127.0.0.1:{port}")
+            _wait_until_ready(client, process, output)
+            yield client
+        finally:
+            process.terminate()
+            exit_code = process.wait(timeout=10)
+            output.seek(0)
+            print(output.read().decode(errors="replace"))  # shown by pytest when a test failed
+        assert exit_code == 0, "the runner did not stop cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="module")
+def case_history(casetrail):
+    """Given a case opened and then given a higher priority by the demo supervisor."""
+    created = casetrail.call("POST", "/cases", {"title": "Billing dispute", "customerId": "cust-1"})
+    case_id = created.body["caseId"]
+    updated = casetrail.call("PATCH", f"/cases/{case_id}", {"priority": "high"}, headers={"If-Match": '"1"'})
+    return created, updated
+
+
+def test_a_request_without_a_valid_api_key_is_refused(casetrail):
+    for api_key in (None, "ctk_not-a-key-anyone-was-given"):
+        reply = casetrail.call("GET", "/cases", api_key=api_key)
+
+        assert reply.status == 401
+        assert reply.body == {"status": 401, "code": "UNAUTHORIZED", "message": "Missing, unknown or revoked API key"}
+
+
+def test_opening_a_case_answers_201_with_version_1(case_history):
+    created, _ = case_history
+
+    assert created.status == 201
+    assert created.body["caseId"] and created.body["referenceNumber"]
+    assert created.body["status"] == "open" and created.body["version"] == 1
+    assert created.headers["ETag"] == '"1"'
+
+
+def test_an_update_with_the_current_version_creates_version_2(casetrail, case_history):
+    created, updated = case_history
+
+    assert updated.status == 200
+    assert updated.body["version"] == 2 and updated.body["priority"] == "high"
+    read = casetrail.call("GET", f"/cases/{created.body['caseId']}")
+    assert read.status == 200
+    assert read.body["version"] == 2 and read.body["priority"] == "high"
+    assert read.headers["ETag"] == '"2"'
+
+
+def test_an_update_with_a_stale_version_is_refused_and_changes_nothing(casetrail, case_history):
+    case_id = case_history[0].body["caseId"]
+
+    reply = casetrail.call("PATCH", f"/cases/{case_id}", {"priority": "low"}, headers={"If-Match": "1"})
+
+    assert reply.status in (409, 412)
+    read = casetrail.call("GET", f"/cases/{case_id}")
+    assert read.body["version"] == 2 and read.body["priority"] == "high"
+
+
+def test_the_case_is_listed_among_open_cases(casetrail, case_history):
+    case_id = case_history[0].body["caseId"]
+
+    reply = casetrail.call("GET", "/cases?status=open")
+
+    assert reply.status == 200
+    assert case_id in [case["caseId"] for case in reply.body["items"]]
+
+
+def test_the_audit_trail_has_one_record_per_change(casetrail, case_history):
+    case_id = case_history[0].body["caseId"]
+
+    reply = casetrail.call("GET", f"/cases/{case_id}/audit")
+
+    assert reply.status == 200
+    assert [record["version"] for record in reply.body["items"]] == [1, 2]
+    update = reply.body["items"][1]
+    assert {"fieldId": "priority", "oldValue": "normal", "newValue": "high"} in update["changes"]
+
+
+def test_both_changes_reach_the_event_stream(casetrail, case_history):
+    case_id = case_history[0].body["caseId"]
+    wanted = [("CASE.CREATED", 1), ("CASE.UPDATED", 2)]
+
+    deadline, seen = time.monotonic() + EVENT_TIMEOUT_SECONDS, []
+    while seen != wanted and time.monotonic() < deadline:
+        items = casetrail.call("GET", "/events/recent").body["items"]
+        seen = sorted(
+            (event["detail"]["eventType"], event["detail"]["caseVersion"])
+            for event in items
+            if event["detail"]["caseId"] == case_id
+        )
+        time.sleep(0.2)
+
+    assert seen == wanted
+    newest = casetrail.call("GET", "/events/recent?limit=1").body["items"]
+    assert [(e["detail"]["caseId"], e["detail"]["eventType"]) for e in newest] == [(case_id, "CASE.UPDATED")]
+    assert newest[0]["detail"]["performedBy"]["name"] == "Demo Supervisor"
+
+
+def test_the_api_documentation_is_served_without_a_key(casetrail):
+    document = casetrail.call("GET", "/openapi.json", api_key=None)
+    page = casetrail.call("GET", "/docs", api_key=None)
+    script = casetrail.call("GET", "/docs/static/swagger-ui-bundle.js", api_key=None)
+
+    assert document.status == 200 and "/cases" in document.body["paths"]
+    assert page.status == 200 and "/openapi.json" in page.body
+    assert script.status == 200
