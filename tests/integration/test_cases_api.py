@@ -172,6 +172,7 @@ def test_malformed_json_is_a_400(api):
     response = api.request("create_case", raw_body='{"title": "unterminated', headers={"Idempotency-Key": None})
 
     assert response.status == 400 and response.body["code"] == "MALFORMED_JSON"
+    assert [issue["field"] for issue in response.body["fields"]] == ["body"]
 
 
 def test_an_unknown_status_is_a_422(api):

@@ -70,15 +70,15 @@ def _status_of(error: errors.CasetrailError) -> HTTPStatus:
 
 
 def _field_issues(validation: RequestValidationError) -> tuple[str, str, list[FieldIssue]]:
-    issues = []
-    malformed = False
-    for error in validation.errors():
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
-        if error.get("type") == "json_invalid":
-            malformed = True
-        issues.append(FieldIssue(field=".".join(location) or "body", issue=error.get("msg", "invalid")))
+    errors = validation.errors()
+    malformed = [e for e in errors if e.get("type") == "json_invalid"]
     if malformed:
-        return "MALFORMED_JSON", "The request body is not valid JSON", issues
+        # Its location is a character offset, not a field: report the body itself.
+        return "MALFORMED_JSON", "The request body is not valid JSON", [FieldIssue(field="body", issue=malformed[0]["msg"])]
+    issues = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        issues.append(FieldIssue(field=".".join(location) or "body", issue=error.get("msg", "invalid")))
     return "VALIDATION_ERROR", "The request is not valid", issues
 
 
