@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from urllib.parse import parse_qsl, unquote
 
+from casetrail.gateway_errors import GATEWAY_ERRORS
 from local.environment import ACCOUNT_ID, API_ID, REGION, STAGE
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
@@ -21,11 +22,16 @@ def error_response(status: int, code: str, message: str) -> HttpResponse:
     return HttpResponse(status=status, headers=(("Content-Type", "application/json"),), body=body)
 
 
-UNAUTHORIZED = error_response(401, "UNAUTHORIZED", "Missing, unknown or revoked API key")
-# As the deployed gateway responses (infra/constructs/gateway_responses.py): an authorizer policy
-# that denies is ACCESS_DENIED, and DEFAULT_5XX turns every gateway-side failure into this 500.
-FORBIDDEN = error_response(403, "FORBIDDEN", "This API key may not do that")
-GATEWAY_FAILURE = error_response(500, "INTERNAL_ERROR", "Something went wrong on our side")
+def _gateway_error(response_type: str) -> HttpResponse:
+    error = GATEWAY_ERRORS[response_type]
+    return error_response(error.status, error.code, error.message)
+
+
+# As deployed: an authorizer policy that denies is ACCESS_DENIED, and DEFAULT_5XX turns every
+# gateway-side failure into a 500.
+UNAUTHORIZED = _gateway_error("UNAUTHORIZED")
+FORBIDDEN = _gateway_error("ACCESS_DENIED")
+GATEWAY_FAILURE = _gateway_error("DEFAULT_5XX")
 
 class AccessDenied(Exception):
     def __init__(self, response: HttpResponse):

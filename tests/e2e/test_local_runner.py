@@ -118,7 +118,11 @@ def test_a_request_without_a_valid_api_key_is_refused(casetrail):
         reply = casetrail.call("GET", "/cases", api_key=api_key)
 
         assert reply.status == 401
-        assert reply.body == {"status": 401, "code": "UNAUTHORIZED", "message": "Missing, unknown or revoked API key"}
+        assert reply.body == {
+            "status": 401,
+            "code": "UNAUTHORIZED",
+            "message": "A valid API key is required: Authorization: Bearer <key>",
+        }
 
 
 def test_opening_a_case_answers_201_with_version_1(case_history):
