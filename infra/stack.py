@@ -9,6 +9,7 @@ from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 
 
@@ -19,6 +20,8 @@ class CasetrailStack(cdk.Stack):
         packaging = Packaging(self, "Packaging")
         data = Data(self, "Data")
         api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring)
+        notifications = Notifications(self, "Notifications", data=data)
+        notifications.allow_managing_subscriptions(api.function)
         events = Events(
             self,
             "Events",
@@ -29,6 +32,8 @@ class CasetrailStack(cdk.Stack):
             # Looked up when the stack is built, so a test can register a consumer.
             consumers=topology.EVENT_CONSUMERS,
             monitoring=monitoring,
+            notifications=notifications,
+            case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
         )
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
@@ -36,3 +41,4 @@ class CasetrailStack(cdk.Stack):
             cdk.CfnOutput(self, f"{spec.logical_id}TableName", value=data.table(spec).table_name)
         cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
         cdk.CfnOutput(self, "OpsAlarmTopicArn", value=monitoring.topic.topic_arn)
+        cdk.CfnOutput(self, "NotificationTopicArn", value=notifications.topic.topic_arn)

@@ -5,8 +5,14 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
-from casetrail.topology import EVENT_BUS_ENV_VAR
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE
+from casetrail.topology import (
+    ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
+    CASE_LINK_BASE_URL_ENV_VAR,
+    EVENT_BUS_ENV_VAR,
+    NOTIFICATION_TOPIC_ENV_VAR,
+    SIGNING_KEY_ENV_VAR,
+)
 
 
 class Settings(BaseModel):
@@ -16,6 +22,12 @@ class Settings(BaseModel):
     access_table_name: str | None = None
     idempotency_table_name: str | None = None
     event_bus_name: str | None = None
+    notifications_table_name: str | None = None
+    notification_topic_arn: str | None = None
+    signing_key_id: str | None = None
+    case_link_base_url: str | None = None
+    # Only the local runner sets it: deployed, a webhook never reaches a loopback address.
+    allow_loopback_webhooks: bool = False
 
 
 @cache
@@ -25,4 +37,9 @@ def get_settings() -> Settings:
         access_table_name=os.environ.get(ACCESS_TABLE.env_var),
         idempotency_table_name=os.environ.get(IDEMPOTENCY_TABLE.env_var),
         event_bus_name=os.environ.get(EVENT_BUS_ENV_VAR),
+        notifications_table_name=os.environ.get(NOTIFICATIONS_TABLE.env_var),
+        notification_topic_arn=os.environ.get(NOTIFICATION_TOPIC_ENV_VAR),
+        signing_key_id=os.environ.get(SIGNING_KEY_ENV_VAR),
+        case_link_base_url=os.environ.get(CASE_LINK_BASE_URL_ENV_VAR),
+        allow_loopback_webhooks=os.environ.get(ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR, "").lower() == "true",
     )

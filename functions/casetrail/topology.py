@@ -6,15 +6,23 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
-from casetrail.store.tables import TableSpec
+from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
+from casetrail.store.tables import NOTIFICATIONS_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
+# Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL
+# of case links, and the local-only switch that lets webhooks reach http://127.0.0.1.
+NOTIFICATION_TOPIC_ENV_VAR = "NOTIFICATION_TOPIC_ARN"
+SIGNING_KEY_ENV_VAR = "SIGNING_KEY_ID"
+CASE_LINK_BASE_URL_ENV_VAR = "CASE_LINK_BASE_URL"
+ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR = "ALLOW_LOOPBACK_WEBHOOKS"
 
 API_HANDLER = "casetrail.handlers.api.handler"
 AUTHORIZER_HANDLER = "casetrail.handlers.authorizer.handler"
 STREAM_PUBLISHER_HANDLER = "casetrail.handlers.stream_publisher.handler"
+NOTIFICATION_CONSUMER_HANDLER = "casetrail.handlers.notification_consumer.handler"
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class EventConsumer:
     event_types: tuple[str, ...] = ()  # detail.eventType values it wants; empty means all
     reads: tuple[TableSpec, ...] = ()  # tables it may read (the stack grants read, sets the env var)
     writes: tuple[TableSpec, ...] = ()  # tables it may read and write
+    sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -37,7 +46,16 @@ class EventConsumer:
 
 # Consumers of the case event stream. Later features (notifications, billing, SLA, rules,
 # metrics) register here.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = ()
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (
+    EventConsumer(
+        logical_id="Notifications",
+        handler=NOTIFICATION_CONSUMER_HANDLER,
+        description="Notifies subscribed supervisors of case events by email and signed webhooks",
+        event_types=SOURCE_EVENT_TYPES,
+        writes=(NOTIFICATIONS_TABLE,),
+        sends_notifications=True,
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class Api(Construct):
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
         data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        self.function = api_function
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -10,6 +10,7 @@ from casetrail.topology import EventConsumer
 from infra.constructs.data import Data
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.queues import dead_letter_queue, redrive_to, secure_queue
 
@@ -30,6 +31,8 @@ class EventConsumerPipeline(Construct):
         packaging: Packaging,
         data: Data,
         monitoring: Monitoring,
+        notifications: Notifications,
+        case_link_base_url: str,
     ):
         super().__init__(scope, construct_id)
         dead_letters = dead_letter_queue(self, "DeadLetters")
@@ -55,6 +58,8 @@ class EventConsumerPipeline(Construct):
         ).function
         data.grant_read(function, *consumer.reads)
         data.grant_read_write(function, *consumer.writes)
+        if consumer.sends_notifications:
+            notifications.allow_sending(function, case_link_base_url=case_link_base_url)
         function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
         monitoring.alarm_on_dead_letters(self, dead_letters)
 

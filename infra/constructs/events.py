@@ -9,6 +9,7 @@ from casetrail.topology import EventConsumer
 from infra.constructs.consumers import EventConsumerPipeline
 from infra.constructs.data import Data
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.stream_publisher import StreamPublisher
 
@@ -27,6 +28,8 @@ class Events(Construct):
         cases_table: dynamodb.ITable,
         consumers: tuple[EventConsumer, ...],
         monitoring: Monitoring,
+        notifications: Notifications,
+        case_link_base_url: str,
     ):
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
@@ -48,4 +51,6 @@ class Events(Construct):
                 packaging=packaging,
                 data=data,
                 monitoring=monitoring,
+                notifications=notifications,
+                case_link_base_url=case_link_base_url,
             )

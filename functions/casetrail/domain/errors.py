@@ -42,3 +42,17 @@ class Forbidden(CasetrailError):
 
 class Unauthenticated(CasetrailError):
     code = "UNAUTHORIZED"
+
+
+class SubscriptionNotFound(NotFound):
+    code = "SUBSCRIPTION_NOT_FOUND"
+
+
+class UnsafeWebhookUrl(CasetrailError):
+    """A webhook URL that is not https or reaches a private, loopback or otherwise internal address."""
+
+    code = "UNSAFE_WEBHOOK_URL"
+
+
+class TooManySubscriptions(CasetrailError):
+    code = "TOO_MANY_SUBSCRIPTIONS"

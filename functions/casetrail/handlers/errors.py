@@ -39,6 +39,8 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.InvalidRequest: HTTPStatus.BAD_REQUEST,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
+    errors.UnsafeWebhookUrl: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.TooManySubscriptions: HTTPStatus.CONFLICT,
 }
 
 

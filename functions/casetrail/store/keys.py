@@ -72,3 +72,16 @@ def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assig
     if queue:
         partitions["byQueue"] = f"{base}#QUEUE#{queue}"
     return partitions
+
+
+def subscriptions_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#SUBSCRIPTIONS"
+
+
+def subscription_item(tenant_id: str, subscription_id: str) -> dict[str, str]:
+    # All of a tenant's subscriptions share one partition: the consumer reads them with one query.
+    return {"pk": subscriptions_partition(tenant_id), "sk": f"SUB#{subscription_id}"}
+
+
+def delivery_item(tenant_id: str, event_id: str, subscription_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#DELIVERY#{event_id}", "sk": f"SUB#{subscription_id}"}

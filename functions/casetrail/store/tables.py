@@ -63,4 +63,14 @@ IDEMPOTENCY_TABLE = TableSpec(
     ttl_attribute="expiration",
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE)
+# Notification subscriptions per tenant, and one delivery record per (event, subscription) that
+# makes a redelivered event notify nobody twice (expired by TTL once no redelivery can come).
+NOTIFICATIONS_TABLE = TableSpec(
+    logical_id="Notifications",
+    env_var="NOTIFICATIONS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE)

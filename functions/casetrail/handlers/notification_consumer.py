@@ -1,0 +1,44 @@
+"""Notifies subscribers of case events: SQS (fed by the bus rule) -> this function.
+
+A record whose deliveries did not all succeed is reported as a batch item failure: SQS delivers it
+again after the visibility timeout (the backoff) and, after maxReceiveCount attempts, parks it in
+the dead-letter queue. Deliveries that succeeded are recorded and not repeated on those retries.
+"""
+
+import json
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.handlers.notification_wiring import notifier
+from casetrail.observability import logger, metrics, tracer
+
+# A batch where every record failed is reported item by item too, rather than as a function error:
+# SQS retries the same records either way, and one unreachable receiver is not a crash.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def notify_record(record: SQSRecord) -> None:
+    detail = json.loads(record.body)["detail"]
+    outcome = notifier().notify(detail)
+    logger.info(
+        "Notified",
+        extra={
+            "event_id": detail.get("eventId"),
+            "tenant_id": detail.get("tenantId"),
+            "sent": len(outcome.sent),
+            "already_sent": len(outcome.already_sent),
+            "refused": len(outcome.refused),
+        },
+    )
+    metrics.add_metric(name="NotificationsSent", unit="Count", value=len(outcome.sent))
+    if outcome.refused:
+        metrics.add_metric(name="WebhooksRefused", unit="Count", value=len(outcome.refused))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=notify_record, processor=processor, context=context)

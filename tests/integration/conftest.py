@@ -1,0 +1,31 @@
+import boto3
+import pytest
+
+from tests.integration.notification_support import WebhookReceiver
+
+
+@pytest.fixture
+def notifications(aws, monkeypatch):
+    """The notification topic and the signing-secret key on moto, the environment pointing at them,
+    and webhooks allowed to reach 127.0.0.1 as in `make run`. Yields the topic ARN."""
+    from casetrail.handlers import notification_wiring
+    from casetrail.settings import get_settings
+
+    topic_arn = boto3.client("sns").create_topic(Name="casetrail-test-notifications")["TopicArn"]
+    key_id = boto3.client("kms").create_key(Description="signing secrets")["KeyMetadata"]["KeyId"]
+    monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", topic_arn)
+    monkeypatch.setenv("SIGNING_KEY_ID", key_id)
+    monkeypatch.setenv("CASE_LINK_BASE_URL", "https://casetrail.example.com/v1")
+    monkeypatch.setenv("ALLOW_LOOPBACK_WEBHOOKS", "true")
+    get_settings.cache_clear()
+    notification_wiring.reset()
+    yield topic_arn
+    get_settings.cache_clear()
+    notification_wiring.reset()
+
+
+@pytest.fixture
+def receiver():
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()
