@@ -85,6 +85,9 @@ class Resources:
     stream_arns: tuple[str, ...]
     consumer_queues: tuple[tuple[EventConsumer, Queue], ...]
     tap_queue: Queue
+    notification_topic_arn: str
+    signing_key_id: str
+    outbox_queue: Queue  # what the notification topic sends: moto delivers no real email
 
 
 def provision(session: boto3.Session) -> Resources:
@@ -100,7 +103,21 @@ def provision(session: boto3.Session) -> Resources:
         consumer_queues.append((consumer, queue))
     tap_queue = _create_queue(sqs, f"{NAME_PREFIX}-tap")
     _route(events, f"{NAME_PREFIX}-tap", {"source": [EVENT_SOURCE]}, tap_queue)
-    return Resources(stream_arns=stream_arns, consumer_queues=tuple(consumer_queues), tap_queue=tap_queue)
+    sns = session.client("sns")
+    topic_arn = sns.create_topic(Name=f"{NAME_PREFIX}-notifications")["TopicArn"]
+    outbox = _create_queue(sqs, f"{NAME_PREFIX}-outbox")
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=outbox.arn)
+    signing_key_id = session.client("kms").create_key(Description="Casetrail local webhook signing secrets")[
+        "KeyMetadata"
+    ]["KeyId"]
+    return Resources(
+        stream_arns=stream_arns,
+        consumer_queues=tuple(consumer_queues),
+        tap_queue=tap_queue,
+        notification_topic_arn=topic_arn,
+        signing_key_id=signing_key_id,
+        outbox_queue=outbox,
+    )
 
 
 def _create_tables(dynamodb) -> tuple[str, ...]:

@@ -7,7 +7,13 @@ read their configuration at import or on first use.
 import os
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
-from casetrail.topology import EVENT_BUS_ENV_VAR
+from casetrail.topology import (
+    ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
+    CASE_LINK_BASE_URL_ENV_VAR,
+    EVENT_BUS_ENV_VAR,
+    NOTIFICATION_TOPIC_ENV_VAR,
+    SIGNING_KEY_ENV_VAR,
+)
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -19,6 +25,19 @@ EVENT_BUS_NAME = NAME_PREFIX
 
 def table_name(spec: TableSpec) -> str:
     return f"{NAME_PREFIX}-{spec.logical_id.lower()}"
+
+
+def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: str) -> None:
+    """What only exists once the emulation is provisioned; set before any handler runs."""
+    os.environ.update(
+        {
+            NOTIFICATION_TOPIC_ENV_VAR: topic_arn,
+            SIGNING_KEY_ENV_VAR: signing_key_id,
+            CASE_LINK_BASE_URL_ENV_VAR: api_url,
+            # Locally a webhook receiver is a process on this machine; deployed, never.
+            ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR: "true",
+        }
+    )
 
 
 def apply(moto_port: int) -> None:

@@ -37,3 +37,11 @@ def describe(detail: dict) -> str:
         f"event {detail.get('eventType')} case={detail.get('caseId')} "
         f"v={detail.get('caseVersion')} by={performed_by.get('name')}"
     )
+
+
+def print_notifications(event: dict, context) -> dict:
+    """Prints what the notification topic would email (moto sends no email)."""
+    for record in event["Records"]:
+        message = json.loads(record["body"])
+        print(f"email  {message.get('Subject')}: {message.get('Message')}", flush=True)
+    return {"batchItemFailures": []}

@@ -22,7 +22,7 @@ from local.api_gateway import ApiGateway
 from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant
 from local.emulator import MotoServer, Resources, provision
 from local.environment import NAME_PREFIX
-from local.event_tap import EventTap
+from local.event_tap import EventTap, print_notifications
 from local.http_adapter import HttpServer
 from local.lambda_runtime import LocalFunction
 from local.queue_poller import WAIT_SECONDS, QueuePoller
@@ -74,6 +74,9 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         running._moto.start()
         session = boto3.Session()
         resources = provision(session)
+        environment.apply_notification_resources(
+            resources.notification_topic_arn, resources.signing_key_id, running.url
+        )
         running.api_key = create_demo_tenant(api_key).api_key
         # The handlers are imported from here on, after the environment is set. Metrics are off
         # locally, so Powertools' warning that an invocation added none is noise.
@@ -109,6 +112,8 @@ def _pollers(
         pollers.append(QueuePoller(sqs, queue.url, queue.arn, function, stopping))
     tap_function = LocalFunction(name=f"{NAME_PREFIX}-event-tap", handler=tap.handler)
     pollers.append(QueuePoller(sqs, resources.tap_queue.url, resources.tap_queue.arn, tap_function, stopping))
+    outbox = LocalFunction(name=f"{NAME_PREFIX}-outbox", handler=print_notifications)
+    pollers.append(QueuePoller(sqs, resources.outbox_queue.url, resources.outbox_queue.arn, outbox, stopping))
     return pollers
 
 

@@ -203,3 +203,52 @@ def test_the_api_documentation_is_served_without_a_key(casetrail):
     assert document.status == 200 and "/cases" in document.body["paths"]
     assert page.status == 200 and "/openapi.json" in page.body
     assert script.status == 200
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A supervisor's webhook endpoint on this machine, recording what it receives."""
+    import http.server
+    import threading
+
+    received: list[tuple[dict, bytes]] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/casetrail", received
+    server.shutdown()
+
+
+def test_a_webhook_subscriber_receives_each_change_once_signed(casetrail, webhook_receiver):
+    import hashlib
+    import hmac
+
+    url, received = webhook_receiver
+    subscription = casetrail.call(
+        "POST", "/subscriptions", {"target": {"type": "webhook", "url": url}, "events": ["CASE.CREATED"]}
+    )
+    assert subscription.status == 201
+    secret = subscription.body["signingSecret"]
+
+    case_id = casetrail.call("POST", "/cases", {"title": "Card stolen", "customerId": "cust-2"}).body["caseId"]
+
+    deadline = time.monotonic() + EVENT_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and not any(case_id.encode() in body for _, body in received):
+        time.sleep(0.2)
+    time.sleep(1)  # long enough for a duplicate delivery to show up, were there one
+    deliveries = [(headers, body) for headers, body in received if case_id.encode() in body]
+    assert len(deliveries) == 1
+    headers, body = deliveries[0]
+    timestamp, signature = (part.split("=", 1)[1] for part in headers["X-Casetrail-Signature"].split(","))
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(signature, expected)
