@@ -1,12 +1,14 @@
 """Runtime configuration, read from the environment once and validated at start."""
 
+import json
 import os
 from functools import cache
 
 from pydantic import BaseModel
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
-from casetrail.topology import EVENT_BUS_ENV_VAR
+from casetrail.domain.billing import Pricing
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, USAGE_TABLE
+from casetrail.topology import BILLING_PRICING_ENV_VAR, EVENT_BUS_ENV_VAR
 
 
 class Settings(BaseModel):
@@ -16,6 +18,13 @@ class Settings(BaseModel):
     access_table_name: str | None = None
     idempotency_table_name: str | None = None
     event_bus_name: str | None = None
+    usage_table_name: str | None = None
+    billing_pricing: Pricing | None = None  # the default price list, JSON (from cdk.json's context)
+
+    def default_pricing(self) -> Pricing:
+        if self.billing_pricing is None:
+            raise RuntimeError(f"{BILLING_PRICING_ENV_VAR} is not set: billing needs the default price list")
+        return self.billing_pricing
 
 
 @cache
@@ -25,4 +34,10 @@ def get_settings() -> Settings:
         access_table_name=os.environ.get(ACCESS_TABLE.env_var),
         idempotency_table_name=os.environ.get(IDEMPOTENCY_TABLE.env_var),
         event_bus_name=os.environ.get(EVENT_BUS_ENV_VAR),
+        usage_table_name=os.environ.get(USAGE_TABLE.env_var),
+        billing_pricing=_json(os.environ.get(BILLING_PRICING_ENV_VAR)),
     )
+
+
+def _json(value: str | None) -> dict | None:
+    return json.loads(value) if value else None

@@ -6,9 +6,11 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
-from casetrail.store.tables import TableSpec
+from casetrail.store.tables import USAGE_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
+# The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
+BILLING_PRICING_ENV_VAR = "BILLING_PRICING"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 
@@ -27,6 +29,7 @@ class EventConsumer:
     event_types: tuple[str, ...] = ()  # detail.eventType values it wants; empty means all
     reads: tuple[TableSpec, ...] = ()  # tables it may read (the stack grants read, sets the env var)
     writes: tuple[TableSpec, ...] = ()  # tables it may read and write
+    configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -35,9 +38,18 @@ class EventConsumer:
         return pattern
 
 
-# Consumers of the case event stream. Later features (notifications, billing, SLA, rules,
-# metrics) register here.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = ()
+BILLING = EventConsumer(
+    logical_id="Billing",
+    handler="casetrail.handlers.billing_consumer.handler",
+    description="Meters each case (and, when priced, each task) once per tenant and month",
+    event_types=("CASE.CREATED", "TASK.CREATED"),
+    writes=(USAGE_TABLE,),
+    configuration=(BILLING_PRICING_ENV_VAR,),
+)
+
+# Consumers of the case event stream. Later features (notifications, SLA, rules, metrics)
+# register here.
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (BILLING,)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Events(Construct):
         cases_table: dynamodb.ITable,
         consumers: tuple[EventConsumer, ...],
         monitoring: Monitoring,
+        configuration: dict[str, str],
     ):
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
@@ -48,4 +49,5 @@ class Events(Construct):
                 packaging=packaging,
                 data=data,
                 monitoring=monitoring,
+                configuration=configuration,
             )

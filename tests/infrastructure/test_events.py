@@ -18,7 +18,7 @@ def test_custom_bus_is_named_after_the_stack_and_archived_for_replay(template):
 
 
 def test_publisher_reads_only_audit_inserts_from_the_cases_stream(template):
-    (mapping,) = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    mapping = _stream_mapping(template)
     properties = mapping["Properties"]
     assert properties["EventSourceArn"] == {"Fn::GetAtt": [table_id(template, CASES_TABLE), "StreamArn"]}
     assert properties["FunctionName"] == {"Ref": function_id(template, STREAM_PUBLISHER_HANDLER)}
@@ -27,7 +27,7 @@ def test_publisher_reads_only_audit_inserts_from_the_cases_stream(template):
 
 
 def test_publisher_failures_are_isolated_bounded_and_kept(template):
-    (mapping,) = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    mapping = _stream_mapping(template)
     properties = mapping["Properties"]
     assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert properties["BisectBatchOnFunctionError"] is True
@@ -44,7 +44,7 @@ def test_publisher_is_told_which_bus(template):
 
 
 def test_every_queue_that_holds_failures_pages_ops(template):
-    (mapping,) = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    mapping = _stream_mapping(template)
     dead_letter_ids = {mapping["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]} | {
         queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
         for queue in resources(template, "AWS::SQS::Queue").values()
@@ -64,3 +64,11 @@ def test_every_queue_that_holds_failures_pages_ops(template):
 def test_api_errors_and_publisher_lag_page_ops(template):
     metrics = {alarm["Properties"]["MetricName"] for alarm in resources(template, "AWS::CloudWatch::Alarm").values()}
     assert {"5XXError", "IteratorAge", "Errors"} <= metrics
+
+
+def _stream_mapping(template) -> dict:
+    """The publisher's mapping: the only one reading a DynamoDB stream (consumers read queues)."""
+    (mapping,) = [
+        m for m in resources(template, "AWS::Lambda::EventSourceMapping").values() if "StartingPosition" in m["Properties"]
+    ]
+    return mapping

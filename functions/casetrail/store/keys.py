@@ -72,3 +72,24 @@ def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assig
     if queue:
         partitions["byQueue"] = f"{base}#QUEUE#{queue}"
     return partitions
+
+
+def usage_month_partition(tenant_id: str, month: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#USAGE#{month}"
+
+
+USAGE_RECORD_PREFIX = "RECORD#"
+
+
+def usage_record_item(tenant_id: str, month: str, created_at: str, kind: str, unit_id: str) -> dict[str, str]:
+    # Sorted by creation time, so the records of a bill read in the order the cases were opened;
+    # the unit's own id makes the key unique, and the same case always maps to the same key.
+    return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_RECORD_PREFIX}{created_at}#{kind}#{unit_id}"}
+
+
+def usage_counter_item(tenant_id: str, month: str) -> dict[str, str]:
+    return {"pk": usage_month_partition(tenant_id, month), "sk": "COUNTERS"}
+
+
+def tenant_pricing_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#PRICING", "sk": "PRICING"}
