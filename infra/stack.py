@@ -4,9 +4,11 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from casetrail import topology
+from casetrail.domain.billing import Pricing
 from casetrail.store.tables import ALL_TABLES, CASES_TABLE
 from infra.constructs.api import Api
 from infra.constructs.data import Data
+from infra.constructs.data_lake import DataLake
 from infra.constructs.events import Events
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
@@ -19,7 +21,8 @@ class CasetrailStack(cdk.Stack):
         monitoring = Monitoring(self, "Monitoring")
         packaging = Packaging(self, "Packaging")
         data = Data(self, "Data")
-        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring)
+        configuration = _configuration(self)
+        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring, configuration=configuration)
         notifications = Notifications(self, "Notifications", data=data)
         notifications.allow_managing_subscriptions(api.function)
         events = Events(
@@ -34,7 +37,9 @@ class CasetrailStack(cdk.Stack):
             monitoring=monitoring,
             notifications=notifications,
             case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
+            configuration=configuration,
         )
+        data_lake = DataLake(self, "DataLake", bus=events.bus)
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         for spec in ALL_TABLES:
@@ -42,3 +47,11 @@ class CasetrailStack(cdk.Stack):
         cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
         cdk.CfnOutput(self, "OpsAlarmTopicArn", value=monitoring.topic.topic_arn)
         cdk.CfnOutput(self, "NotificationTopicArn", value=notifications.topic.topic_arn)
+        cdk.CfnOutput(self, "DataLakeBucketName", value=data_lake.bucket.bucket_name)
+
+
+def _configuration(stack: cdk.Stack) -> dict[str, str]:
+    """Settings from cdk.json's context, validated here (a bad price list fails the synth, not a
+    request) and handed to the functions that need them as environment variables."""
+    pricing = Pricing.model_validate(stack.node.get_context("casetrail:billingPricing"))
+    return {topology.BILLING_PRICING_ENV_VAR: pricing.model_dump_json(by_alias=True, exclude_none=True)}

@@ -4,11 +4,14 @@ Applied to os.environ before any handler module is imported, because Powertools 
 read their configuration at import or on first use.
 """
 
+import json
 import os
+from pathlib import Path
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
 from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
+    BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     EVENT_BUS_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
@@ -40,6 +43,12 @@ def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: s
     )
 
 
+def _default_pricing() -> str:
+    # The same price list the stack deploys: cdk.json's context is its one home.
+    context = json.loads((Path(__file__).resolve().parents[1] / "cdk.json").read_text())["context"]
+    return json.dumps(context["casetrail:billingPricing"])
+
+
 def apply(moto_port: int) -> None:
     # Never reach real AWS: drop any profile or session from the developer's shell.
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -55,6 +64,7 @@ def apply(moto_port: int) -> None:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_SERVICE_NAME": "casetrail",
             EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
+            BILLING_PRICING_ENV_VAR: _default_pricing(),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
         }
     )

@@ -1,10 +1,13 @@
-"""Administration: create tenants and issue, list and revoke API keys.
+"""Administration: create tenants and issue, list and revoke API keys; set a tenant's pricing and
+reconcile a month's billing.
 
     python -m casetrail.admin --local issue-key --tenant demo --name "Ana" --role agent
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
+    python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
+    python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
 
---local talks to `make run`'s emulation; --stack finds the access table of a deployed stack from
-its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
+--local talks to `make run`'s emulation; --stack finds the tables of a deployed stack from its
+CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
 """
 
 import argparse
@@ -14,15 +17,21 @@ import sys
 
 import boto3
 
+from pydantic import ValidationError
+
+from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
+from casetrail.service.billing import reconcile_month
 from casetrail.store.access import AccessRepository, TenantNotFound
+from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.usage import UsageRepository
 
-LOCAL_ACCESS_TABLE = "casetrail-local-access"
-ACCESS_TABLE_OUTPUT = "AccessTableName"
+BILLING_COMMANDS = ("set-pricing", "reconcile")
 
 
-def _local_table() -> Table:
+def _local_table(spec: TableSpec) -> Table:
     endpoint = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5055')}"
     client = boto3.client(
         "dynamodb",
@@ -31,15 +40,16 @@ def _local_table() -> Table:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    return Table(LOCAL_ACCESS_TABLE, client=client)
+    return Table(f"casetrail-local-{spec.logical_id.lower()}", client=client)
 
 
-def _stack_table(stack_name: str) -> Table:
+def _stack_table(stack_name: str, spec: TableSpec) -> Table:
     stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    if ACCESS_TABLE_OUTPUT not in outputs:
-        sys.exit(f"stack {stack_name} has no {ACCESS_TABLE_OUTPUT} output")
-    return Table(outputs[ACCESS_TABLE_OUTPUT])
+    output = f"{spec.logical_id}TableName"  # the stack exports every table's name under this
+    if output not in outputs:
+        sys.exit(f"stack {stack_name} has no {output} output")
+    return Table(outputs[output])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke-key", help="revoke a key")
     revoke.add_argument("--tenant", required=True)
     revoke.add_argument("--key-id", required=True)
+
+    pricing = commands.add_parser("set-pricing", help="give a tenant its own pricing (else the stack's default applies)")
+    pricing.add_argument("--tenant", required=True)
+    pricing.add_argument("--unit-price", help="per case, e.g. 0.25")
+    pricing.add_argument("--currency", help="ISO 4217, e.g. USD")
+    pricing.add_argument("--free-cases", type=int, default=0, help="free cases per month")
+    pricing.add_argument("--task-unit-price", help="per task; tasks are not billed when omitted")
+    pricing.add_argument("--clear", action="store_true", help="remove the tenant's pricing: the default applies")
+
+    reconcile = commands.add_parser("reconcile", help="compare a month's billed cases with the cases created in it")
+    reconcile.add_argument("--tenant", required=True)
+    reconcile.add_argument("--month", required=True, help="YYYY-MM (UTC)")
     return parser
 
 
@@ -90,10 +112,36 @@ def run(arguments: argparse.Namespace, access: AccessRepository) -> dict:
     return {"keyId": arguments.key_id, "revoked": True}
 
 
+def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CaseRepository) -> dict:
+    if arguments.command == "reconcile":
+        return reconcile_month(usage, cases, arguments.tenant, arguments.month).to_wire()
+    if arguments.clear:
+        usage.set_pricing(arguments.tenant, None)
+        return {"tenantId": arguments.tenant, "pricing": None}
+    try:
+        pricing = Pricing(
+            unit_price=arguments.unit_price,
+            currency=arguments.currency,
+            free_cases_per_month=arguments.free_cases,
+            task_unit_price=arguments.task_unit_price,
+        )
+    except ValidationError as error:
+        raise SystemExit(f"invalid pricing: {error}") from None
+    usage.set_pricing(arguments.tenant, pricing)
+    return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    table = _local_table() if arguments.local else _stack_table(arguments.stack)
-    print(json.dumps(run(arguments, AccessRepository(table)), indent=2))
+
+    def table(spec: TableSpec) -> Table:
+        return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
+
+    if arguments.command in BILLING_COMMANDS:
+        result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
+    else:
+        result = run(arguments, AccessRepository(table(ACCESS_TABLE)))
+    print(json.dumps(result, indent=2))
     return 0
 
 

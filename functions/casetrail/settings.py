@@ -1,13 +1,16 @@
 """Runtime configuration, read from the environment once and validated at start."""
 
+import json
 import os
 from functools import cache
 
 from pydantic import BaseModel
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE
+from casetrail.domain.billing import Pricing
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USAGE_TABLE
 from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
+    BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     EVENT_BUS_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
@@ -28,6 +31,13 @@ class Settings(BaseModel):
     case_link_base_url: str | None = None
     # Only the local runner sets it: deployed, a webhook never reaches a loopback address.
     allow_loopback_webhooks: bool = False
+    usage_table_name: str | None = None
+    billing_pricing: Pricing | None = None  # the default price list, JSON (from cdk.json's context)
+
+    def default_pricing(self) -> Pricing:
+        if self.billing_pricing is None:
+            raise RuntimeError(f"{BILLING_PRICING_ENV_VAR} is not set: billing needs the default price list")
+        return self.billing_pricing
 
 
 @cache
@@ -42,4 +52,10 @@ def get_settings() -> Settings:
         signing_key_id=os.environ.get(SIGNING_KEY_ENV_VAR),
         case_link_base_url=os.environ.get(CASE_LINK_BASE_URL_ENV_VAR),
         allow_loopback_webhooks=os.environ.get(ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR, "").lower() == "true",
+        usage_table_name=os.environ.get(USAGE_TABLE.env_var),
+        billing_pricing=_json(os.environ.get(BILLING_PRICING_ENV_VAR)),
     )
+
+
+def _json(value: str | None) -> dict | None:
+    return json.loads(value) if value else None

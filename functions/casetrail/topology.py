@@ -7,9 +7,11 @@ moto with the same routing, so a consumer added here exists in both places.
 from dataclasses import dataclass
 
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
-from casetrail.store.tables import NOTIFICATIONS_TABLE, TableSpec
+from casetrail.store.tables import NOTIFICATIONS_TABLE, USAGE_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
+# The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
+BILLING_PRICING_ENV_VAR = "BILLING_PRICING"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL
@@ -36,6 +38,7 @@ class EventConsumer:
     reads: tuple[TableSpec, ...] = ()  # tables it may read (the stack grants read, sets the env var)
     writes: tuple[TableSpec, ...] = ()  # tables it may read and write
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
+    configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -44,18 +47,27 @@ class EventConsumer:
         return pattern
 
 
-# Consumers of the case event stream. Later features (notifications, billing, SLA, rules,
-# metrics) register here.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (
-    EventConsumer(
-        logical_id="Notifications",
-        handler=NOTIFICATION_CONSUMER_HANDLER,
-        description="Notifies subscribed supervisors of case events by email and signed webhooks",
-        event_types=SOURCE_EVENT_TYPES,
-        writes=(NOTIFICATIONS_TABLE,),
-        sends_notifications=True,
-    ),
+NOTIFICATIONS = EventConsumer(
+    logical_id="Notifications",
+    handler=NOTIFICATION_CONSUMER_HANDLER,
+    description="Notifies subscribed supervisors of case events by email and signed webhooks",
+    event_types=SOURCE_EVENT_TYPES,
+    writes=(NOTIFICATIONS_TABLE,),
+    sends_notifications=True,
 )
+
+BILLING = EventConsumer(
+    logical_id="Billing",
+    handler="casetrail.handlers.billing_consumer.handler",
+    description="Meters each case (and, when priced, each task) once per tenant and month",
+    event_types=("CASE.CREATED", "TASK.CREATED"),
+    writes=(USAGE_TABLE,),
+    configuration=(BILLING_PRICING_ENV_VAR,),
+)
+
+# Consumers of the case event stream. Later features (notifications, SLA, rules, metrics)
+# register here.
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
-from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, USAGE_TABLE
+from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, BILLING_PRICING_ENV_VAR
 from infra.constructs.data import Data
 from infra.constructs.function import LOG_RETENTION, CasetrailFunction
 from infra.constructs.gateway_responses import add_error_responses
@@ -48,7 +48,14 @@ ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
 
 class Api(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, packaging: Packaging, data: Data, monitoring: Monitoring
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        packaging: Packaging,
+        data: Data,
+        monitoring: Monitoring,
+        configuration: dict[str, str],
     ):
         super().__init__(scope, construct_id)
         authorizer_function = CasetrailFunction(
@@ -68,12 +75,16 @@ class Api(Construct):
             packaging=packaging,
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
-            environment=data.environment(CASES_TABLE, IDEMPOTENCY_TABLE),
+            environment={
+                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, USAGE_TABLE),
+                BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
+            },
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
         data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
         self.function = api_function
+        data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -33,6 +33,7 @@ class EventConsumerPipeline(Construct):
         monitoring: Monitoring,
         notifications: Notifications,
         case_link_base_url: str,
+        configuration: dict[str, str],
     ):
         super().__init__(scope, construct_id)
         dead_letters = dead_letter_queue(self, "DeadLetters")
@@ -53,7 +54,10 @@ class EventConsumerPipeline(Construct):
             packaging=packaging,
             handler=consumer.handler,
             description=consumer.description,
-            environment=data.environment(*consumer.reads, *consumer.writes),
+            environment={
+                **data.environment(*consumer.reads, *consumer.writes),
+                **{name: configuration[name] for name in consumer.configuration},
+            },
             timeout=TIMEOUT,
         ).function
         data.grant_read(function, *consumer.reads)

@@ -30,6 +30,7 @@ class Events(Construct):
         monitoring: Monitoring,
         notifications: Notifications,
         case_link_base_url: str,
+        configuration: dict[str, str],
     ):
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
@@ -53,4 +54,5 @@ class Events(Construct):
                 monitoring=monitoring,
                 notifications=notifications,
                 case_link_base_url=case_link_base_url,
+                configuration=configuration,
             )

@@ -252,3 +252,28 @@ def test_a_webhook_subscriber_receives_each_change_once_signed(casetrail, webhoo
     timestamp, signature = (part.split("=", 1)[1] for part in headers["X-Casetrail-Signature"].split(","))
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(signature, expected)
+
+
+def test_each_case_created_is_metered_once_for_the_month(casetrail):
+    month = time.strftime("%Y-%m", time.gmtime())
+
+    def metered() -> int:
+        reply = casetrail.call("GET", f"/usage?month={month}")
+        assert reply.status == 200, reply.body
+        return reply.body["casesMetered"]
+
+    def reconciled() -> bool:
+        return casetrail.call("GET", f"/usage/{month}/reconciliation").body["reconciled"]
+
+    deadline = time.monotonic() + EVENT_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and not reconciled():  # cases of earlier tests still in flight
+        time.sleep(0.2)
+    before = metered()
+
+    casetrail.call("POST", "/cases", {"title": "Lost card", "customerId": "cust-3"})
+
+    deadline = time.monotonic() + EVENT_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and metered() == before:
+        time.sleep(0.2)
+    assert metered() == before + 1
+    assert reconciled()

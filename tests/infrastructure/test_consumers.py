@@ -24,15 +24,19 @@ def with_consumer(tmp_path_factory):
         return synthesise(tmp_path_factory.mktemp("cdk.out"))
 
 
-def _single(template, resource_type: str) -> tuple[str, dict]:
-    (item,) = resources(template, resource_type).items()
+def _consumer_rule(template) -> tuple[str, dict]:
+    # The data lake's rule is on the bus too; the consumer's is the one with its pattern.
+    (item,) = [
+        (rule_id, rule)
+        for rule_id, rule in resources(template, "AWS::Events::Rule").items()
+        if rule["Properties"]["EventPattern"] == NOTIFIER.event_pattern()
+    ]
     return item
 
 
 def test_rule_sends_the_consumers_events_to_its_queue(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
-    assert rule["Properties"]["EventPattern"] == NOTIFIER.event_pattern()
+    _, rule = _consumer_rule(template)
     (target,) = rule["Properties"]["Targets"]
     queue_id = target["Arn"]["Fn::GetAtt"][0]
     queue = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
@@ -41,7 +45,7 @@ def test_rule_sends_the_consumers_events_to_its_queue(with_consumer):
 
 def test_queue_feeds_the_consumer_function_with_partial_batch_failures(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
+    _, rule = _consumer_rule(template)
     queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     (mapping,) = [
         m["Properties"]
@@ -57,7 +61,7 @@ def test_queue_feeds_the_consumer_function_with_partial_batch_failures(with_cons
 
 def test_consumer_dead_letters_page_ops(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
+    _, rule = _consumer_rule(template)
     queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     dead_letters_id = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]["RedrivePolicy"][
         "deadLetterTargetArn"

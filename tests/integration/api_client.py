@@ -41,7 +41,8 @@ class ApiClient:
         headers_out = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
         for name, values in (result.get("multiValueHeaders") or {}).items():
             headers_out.setdefault(name.lower(), values[0])
-        body_out = json.loads(result["body"]) if result.get("body") else None
+        is_json = "json" in headers_out.get("content-type", "application/json")
+        body_out = (json.loads(result["body"]) if is_json else result["body"]) if result.get("body") else None
         return ApiResponse(status=result["statusCode"], headers=headers_out, body=body_out)
 
     # Shorthands for the common calls, each built from its own sample event.

@@ -6,10 +6,12 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
+from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.usage import UsageRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -27,3 +29,11 @@ def current_principal() -> Principal:
 @cache
 def case_service() -> CaseService:
     return CaseService(CaseRepository(Table(get_settings().cases_table_name)))
+
+
+@cache
+def billing_service() -> BillingService:
+    settings = get_settings()
+    usage = UsageRepository(Table(settings.usage_table_name))
+    cases = CaseRepository(Table(settings.cases_table_name))
+    return BillingService(usage, cases, PriceList(usage, settings.default_pricing()))

@@ -4,6 +4,7 @@ Every mutation is one TransactWriteItems: the case item (conditional on the vers
 computed from) and its audit record, which the table's stream turns into the published event.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,25 @@ class CaseRepository:
             self.get(tenant_id, case_id)  # an unknown case is a 404, not an empty trail
         entries = [AuditEntry.of(CaseChange.model_validate(i["change"])) for i in page.items]
         return AuditPage(items=entries, next_token=page.next_token)
+
+    def case_ids_created_in(self, tenant_id: str, month: str) -> Iterator[str]:
+        """Every case of the tenant created in a UTC month ("YYYY-MM"): a range of the byTenant
+        index, whose sort key starts with the creation time, read page by page."""
+        partition = keys.case_list_partitions(tenant_id)["byTenant"]
+        token = None
+        while True:
+            page = self._query(
+                partition_attribute="byTenantpk",
+                partition_value=partition,
+                index="byTenant",
+                sort_prefix=("byTenantsk", f"{month}-"),
+                limit=1000,
+                page_token=token,
+            )
+            yield from (item["caseId"] for item in page.items)
+            token = page.next_token
+            if not token:
+                return
 
     def _query(self, **query: Any) -> Page:
         try:

@@ -85,3 +85,22 @@ def subscription_item(tenant_id: str, subscription_id: str) -> dict[str, str]:
 
 def delivery_item(tenant_id: str, event_id: str, subscription_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#DELIVERY#{event_id}", "sk": f"SUB#{subscription_id}"}
+def usage_month_partition(tenant_id: str, month: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#USAGE#{month}"
+
+
+USAGE_RECORD_PREFIX = "RECORD#"
+
+
+def usage_record_item(tenant_id: str, month: str, created_at: str, kind: str, unit_id: str) -> dict[str, str]:
+    # Sorted by creation time, so the records of a bill read in the order the cases were opened;
+    # the unit's own id makes the key unique, and the same case always maps to the same key.
+    return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_RECORD_PREFIX}{created_at}#{kind}#{unit_id}"}
+
+
+def usage_counter_item(tenant_id: str, month: str) -> dict[str, str]:
+    return {"pk": usage_month_partition(tenant_id, month), "sk": "COUNTERS"}
+
+
+def tenant_pricing_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#PRICING", "sk": "PRICING"}

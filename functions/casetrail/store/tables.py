@@ -73,4 +73,13 @@ NOTIFICATIONS_TABLE = TableSpec(
     ttl_attribute="expiresAt",
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE)
+# Billing: one usage record per metered case (or task), each tenant's monthly counters and its
+# own pricing, when it has one. Partitioned by tenant and month: a month's bill is one partition.
+USAGE_TABLE = TableSpec(
+    logical_id="Usage",
+    env_var="USAGE_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USAGE_TABLE)

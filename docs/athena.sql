@@ -1,0 +1,47 @@
+-- The Casetrail data lake in Athena: one row per event, exactly as the bus carried it.
+-- Replace <bucket> with the stack's DataLakeBucketName output. Partitions are projected from the
+-- S3 layout (events/year=YYYY/month=MM/day=DD/), so no crawler or MSCK REPAIR is needed.
+CREATE EXTERNAL TABLE IF NOT EXISTS casetrail_events (
+  `version` string,
+  `id` string,
+  `detail-type` string,
+  `source` string,
+  `account` string,
+  `time` string,
+  `region` string,
+  `resources` array<string>,
+  `detail` struct<
+    eventId: string,
+    eventType: string,
+    approximateChangeTime: string,
+    tenantId: string,
+    caseId: string,
+    caseVersion: int,
+    changedFieldIds: array<string>,
+    changes: array<struct<fieldId: string, oldValue: string, newValue: string>>,
+    performedBy: struct<principalId: string, name: string, role: string>,
+    `case`: struct<
+      caseId: string, referenceNumber: string, title: string, customerId: string, status: string,
+      priority: string, category: string, assignee: string, queue: string, tags: array<string>,
+      version: int, createdAt: string, updatedAt: string, resolvedAt: string, closedAt: string,
+      reopenCount: int
+    >
+  >
+)
+PARTITIONED BY (`year` string, `month` string, `day` string)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json' = 'false')
+LOCATION 's3://<bucket>/events/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.year.type' = 'integer', 'projection.year.range' = '2026,2100',
+  'projection.month.type' = 'integer', 'projection.month.range' = '1,12', 'projection.month.digits' = '2',
+  'projection.day.type' = 'integer', 'projection.day.range' = '1,31', 'projection.day.digits' = '2',
+  'storage.location.template' = 's3://<bucket>/events/year=${year}/month=${month}/day=${day}/'
+);
+
+-- Cases created per tenant in November 2026 (deduplicate: delivery is at least once).
+SELECT detail.tenantId, count(DISTINCT detail.caseId) AS cases_created
+FROM casetrail_events
+WHERE year = '2026' AND month = '11' AND detail.eventType = 'CASE.CREATED'
+GROUP BY detail.tenantId;

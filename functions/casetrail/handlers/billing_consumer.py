@@ -1,0 +1,55 @@
+"""Meters case events for billing, from the Billing consumer's SQS queue.
+
+Each message is an EventBridge event; Powertools parses the envelope (a message whose body is not
+an EventBridge event fails on its own) and reports only the failed messages back to SQS, which
+redelivers them and, after a few attempts, moves them to the dead-letter queue. Metering is
+idempotent, so a redelivered, replayed or duplicated event is a success that counts nothing.
+"""
+
+from functools import cache
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Json
+
+from casetrail.observability import logger, metrics, tracer
+from casetrail.service.billing import MeteringService, PriceList
+from casetrail.settings import get_settings
+from casetrail.store.dynamo import Table
+from casetrail.store.usage import UsageRepository
+
+
+class BusEvent(EventBridgeModel):
+    account: str | None = None  # EventBridge always sets it; moto's copy (make run) has none
+
+
+class CaseEventMessage(SqsRecordModel):
+    body: Json[BusEvent]  # type: ignore[assignment]  (the envelope, parsed from the string body)
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
+
+
+@cache
+def metering_service() -> MeteringService:
+    usage = UsageRepository(Table(get_settings().usage_table_name))
+    return MeteringService(usage, PriceList(usage, get_settings().default_pricing()))
+
+
+def meter(record: CaseEventMessage) -> None:
+    detail = record.body.detail
+    counted = metering_service().meter(detail)
+    logger.info(
+        "Metered" if counted else "Already metered or not billable",
+        extra={"event_id": detail.get("eventId"), "event_type": detail.get("eventType"), "tenant_id": detail.get("tenantId")},
+    )
+    if counted:
+        metrics.add_metric(name="UnitsMetered", unit="Count", value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=meter, processor=processor, context=context)
