@@ -60,6 +60,21 @@ class ApiClient:
     def audit(self, case_id: str, **query: str) -> ApiResponse:
         return self.request("case_audit", path=f"/cases/{case_id}/audit", query=query)
 
+    def create_customer(self, body: Any = ...) -> ApiResponse:
+        return self.request("create_customer", body=body)
+
+    def find_customers(self, **query: str) -> ApiResponse:
+        return self.request("find_customer", query=query)
+
+    def get_customer(self, customer_id: str) -> ApiResponse:
+        return self.request("customer_cases", path=f"/customers/{customer_id}", query={})
+
+    def patch_customer(self, customer_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_customer", path=f"/customers/{customer_id}", body=body)
+
+    def customer_cases(self, customer_id: str, **query: str) -> ApiResponse:
+        return self.request("customer_cases", path=f"/customers/{customer_id}/cases", query=query)
+
 
 def _set_header(event: dict, name: str, value: str | None) -> None:
     for key in [k for k in event["headers"] if k.lower() == name.lower()]:

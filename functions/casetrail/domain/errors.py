@@ -18,6 +18,26 @@ class CaseNotFound(NotFound):
     code = "CASE_NOT_FOUND"
 
 
+class CustomerNotFound(NotFound):
+    code = "CUSTOMER_NOT_FOUND"
+
+
+class RelatedItemNotFound(NotFound):
+    code = "RELATED_ITEM_NOT_FOUND"
+
+
+class UnknownReference(CasetrailError):
+    """A request names something (a customer, a case to link) that the tenant does not have."""
+
+    code = "UNKNOWN_REFERENCE"
+
+
+class Conflict(CasetrailError):
+    """The request contradicts stored state: a phone already taken, an item that cannot be edited."""
+
+    code = "CONFLICT"
+
+
 class VersionConflict(CasetrailError):
     """The client's If-Match version is not the current one: someone changed the case meanwhile."""
 

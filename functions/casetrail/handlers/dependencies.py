@@ -7,8 +7,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.service.cases import CaseService
+from casetrail.service.customers import CustomerService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
+from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -25,5 +27,15 @@ def current_principal() -> Principal:
 
 
 @cache
+def cases_table() -> Table:
+    return Table(get_settings().cases_table_name)
+
+
+@cache
 def case_service() -> CaseService:
-    return CaseService(CaseRepository(Table(get_settings().cases_table_name)))
+    return CaseService(CaseRepository(cases_table()), CustomerRepository(cases_table()))
+
+
+@cache
+def customer_service() -> CustomerService:
+    return CustomerService(CustomerRepository(cases_table()), CaseRepository(cases_table()))

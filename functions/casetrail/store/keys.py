@@ -47,6 +47,20 @@ def case_timeline_item(tenant_id: str, case_id: str, created_at: str, related_it
     return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_TIMELINE_PREFIX}{created_at}#{related_item_id}"}
 
 
+def customer_item(tenant_id: str, customer_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER#{customer_id}", "sk": "CUSTOMER"}
+
+
+def customer_phone_item(tenant_id: str, phone: str) -> dict[str, str]:
+    # One lookup item per phone and per email: GET /customers?phone= is a key lookup, and a put
+    # conditional on its absence keeps a phone or email to one customer of the tenant.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_PHONE#{phone}", "sk": "CUSTOMER_LOOKUP"}
+
+
+def customer_email_item(tenant_id: str, email: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_EMAIL#{email.lower()}", "sk": "CUSTOMER_LOOKUP"}
+
+
 def reference_item(tenant_id: str, reference_number: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#REF#{reference_number}", "sk": "REF"}
 
