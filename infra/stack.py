@@ -8,6 +8,7 @@ from casetrail.store.tables import ALL_TABLES, CASES_TABLE
 from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.events import Events
+from infra.constructs.files import Files
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
 
@@ -18,7 +19,8 @@ class CasetrailStack(cdk.Stack):
         monitoring = Monitoring(self, "Monitoring")
         packaging = Packaging(self, "Packaging")
         data = Data(self, "Data")
-        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring)
+        files = Files(self, "Files")
+        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring, files=files)
         events = Events(
             self,
             "Events",

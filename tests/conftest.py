@@ -23,6 +23,7 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "EVENT_BUS_NAME": "casetrail-test",
+    "FILES_BUCKET_NAME": "casetrail-test-files",
     **{spec.env_var: f"casetrail-test-{spec.logical_id.lower()}" for spec in ALL_TABLES},
 }
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from casetrail.store.tables import TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
+# The bucket of file related items, and the limits presigned uploads enforce (optional).
+FILES_BUCKET_ENV_VAR = "FILES_BUCKET_NAME"
+FILE_MAX_BYTES_ENV_VAR = "FILE_MAX_BYTES"
+FILE_CONTENT_TYPES_ENV_VAR = "FILE_CONTENT_TYPES"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 

@@ -10,6 +10,7 @@ from constructs import Construct
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
 from infra.constructs.data import Data
+from infra.constructs.files import Files
 from infra.constructs.function import LOG_RETENTION, CasetrailFunction
 from infra.constructs.gateway_responses import add_error_responses
 from infra.constructs.monitoring import Monitoring
@@ -48,7 +49,7 @@ ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
 
 class Api(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, packaging: Packaging, data: Data, monitoring: Monitoring
+        self, scope: Construct, construct_id: str, *, packaging: Packaging, data: Data, monitoring: Monitoring, files: Files
     ):
         super().__init__(scope, construct_id)
         authorizer_function = CasetrailFunction(
@@ -68,11 +69,12 @@ class Api(Construct):
             packaging=packaging,
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
-            environment=data.environment(CASES_TABLE, IDEMPOTENCY_TABLE),
+            environment={**data.environment(CASES_TABLE, IDEMPOTENCY_TABLE), **files.environment()},
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
         data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        files.grant_presigning(api_function)
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -32,6 +32,12 @@ class UnknownReference(CasetrailError):
     code = "UNKNOWN_REFERENCE"
 
 
+class FileNotAccepted(CasetrailError):
+    """A file's declared size or content type is outside what the deployment accepts."""
+
+    code = "FILE_NOT_ACCEPTED"
+
+
 class Conflict(CasetrailError):
     """The request contradicts stored state: a phone already taken, an item that cannot be edited."""
 

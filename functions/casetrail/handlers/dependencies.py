@@ -8,10 +8,13 @@ from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
+from casetrail.service.related_items import FileLimits, RelatedItemService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.files import FileStore
+from casetrail.store.timeline import TimelineRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -39,3 +42,15 @@ def case_service() -> CaseService:
 @cache
 def customer_service() -> CustomerService:
     return CustomerService(CustomerRepository(cases_table()), CaseRepository(cases_table()))
+
+
+@cache
+def related_item_service() -> RelatedItemService:
+    settings = get_settings()
+    limits = FileLimits(max_bytes=settings.file_max_bytes, content_types=settings.file_content_types)
+    return RelatedItemService(
+        CaseRepository(cases_table()),
+        TimelineRepository(cases_table()),
+        lambda: FileStore(settings.files_bucket_name),
+        limits,
+    )

@@ -38,6 +38,7 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.InvalidTransition: HTTPStatus.CONFLICT,
     errors.Conflict: HTTPStatus.CONFLICT,
     errors.UnknownReference: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.FileNotAccepted: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.InvalidRequest: HTTPStatus.BAD_REQUEST,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
@@ -75,7 +76,9 @@ def _field_issues(validation: RequestValidationError) -> tuple[str, str, list[Fi
     issues = []
     malformed = False
     for error in validation.errors():
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"]:  # the body's own fields are named without it (a field may be called body)
+            location = location[1:]
         if error.get("type") == "json_invalid":
             malformed = True
         issues.append(FieldIssue(field=".".join(location) or "body", issue=error.get("msg", "invalid")))
