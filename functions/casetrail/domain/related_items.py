@@ -7,15 +7,17 @@ Every addition, edit or removal is a change of the case (new version, audit reco
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from casetrail.domain.cases import Case
 from casetrail.domain.errors import Conflict, Forbidden
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange, PerformedBy
 from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
+
+if TYPE_CHECKING:
+    from casetrail.domain.cases import Case  # a related item's change carries its case (circular)
 
 # Caps keep a timeline item well under DynamoDB's 400 KB item limit (4 bytes per char at worst).
 MAX_TRANSCRIPT_CHARS = 50_000
@@ -140,7 +142,7 @@ class RelatedItem(CamelModel):
     updated_at: datetime | None = None
 
 
-def add_related_item(case: Case, command: Any, *, related_item_id: str, by: Principal, at: datetime) -> CaseChange:
+def add_related_item(case: "Case", command: Any, *, related_item_id: str, by: Principal, at: datetime) -> CaseChange:
     item = RelatedItem(
         related_item_id=related_item_id,
         case_id=case.case_id,
@@ -153,7 +155,7 @@ def add_related_item(case: Case, command: Any, *, related_item_id: str, by: Prin
     return _case_change(case, ChangeType.RELATED_ITEM_CREATED, item, [], by=by, at=at)
 
 
-def edit_comment(case: Case, item: RelatedItem, patch: CommentPatch, *, by: Principal, at: datetime) -> CaseChange | None:
+def edit_comment(case: "Case", item: RelatedItem, patch: CommentPatch, *, by: Principal, at: datetime) -> CaseChange | None:
     """Returns None when the patch changes nothing."""
     _check_own_comment(item, by)
     requested = patch.model_dump(exclude_unset=True, exclude_none=True)
@@ -169,7 +171,7 @@ def edit_comment(case: Case, item: RelatedItem, patch: CommentPatch, *, by: Prin
     return _case_change(case, ChangeType.RELATED_ITEM_UPDATED, edited, changes, by=by, at=at)
 
 
-def remove_comment(case: Case, item: RelatedItem, *, by: Principal, at: datetime) -> CaseChange:
+def remove_comment(case: "Case", item: RelatedItem, *, by: Principal, at: datetime) -> CaseChange:
     _check_own_comment(item, by)
     return _case_change(case, ChangeType.RELATED_ITEM_DELETED, item, [], by=by, at=at)
 
@@ -181,7 +183,7 @@ def _check_own_comment(item: RelatedItem, by: Principal) -> None:
         raise Forbidden("only the author of a comment may change or delete it")
 
 
-def _case_change(case: Case, event_type: ChangeType, item: RelatedItem, changes: list[FieldChange], *, by: Principal, at: datetime) -> CaseChange:
+def _case_change(case: "Case", event_type: ChangeType, item: RelatedItem, changes: list[FieldChange], *, by: Principal, at: datetime) -> CaseChange:
     # The case gets a new version: concurrent changes to a case and its timeline are serialised
     # by the one conditional write on the case item, and readers of updatedAt see the activity.
     updated = case.model_copy(update={"version": case.version + 1, "updated_at": at, "updated_by": by.principal_id})
