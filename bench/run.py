@@ -79,6 +79,8 @@ def main() -> None:
         assert response["statusCode"] == 201, response
         return json.loads(response["body"])["caseId"]
 
+    # The sample case names customer cust-0001: it must exist first.
+    assert handler(load_event("api/create_customer.json"), context)["statusCode"] == 201
     case_id = create(-1, False)
     get_event["path"] = f"/cases/{case_id}"
 

@@ -10,6 +10,7 @@ from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.data_lake import DataLake
 from infra.constructs.events import Events
+from infra.constructs.files import Files
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
@@ -22,7 +23,16 @@ class CasetrailStack(cdk.Stack):
         packaging = Packaging(self, "Packaging")
         data = Data(self, "Data")
         configuration = _configuration(self)
-        api = Api(self, "Api", packaging=packaging, data=data, monitoring=monitoring, configuration=configuration)
+        files = Files(self, "Files")
+        api = Api(
+            self,
+            "Api",
+            packaging=packaging,
+            data=data,
+            monitoring=monitoring,
+            configuration=configuration,
+            files=files,
+        )
         notifications = Notifications(self, "Notifications", data=data)
         notifications.allow_managing_subscriptions(api.function)
         events = Events(

@@ -25,6 +25,7 @@ TEST_ENVIRONMENT = {
     "EVENT_BUS_NAME": "casetrail-test",
     # Tests' own price list, so their amounts do not move when cdk.json's default does.
     "BILLING_PRICING": json.dumps({"unitPrice": "0.35", "currency": "EUR", "freeCasesPerMonth": 1}),
+    "FILES_BUCKET_NAME": "casetrail-test-files",
     **{spec.env_var: f"casetrail-test-{spec.logical_id.lower()}" for spec in ALL_TABLES},
 }
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -13,9 +13,16 @@ from casetrail.topology import (
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     EVENT_BUS_ENV_VAR,
+    FILE_CONTENT_TYPES_ENV_VAR,
+    FILE_MAX_BYTES_ENV_VAR,
+    FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
 )
+
+# What a file related item may be unless the deployment says otherwise.
+DEFAULT_FILE_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_FILE_CONTENT_TYPES = "application/pdf,image/png,image/jpeg,image/gif,text/plain,text/csv,audio/wav,audio/mpeg"
 
 
 class Settings(BaseModel):
@@ -38,6 +45,9 @@ class Settings(BaseModel):
         if self.billing_pricing is None:
             raise RuntimeError(f"{BILLING_PRICING_ENV_VAR} is not set: billing needs the default price list")
         return self.billing_pricing
+    files_bucket_name: str | None = None
+    file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
+    file_content_types: frozenset[str] = frozenset(DEFAULT_FILE_CONTENT_TYPES.split(","))
 
 
 @cache
@@ -54,6 +64,9 @@ def get_settings() -> Settings:
         allow_loopback_webhooks=os.environ.get(ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR, "").lower() == "true",
         usage_table_name=os.environ.get(USAGE_TABLE.env_var),
         billing_pricing=_json(os.environ.get(BILLING_PRICING_ENV_VAR)),
+        files_bucket_name=os.environ.get(FILES_BUCKET_ENV_VAR),
+        file_max_bytes=int(os.environ.get(FILE_MAX_BYTES_ENV_VAR, DEFAULT_FILE_MAX_BYTES)),
+        file_content_types=frozenset(os.environ.get(FILE_CONTENT_TYPES_ENV_VAR, DEFAULT_FILE_CONTENT_TYPES).split(",")),
     )
 
 

@@ -12,6 +12,10 @@ from casetrail.store.tables import NOTIFICATIONS_TABLE, USAGE_TABLE, TableSpec
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 # The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
 BILLING_PRICING_ENV_VAR = "BILLING_PRICING"
+# The bucket of file related items, and the limits presigned uploads enforce (optional).
+FILES_BUCKET_ENV_VAR = "FILES_BUCKET_NAME"
+FILE_MAX_BYTES_ENV_VAR = "FILE_MAX_BYTES"
+FILE_CONTENT_TYPES_ENV_VAR = "FILE_CONTENT_TYPES"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL

@@ -10,6 +10,7 @@ from constructs import Construct
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, USAGE_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, BILLING_PRICING_ENV_VAR
 from infra.constructs.data import Data
+from infra.constructs.files import Files
 from infra.constructs.function import LOG_RETENTION, CasetrailFunction
 from infra.constructs.gateway_responses import add_error_responses
 from infra.constructs.monitoring import Monitoring
@@ -56,6 +57,7 @@ class Api(Construct):
         data: Data,
         monitoring: Monitoring,
         configuration: dict[str, str],
+        files: Files,
     ):
         super().__init__(scope, construct_id)
         authorizer_function = CasetrailFunction(
@@ -78,6 +80,7 @@ class Api(Construct):
             environment={
                 **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, USAGE_TABLE),
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
+                **files.environment(),
             },
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
@@ -85,6 +88,7 @@ class Api(Construct):
         data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
+        files.grant_presigning(api_function)
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -61,6 +61,36 @@ class ApiClient:
     def audit(self, case_id: str, **query: str) -> ApiResponse:
         return self.request("case_audit", path=f"/cases/{case_id}/audit", query=query)
 
+    def create_customer(self, body: Any = ...) -> ApiResponse:
+        return self.request("create_customer", body=body)
+
+    def find_customers(self, **query: str) -> ApiResponse:
+        return self.request("find_customer", query=query)
+
+    def get_customer(self, customer_id: str) -> ApiResponse:
+        return self.request("customer_cases", path=f"/customers/{customer_id}", query={})
+
+    def patch_customer(self, customer_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_customer", path=f"/customers/{customer_id}", body=body)
+
+    def customer_cases(self, customer_id: str, **query: str) -> ApiResponse:
+        return self.request("customer_cases", path=f"/customers/{customer_id}/cases", query=query)
+
+    def add_related_item(self, case_id: str, item_type: str, content: dict) -> ApiResponse:
+        return self.request("add_related_item", path=f"/cases/{case_id}/related-items", body={"type": item_type, "content": content})
+
+    def timeline(self, case_id: str, **query: str) -> ApiResponse:
+        return self.request("case_timeline", path=f"/cases/{case_id}/timeline", query=query)
+
+    def edit_comment(self, case_id: str, related_item_id: str, body: Any) -> ApiResponse:
+        return self.request("edit_comment", path=f"/cases/{case_id}/related-items/{related_item_id}", body=body)
+
+    def delete_comment(self, case_id: str, related_item_id: str) -> ApiResponse:
+        return self.request("delete_comment", path=f"/cases/{case_id}/related-items/{related_item_id}")
+
+    def contact_cases(self, contact_id: str) -> ApiResponse:
+        return self.request("contact_cases", path=f"/contacts/{contact_id}/cases")
+
 
 def _set_header(event: dict, name: str, value: str | None) -> None:
     for key in [k for k in event["headers"] if k.lower() == name.lower()]:

@@ -74,6 +74,7 @@ def records(api: ApiClient, month: str, **query: str):
 
 def create_cases(count: int) -> list[str]:
     agent = ApiClient()
+    agent.create_customer({"customerId": "cust-1", "name": "Customer 1"})
     return [agent.create_case({"title": f"Case {i}", "customerId": "cust-1"}).body["caseId"] for i in range(count)]
 
 

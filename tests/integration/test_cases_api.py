@@ -11,7 +11,12 @@ NEW_CASE = {"title": "Billing dispute", "customerId": "cust-1", "priority": "hig
 
 @pytest.fixture
 def api() -> ApiClient:
-    return ApiClient()
+    client = ApiClient()
+    # Every case names an existing customer: these tests' customers, in both tenants they use.
+    for tenant in ("demo", "acme"):
+        for customer_id in ("cust-0001", "cust-1", "cust-a", "cust-b"):
+            ApiClient(tenant_id=tenant).create_customer({"customerId": customer_id, "name": f"Customer {customer_id}"})
+    return client
 
 
 def test_creating_a_case_returns_it_open_at_version_one_with_an_etag(api):

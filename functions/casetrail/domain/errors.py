@@ -18,6 +18,32 @@ class CaseNotFound(NotFound):
     code = "CASE_NOT_FOUND"
 
 
+class CustomerNotFound(NotFound):
+    code = "CUSTOMER_NOT_FOUND"
+
+
+class RelatedItemNotFound(NotFound):
+    code = "RELATED_ITEM_NOT_FOUND"
+
+
+class UnknownReference(CasetrailError):
+    """A request names something (a customer, a case to link) that the tenant does not have."""
+
+    code = "UNKNOWN_REFERENCE"
+
+
+class FileNotAccepted(CasetrailError):
+    """A file's declared size or content type is outside what the deployment accepts."""
+
+    code = "FILE_NOT_ACCEPTED"
+
+
+class Conflict(CasetrailError):
+    """The request contradicts stored state: a phone already taken, an item that cannot be edited."""
+
+    code = "CONFLICT"
+
+
 class VersionConflict(CasetrailError):
     """The client's If-Match version is not the current one: someone changed the case meanwhile."""
 

@@ -19,12 +19,16 @@ from casetrail.domain.model_base import CamelModel
 
 if TYPE_CHECKING:
     from casetrail.domain.cases import Case
+    from casetrail.domain.related_items import RelatedItem
 
 
 class ChangeType(StrEnum):
     CASE_CREATED = "CASE.CREATED"
     CASE_UPDATED = "CASE.UPDATED"
     CASE_DELETED = "CASE.DELETED"
+    RELATED_ITEM_CREATED = "RELATED_ITEM.CREATED"
+    RELATED_ITEM_UPDATED = "RELATED_ITEM.UPDATED"
+    RELATED_ITEM_DELETED = "RELATED_ITEM.DELETED"
 
 
 class PerformedBy(CamelModel):
@@ -61,6 +65,9 @@ class CaseChange(CamelModel):
     changes: list[FieldChange]
     performed_by: PerformedBy
     case: "Case" = Field(description="The case's fields after the change")
+    related_item: "RelatedItem | None" = Field(
+        default=None, description="RELATED_ITEM.* events: the item as created, edited or deleted"
+    )
 
     @classmethod
     def record(cls, event_type: ChangeType, *, case: "Case", changes: list[FieldChange], by: Principal, at: datetime):
@@ -87,10 +94,12 @@ class AuditEntry(CamelModel):
     version: int
     performed_by: PerformedBy
     changes: list[FieldChange]
+    related_item_id: str | None = None
 
     @classmethod
     def of(cls, change: CaseChange) -> "AuditEntry":
         return cls(
+            related_item_id=change.related_item.related_item_id if change.related_item else None,
             event_id=change.event_id,
             at=change.approximate_change_time,
             action=change.event_type,
@@ -102,5 +111,6 @@ class AuditEntry(CamelModel):
 
 def _resolve_forward_refs() -> None:
     from casetrail.domain.cases import Case  # noqa: F401  (circular: a change carries a case)
+    from casetrail.domain.related_items import RelatedItem
 
-    CaseChange.model_rebuild(_types_namespace={"Case": Case})
+    CaseChange.model_rebuild(_types_namespace={"Case": Case, "RelatedItem": RelatedItem})

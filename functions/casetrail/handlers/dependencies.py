@@ -8,9 +8,14 @@ from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
+from casetrail.service.customers import CustomerService
+from casetrail.service.related_items import FileLimits, RelatedItemService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
+from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.files import FileStore
+from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -27,13 +32,34 @@ def current_principal() -> Principal:
 
 
 @cache
+def cases_table() -> Table:
+    return Table(get_settings().cases_table_name)
+
+
+@cache
 def case_service() -> CaseService:
-    return CaseService(CaseRepository(Table(get_settings().cases_table_name)))
+    return CaseService(CaseRepository(cases_table()), CustomerRepository(cases_table()))
+
+
+@cache
+def customer_service() -> CustomerService:
+    return CustomerService(CustomerRepository(cases_table()), CaseRepository(cases_table()))
+
+
+@cache
+def related_item_service() -> RelatedItemService:
+    settings = get_settings()
+    limits = FileLimits(max_bytes=settings.file_max_bytes, content_types=settings.file_content_types)
+    return RelatedItemService(
+        CaseRepository(cases_table()),
+        TimelineRepository(cases_table()),
+        lambda: FileStore(settings.files_bucket_name),
+        limits,
+    )
 
 
 @cache
 def billing_service() -> BillingService:
     settings = get_settings()
     usage = UsageRepository(Table(settings.usage_table_name))
-    cases = CaseRepository(Table(settings.cases_table_name))
-    return BillingService(usage, cases, PriceList(usage, settings.default_pricing()))
+    return BillingService(usage, CaseRepository(cases_table()), PriceList(usage, settings.default_pricing()))

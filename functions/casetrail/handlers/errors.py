@@ -36,6 +36,9 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.VersionConflict: HTTPStatus.PRECONDITION_FAILED,
     errors.PreconditionRequired: HTTPStatus.PRECONDITION_REQUIRED,
     errors.InvalidTransition: HTTPStatus.CONFLICT,
+    errors.Conflict: HTTPStatus.CONFLICT,
+    errors.UnknownReference: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.FileNotAccepted: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.InvalidRequest: HTTPStatus.BAD_REQUEST,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
@@ -79,7 +82,9 @@ def _field_issues(validation: RequestValidationError) -> tuple[str, str, list[Fi
         return "MALFORMED_JSON", "The request body is not valid JSON", [FieldIssue(field="body", issue=malformed[0]["msg"])]
     issues = []
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"]:  # the body's own fields are named without it (a field may be called body)
+            location = location[1:]
         issues.append(FieldIssue(field=".".join(location) or "body", issue=error.get("msg", "invalid")))
     return "VALIDATION_ERROR", "The request is not valid", issues
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.store.cases import AuditPage, CasePage, CaseRepository, ReferenceTaken
+from casetrail.store.customers import CustomerRepository
 
 Clock = Callable[[], datetime]
 
@@ -24,11 +25,21 @@ def utc_now() -> datetime:
 
 
 class CaseService:
-    def __init__(self, repository: CaseRepository, clock: Clock = utc_now):
+    def __init__(self, repository: CaseRepository, customers: CustomerRepository, clock: Clock = utc_now):
         self._repository = repository
+        self._customers = customers
         self._clock = clock
 
+    def _require_customer(self, principal: Principal, customer_id: str) -> None:
+        # Customers are never deleted, so checking before the write leaves no window that matters.
+        if not self._customers.exists(principal.tenant_id, customer_id):
+            raise UnknownReference(
+                f"customer {customer_id} does not exist: create it with POST /customers first",
+                details={"customerId": customer_id},
+            )
+
     def create(self, principal: Principal, command: NewCase) -> Case:
+        self._require_customer(principal, command.customer_id)
         case_id = str(uuid.uuid4())
         for _ in range(_REFERENCE_ATTEMPTS):
             reference = reference_number(self._repository.next_reference_sequence(principal.tenant_id))
@@ -55,6 +66,8 @@ class CaseService:
                 f"case {case_id} is at version {case.version}, not {expected_version}",
                 details={"currentVersion": case.version},
             )
+        if patch.customer_id is not None and patch.customer_id != case.customer_id:
+            self._require_customer(principal, patch.customer_id)
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
@@ -62,13 +75,13 @@ class CaseService:
         return change.case
 
     def list_cases(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
-        return self._repository.list_cases(principal.tenant_id, limit=_page_size(limit), next_token=next_token, **filters)
+        return self._repository.list_cases(principal.tenant_id, limit=page_size(limit), next_token=next_token, **filters)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
-        return self._repository.audit(principal.tenant_id, case_id, limit=_page_size(limit), next_token=next_token)
+        return self._repository.audit(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)
 
 
-def _page_size(limit: int) -> int:
+def page_size(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     return limit

@@ -47,6 +47,54 @@ def case_timeline_item(tenant_id: str, case_id: str, created_at: str, related_it
     return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_TIMELINE_PREFIX}{created_at}#{related_item_id}"}
 
 
+def customer_item(tenant_id: str, customer_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER#{customer_id}", "sk": "CUSTOMER"}
+
+
+def customer_phone_item(tenant_id: str, phone: str) -> dict[str, str]:
+    # One lookup item per phone and per email: GET /customers?phone= is a key lookup, and a put
+    # conditional on its absence keeps a phone or email to one customer of the tenant.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_PHONE#{phone}", "sk": "CUSTOMER_LOOKUP"}
+
+
+def customer_email_item(tenant_id: str, email: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_EMAIL#{email.lower()}", "sk": "CUSTOMER_LOOKUP"}
+
+
+TIMELINE_BY_TYPE_INDEX = "byTimelineType"
+
+
+def case_timeline_by_type(tenant_id: str, case_id: str, item_type: str, created_at: str, related_item_id: str) -> dict[str, str]:
+    """The attributes that put a timeline item in the per-type index: GET .../timeline?type= is
+    one query on the (case, type) partition, in the same time order as the timeline itself."""
+    return {
+        f"{TIMELINE_BY_TYPE_INDEX}pk": case_timeline_type_partition(tenant_id, case_id, item_type),
+        f"{TIMELINE_BY_TYPE_INDEX}sk": f"{created_at}#{related_item_id}",
+    }
+
+
+def case_timeline_type_partition(tenant_id: str, case_id: str, item_type: str) -> str:
+    return f"{case_partition(tenant_id, case_id)}#TYPE#{item_type}"
+
+
+def related_item_pointer(tenant_id: str, case_id: str, related_item_id: str) -> dict[str, str]:
+    # Finds a timeline item by its id alone (its sort key starts with its creation time).
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"RELATED#{related_item_id}"}
+
+
+def contact_partition(tenant_id: str, contact_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#CONTACT#{contact_id}"
+
+
+def contact_case_link(tenant_id: str, contact_id: str, case_id: str, related_item_id: str) -> dict[str, str]:
+    return {"pk": contact_partition(tenant_id, contact_id), "sk": f"CASE#{case_id}#{related_item_id}"}
+
+
+def file_object_key(tenant_id: str, case_id: str, related_item_id: str) -> str:
+    # The S3 object of a file item; the tenant first, as in every DynamoDB key.
+    return f"{TENANT_PREFIX}{tenant_id}/cases/{case_id}/{related_item_id}"
+
+
 def reference_item(tenant_id: str, reference_number: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#REF#{reference_number}", "sk": "REF"}
 

@@ -43,6 +43,7 @@ CASES_TABLE = TableSpec(
         _newest_first_index("byStatus"),
         _newest_first_index("byAssignee"),
         _newest_first_index("byQueue"),
+        _newest_first_index("byTimelineType"),  # sparse: timeline items only
     ),
     stream=True,
 )
