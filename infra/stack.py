@@ -4,12 +4,13 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from casetrail import topology
-from casetrail.store.tables import ALL_TABLES, CASES_TABLE
+from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.events import Events
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
+from infra.constructs.schedules import ScheduledFunctions
 
 
 class CasetrailStack(cdk.Stack):
@@ -25,9 +26,17 @@ class CasetrailStack(cdk.Stack):
             bus_name=f"casetrail-{stage or self.stack_name}",
             packaging=packaging,
             data=data,
-            cases_table=data.table(CASES_TABLE),
             # Looked up when the stack is built, so a test can register a consumer.
             consumers=topology.EVENT_CONSUMERS,
+            monitoring=monitoring,
+        )
+        ScheduledFunctions(
+            self,
+            "Schedules",
+            functions=topology.SCHEDULED_FUNCTIONS,
+            bus=events.bus,
+            packaging=packaging,
+            data=data,
             monitoring=monitoring,
         )
 

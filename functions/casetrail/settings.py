@@ -5,7 +5,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE
 from casetrail.topology import EVENT_BUS_ENV_VAR
 
 
@@ -16,6 +16,7 @@ class Settings(BaseModel):
     access_table_name: str | None = None
     idempotency_table_name: str | None = None
     event_bus_name: str | None = None
+    tasks_table_name: str | None = None
 
 
 @cache
@@ -25,4 +26,5 @@ def get_settings() -> Settings:
         access_table_name=os.environ.get(ACCESS_TABLE.env_var),
         idempotency_table_name=os.environ.get(IDEMPOTENCY_TABLE.env_var),
         event_bus_name=os.environ.get(EVENT_BUS_ENV_VAR),
+        tasks_table_name=os.environ.get(TASKS_TABLE.env_var),
     )

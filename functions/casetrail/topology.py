@@ -6,7 +6,7 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
-from casetrail.store.tables import TableSpec
+from casetrail.store.tables import CASES_TABLE, TASKS_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 EVENT_SOURCE = "casetrail"
@@ -53,4 +53,13 @@ class ScheduledFunction:
     publishes_events: bool = False  # granted events:PutEvents on the bus, told its name
 
 
-SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = ()
+OVERDUE_SWEEPER = ScheduledFunction(
+    logical_id="OverdueSweeper",
+    handler="casetrail.handlers.overdue_sweeper.handler",
+    description="Flags tasks still open past their due time, once each (TASK.OVERDUE)",
+    every_minutes=1,
+    # Flagging a linked task writes its case's audit and timeline too.
+    writes=(TASKS_TABLE, CASES_TABLE),
+)
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER,)

@@ -7,7 +7,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
 from infra.constructs.data import Data
 from infra.constructs.function import LOG_RETENTION, CasetrailFunction
@@ -68,11 +68,11 @@ class Api(Construct):
             packaging=packaging,
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
-            environment=data.environment(CASES_TABLE, IDEMPOTENCY_TABLE),
+            environment=data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE),
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
-        data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE)
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -24,14 +24,15 @@ def with_consumer(tmp_path_factory):
         return synthesise(tmp_path_factory.mktemp("cdk.out"))
 
 
-def _single(template, resource_type: str) -> tuple[str, dict]:
-    (item,) = resources(template, resource_type).items()
-    return item
+def _consumer_rule(template) -> dict:
+    # Schedule rules (scheduled functions) have no event pattern; the consumer's rule is the one that has.
+    (rule,) = [r for r in resources(template, "AWS::Events::Rule").values() if "EventPattern" in r["Properties"]]
+    return rule
 
 
 def test_rule_sends_the_consumers_events_to_its_queue(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
+    rule = _consumer_rule(template)
     assert rule["Properties"]["EventPattern"] == NOTIFIER.event_pattern()
     (target,) = rule["Properties"]["Targets"]
     queue_id = target["Arn"]["Fn::GetAtt"][0]
@@ -41,7 +42,7 @@ def test_rule_sends_the_consumers_events_to_its_queue(with_consumer):
 
 def test_queue_feeds_the_consumer_function_with_partial_batch_failures(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
+    rule = _consumer_rule(template)
     queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     (mapping,) = [
         m["Properties"]
@@ -57,7 +58,7 @@ def test_queue_feeds_the_consumer_function_with_partial_batch_failures(with_cons
 
 def test_consumer_dead_letters_page_ops(with_consumer):
     template = with_consumer.template
-    _, rule = _single(template, "AWS::Events::Rule")
+    rule = _consumer_rule(template)
     queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     dead_letters_id = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]["RedrivePolicy"][
         "deadLetterTargetArn"

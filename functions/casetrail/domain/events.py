@@ -25,6 +25,12 @@ class ChangeType(StrEnum):
     CASE_CREATED = "CASE.CREATED"
     CASE_UPDATED = "CASE.UPDATED"
     CASE_DELETED = "CASE.DELETED"
+    TASK_CREATED = "TASK.CREATED"
+    TASK_UPDATED = "TASK.UPDATED"
+    TASK_ASSIGNED = "TASK.ASSIGNED"
+    TASK_COMPLETED = "TASK.COMPLETED"
+    TASK_CANCELLED = "TASK.CANCELLED"
+    TASK_OVERDUE = "TASK.OVERDUE"
 
 
 class PerformedBy(CamelModel):
@@ -87,16 +93,19 @@ class AuditEntry(CamelModel):
     version: int
     performed_by: PerformedBy
     changes: list[FieldChange]
+    task_id: str | None = Field(default=None, description="For TASK.* changes: the task that changed")
 
     @classmethod
-    def of(cls, change: CaseChange) -> "AuditEntry":
+    def of_detail(cls, detail: dict) -> "AuditEntry":
+        """From a stored event detail of any kind that changes a case (CASE.*, TASK.* ...)."""
         return cls(
-            event_id=change.event_id,
-            at=change.approximate_change_time,
-            action=change.event_type,
-            version=change.case_version,
-            performed_by=change.performed_by,
-            changes=change.changes,
+            event_id=detail["eventId"],
+            at=detail["approximateChangeTime"],
+            action=detail["eventType"],
+            version=detail["caseVersion"],
+            performed_by=detail["performedBy"],
+            changes=detail["changes"],
+            task_id=detail.get("taskId"),
         )
 
 

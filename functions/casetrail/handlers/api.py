@@ -6,10 +6,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
-from casetrail.handlers.routes import cases
+from casetrail.handlers.routes import cases, tasks
 from casetrail.observability import logger, metrics, tracer
 
 app.include_router(cases.router)
+app.include_router(tasks.router)
 register_error_handlers(app)
 
 

@@ -6,10 +6,13 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
+from casetrail.service.case_closure import CaseClosure
 from casetrail.service.cases import CaseService
+from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.tasks import TaskRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -25,5 +28,20 @@ def current_principal() -> Principal:
 
 
 @cache
+def case_repository() -> CaseRepository:
+    return CaseRepository(Table(get_settings().cases_table_name))
+
+
+@cache
+def task_repository() -> TaskRepository:
+    return TaskRepository(Table(get_settings().tasks_table_name))
+
+
+@cache
 def case_service() -> CaseService:
-    return CaseService(CaseRepository(Table(get_settings().cases_table_name)))
+    return CaseService(case_repository(), closure=CaseClosure(task_repository()))
+
+
+@cache
+def task_service() -> TaskService:
+    return TaskService(task_repository(), case_repository())

@@ -36,6 +36,7 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.VersionConflict: HTTPStatus.PRECONDITION_FAILED,
     errors.PreconditionRequired: HTTPStatus.PRECONDITION_REQUIRED,
     errors.InvalidTransition: HTTPStatus.CONFLICT,
+    errors.Conflict: HTTPStatus.CONFLICT,
     errors.InvalidRequest: HTTPStatus.BAD_REQUEST,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
@@ -10,6 +11,9 @@ from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflic
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.store.cases import AuditPage, CasePage, CaseRepository, ReferenceTaken
+
+if TYPE_CHECKING:
+    from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
 
 Clock = Callable[[], datetime]
 
@@ -24,9 +28,10 @@ def utc_now() -> datetime:
 
 
 class CaseService:
-    def __init__(self, repository: CaseRepository, clock: Clock = utc_now):
+    def __init__(self, repository: CaseRepository, clock: Clock = utc_now, closure: "CaseClosure | None" = None):
         self._repository = repository
         self._clock = clock
+        self._closure = closure  # the rule for open tasks when a case is resolved or closed
 
     def create(self, principal: Principal, command: NewCase) -> Case:
         case_id = str(uuid.uuid4())
@@ -48,7 +53,14 @@ class CaseService:
             raise CaseNotFound(f"{reference} is not a valid reference number (check digit mismatch)")
         return self._repository.get_by_reference(principal.tenant_id, reference)
 
-    def update(self, principal: Principal, case_id: str, patch: CasePatch, expected_version: int) -> Case:
+    def update(
+        self,
+        principal: Principal,
+        case_id: str,
+        patch: CasePatch,
+        expected_version: int,
+        open_tasks: "OpenTasksChoice | None" = None,
+    ) -> Case:
         case = self._repository.get(principal.tenant_id, case_id)
         if case.version != expected_version:
             raise VersionConflict(
@@ -58,17 +70,21 @@ class CaseService:
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
-        self._repository.save(change)
-        return change.case
+        if self._closure is None:
+            self._repository.save(change)
+            return change.case
+        closure = self._closure.plan(case, change, open_tasks, principal)
+        self._repository.save(closure.change, also=closure.also, earlier=closure.earlier)
+        return closure.change.case
 
     def list_cases(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
-        return self._repository.list_cases(principal.tenant_id, limit=_page_size(limit), next_token=next_token, **filters)
+        return self._repository.list_cases(principal.tenant_id, limit=page_size(limit), next_token=next_token, **filters)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
-        return self._repository.audit(principal.tenant_id, case_id, limit=_page_size(limit), next_token=next_token)
+        return self._repository.audit(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)
 
 
-def _page_size(limit: int) -> int:
+def page_size(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}")
     return limit
