@@ -224,7 +224,7 @@ def _move(before: Task, after: Task, target: TaskStatus, *, reopen: bool, at: da
         )
     if target is not TaskStatus.CANCELLED:
         _workable(before, at)
-    update: dict[str, Any] = {"completed_at": None, "cancelled_at": None}
+    update: dict[str, Any] = {"status": target, "completed_at": None, "cancelled_at": None}
     if target is TaskStatus.DONE:
         update["completed_at"] = at
     if target is TaskStatus.CANCELLED:
