@@ -5,7 +5,7 @@ from constructs import Construct
 
 from casetrail import topology
 from casetrail.domain.billing import Pricing
-from casetrail.store.tables import ALL_TABLES, CASES_TABLE
+from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.data import Data
 from infra.constructs.data_lake import DataLake
@@ -14,6 +14,7 @@ from infra.constructs.files import Files
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
+from infra.constructs.schedules import ScheduledFunctions
 
 
 class CasetrailStack(cdk.Stack):
@@ -41,7 +42,6 @@ class CasetrailStack(cdk.Stack):
             bus_name=f"casetrail-{stage or self.stack_name}",
             packaging=packaging,
             data=data,
-            cases_table=data.table(CASES_TABLE),
             # Looked up when the stack is built, so a test can register a consumer.
             consumers=topology.EVENT_CONSUMERS,
             monitoring=monitoring,
@@ -50,6 +50,15 @@ class CasetrailStack(cdk.Stack):
             configuration=configuration,
         )
         data_lake = DataLake(self, "DataLake", bus=events.bus)
+        ScheduledFunctions(
+            self,
+            "Schedules",
+            functions=topology.SCHEDULED_FUNCTIONS,
+            bus=events.bus,
+            packaging=packaging,
+            data=data,
+            monitoring=monitoring,
+        )
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         for spec in ALL_TABLES:

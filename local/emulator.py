@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from casetrail.store.provisioning import create_tables
 from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EVENT_CONSUMERS, EVENT_SOURCE, EventConsumer
-from local.environment import EVENT_BUS_NAME, NAME_PREFIX, table_name
+from local.environment import EVENT_BUS_NAME, FILES_BUCKET_NAME, NAME_PREFIX, table_name
 
 # Short, so a failed message is retried within seconds locally; the deployed queues derive theirs
 # from the consumer's timeout.
@@ -103,6 +103,7 @@ def provision(session: boto3.Session) -> Resources:
         consumer_queues.append((consumer, queue))
     tap_queue = _create_queue(sqs, f"{NAME_PREFIX}-tap")
     _route(events, f"{NAME_PREFIX}-tap", {"source": [EVENT_SOURCE]}, tap_queue)
+    session.client("s3").create_bucket(Bucket=FILES_BUCKET_NAME)
     sns = session.client("sns")
     topic_arn = sns.create_topic(Name=f"{NAME_PREFIX}-notifications")["TopicArn"]
     outbox = _create_queue(sqs, f"{NAME_PREFIX}-outbox")

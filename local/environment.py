@@ -14,6 +14,7 @@ from casetrail.topology import (
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     EVENT_BUS_ENV_VAR,
+    FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
 )
@@ -24,6 +25,7 @@ API_ID = "local"
 STAGE = "local"
 NAME_PREFIX = "casetrail-local"
 EVENT_BUS_NAME = NAME_PREFIX
+FILES_BUCKET_NAME = f"{NAME_PREFIX}-files"
 
 
 def table_name(spec: TableSpec) -> str:
@@ -64,6 +66,7 @@ def apply(moto_port: int) -> None:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_SERVICE_NAME": "casetrail",
             EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
+            FILES_BUCKET_ENV_VAR: FILES_BUCKET_NAME,
             BILLING_PRICING_ENV_VAR: _default_pricing(),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
         }

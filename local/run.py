@@ -16,7 +16,7 @@ import warnings
 
 import boto3
 
-from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, STREAM_PUBLISHER_HANDLER
+from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, SCHEDULED_FUNCTIONS, STREAM_PUBLISHER_HANDLER
 from local import environment
 from local.api_gateway import ApiGateway
 from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant
@@ -26,6 +26,7 @@ from local.event_tap import EventTap, print_notifications
 from local.http_adapter import HttpServer
 from local.lambda_runtime import LocalFunction
 from local.queue_poller import WAIT_SECONDS, QueuePoller
+from local.schedule_timer import ScheduleTimer
 from local.runner_routes import RunnerRoutes
 from local.stream_poller import StreamPoller
 
@@ -38,7 +39,7 @@ class RunningCasetrail:
         self._http = http
         self._moto = moto
         self._stopping = threading.Event()  # every poller's loop ends when it is set
-        self._pollers: list[StreamPoller | QueuePoller] = []
+        self._pollers: list[StreamPoller | QueuePoller | ScheduleTimer] = []
         self.api_key = ""
 
     @property
@@ -99,12 +100,12 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
 
 def _pollers(
     session: boto3.Session, resources: Resources, tap: EventTap, stopping: threading.Event
-) -> list[StreamPoller | QueuePoller]:
+) -> list[StreamPoller | QueuePoller | ScheduleTimer]:
     # Clients are created here, on one thread, because creating them concurrently is not thread-safe
     # (using them is).
     sqs = session.client("sqs")
     publisher = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-stream-publisher", STREAM_PUBLISHER_HANDLER)
-    pollers: list[StreamPoller | QueuePoller] = [
+    pollers: list[StreamPoller | QueuePoller | ScheduleTimer] = [
         StreamPoller(session.client("dynamodbstreams"), resources.stream_arns, publisher, stopping)
     ]
     for consumer, queue in resources.consumer_queues:
@@ -114,6 +115,9 @@ def _pollers(
     pollers.append(QueuePoller(sqs, resources.tap_queue.url, resources.tap_queue.arn, tap_function, stopping))
     outbox = LocalFunction(name=f"{NAME_PREFIX}-outbox", handler=print_notifications)
     pollers.append(QueuePoller(sqs, resources.outbox_queue.url, resources.outbox_queue.arn, outbox, stopping))
+    for scheduled in SCHEDULED_FUNCTIONS:
+        function = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-{scheduled.logical_id.lower()}", scheduled.handler)
+        pollers.append(ScheduleTimer(function, scheduled.every_minutes * 60, stopping))
     return pollers
 
 
@@ -123,6 +127,7 @@ def _banner(running: RunningCasetrail) -> str:
     return f"""
 Casetrail is running at {running.url}  (AWS emulated by moto at {running.moto_url})
   API key:  {running.api_key}  (tenant "{DEMO_TENANT_ID}", Demo Supervisor, role supervisor)
+  Customer: cust-1 (Dana Demo, +15551234567), ready for cases
   API docs: {running.url}/docs
   Events:   printed below as they flow; also GET {running.url}/events/recent
 

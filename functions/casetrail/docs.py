@@ -9,6 +9,7 @@ from pathlib import Path
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 OPENAPI_FILE = DOCS_DIR / "openapi.json"
 EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
+TASK_EVENT_SCHEMA_FILE = DOCS_DIR / "task-event.schema.json"
 
 
 def openapi_document() -> dict:
@@ -41,6 +42,18 @@ def event_schema() -> dict:
     return schema
 
 
+def task_event_schema() -> dict:
+    from casetrail.domain.tasks import TaskChange
+
+    schema = TaskChange.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail task event detail"
+    schema["description"] = (
+        'The `detail` of TASK.* events (source "casetrail", detail-type "Casetrail Case Change"). A linked '
+        "task's change also carries caseId, caseVersion and the case. Deduplicate on eventId."
+    )
+    return schema
+
+
 def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -49,7 +62,8 @@ def main() -> int:
     DOCS_DIR.mkdir(exist_ok=True)
     OPENAPI_FILE.write_text(render(openapi_document()))
     EVENT_SCHEMA_FILE.write_text(render(event_schema()))
-    print(f"wrote {OPENAPI_FILE.name} and {EVENT_SCHEMA_FILE.name}")
+    TASK_EVENT_SCHEMA_FILE.write_text(render(task_event_schema()))
+    print(f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name} and {TASK_EVENT_SCHEMA_FILE.name}")
     return 0
 
 

@@ -7,7 +7,14 @@ from functools import cache
 from pydantic import BaseModel
 
 from casetrail.domain.billing import Pricing
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USAGE_TABLE
+from casetrail.store.tables import (
+    ACCESS_TABLE,
+    CASES_TABLE,
+    IDEMPOTENCY_TABLE,
+    NOTIFICATIONS_TABLE,
+    TASKS_TABLE,
+    USAGE_TABLE,
+)
 from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
@@ -48,6 +55,7 @@ class Settings(BaseModel):
     files_bucket_name: str | None = None
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
     file_content_types: frozenset[str] = frozenset(DEFAULT_FILE_CONTENT_TYPES.split(","))
+    tasks_table_name: str | None = None
 
 
 @cache
@@ -67,6 +75,7 @@ def get_settings() -> Settings:
         files_bucket_name=os.environ.get(FILES_BUCKET_ENV_VAR),
         file_max_bytes=int(os.environ.get(FILE_MAX_BYTES_ENV_VAR, DEFAULT_FILE_MAX_BYTES)),
         file_content_types=frozenset(os.environ.get(FILE_CONTENT_TYPES_ENV_VAR, DEFAULT_FILE_CONTENT_TYPES).split(",")),
+        tasks_table_name=os.environ.get(TASKS_TABLE.env_var),
     )
 
 

@@ -7,7 +7,7 @@ moto with the same routing, so a consumer added here exists in both places.
 from dataclasses import dataclass
 
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
-from casetrail.store.tables import NOTIFICATIONS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.tables import CASES_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 # The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
@@ -87,4 +87,13 @@ class ScheduledFunction:
     publishes_events: bool = False  # granted events:PutEvents on the bus, told its name
 
 
-SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = ()
+OVERDUE_SWEEPER = ScheduledFunction(
+    logical_id="OverdueSweeper",
+    handler="casetrail.handlers.overdue_sweeper.handler",
+    description="Flags tasks still open past their due time, once each (TASK.OVERDUE)",
+    every_minutes=1,
+    # Flagging a linked task writes its case's audit and timeline too.
+    writes=(TASKS_TABLE, CASES_TABLE),
+)
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER,)

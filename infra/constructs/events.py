@@ -1,10 +1,10 @@
 """The case event stream: the custom bus, its archive, the publisher that feeds it, its consumers."""
 
 import aws_cdk as cdk
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from constructs import Construct
 
+from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EventConsumer
 from infra.constructs.consumers import EventConsumerPipeline
 from infra.constructs.data import Data
@@ -25,7 +25,6 @@ class Events(Construct):
         bus_name: str,
         packaging: Packaging,
         data: Data,
-        cases_table: dynamodb.ITable,
         consumers: tuple[EventConsumer, ...],
         monitoring: Monitoring,
         notifications: Notifications,
@@ -41,7 +40,12 @@ class Events(Construct):
             retention=ARCHIVE_RETENTION,
         )
         StreamPublisher(
-            self, "StreamPublisher", packaging=packaging, cases_table=cases_table, bus=self.bus, monitoring=monitoring
+            self,
+            "StreamPublisher",
+            packaging=packaging,
+            tables=[data.table(spec) for spec in ALL_TABLES if spec.stream],
+            bus=self.bus,
+            monitoring=monitoring,
         )
         for consumer in consumers:
             EventConsumerPipeline(

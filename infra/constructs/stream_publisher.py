@@ -1,4 +1,4 @@
-"""The outbox relay: audit records inserted into the cases table become events on the bus."""
+"""The outbox relay: audit records inserted into any streamed table become events on the bus."""
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
@@ -34,7 +34,7 @@ class StreamPublisher(Construct):
         construct_id: str,
         *,
         packaging: Packaging,
-        cases_table: dynamodb.ITable,
+        tables: list[dynamodb.ITable],
         bus: events.IEventBus,
         monitoring: Monitoring,
     ):
@@ -44,7 +44,7 @@ class StreamPublisher(Construct):
             "Publisher",
             packaging=packaging,
             handler=STREAM_PUBLISHER_HANDLER,
-            description="Publishes each audit record of the cases table's stream as an event on the bus",
+            description="Publishes each audit record of the tables' streams as an event on the bus",
             environment={EVENT_BUS_ENV_VAR: bus.event_bus_name},
             timeout=cdk.Duration.seconds(30),
         ).function
@@ -60,18 +60,21 @@ class StreamPublisher(Construct):
                 "publisher's event source mapping (a Lambda destination, which cdk-nag does not recognise).",
             )
         )
-        publisher.add_event_source(
-            event_sources.DynamoEventSource(
-                cases_table,
-                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
-                filters=[AUDIT_INSERTS],
-                report_batch_item_failures=True,
-                bisect_batch_on_error=True,
-                retry_attempts=RETRY_ATTEMPTS,
-                max_record_age=MAX_RECORD_AGE,
-                on_failure=event_sources.SqsDlq(failed_batches),
+        # One event source per streamed table (cases; tasks, whose standalone tasks keep their own
+        # audit records): the same filter, retries and failure destination for each.
+        for table in tables:
+            publisher.add_event_source(
+                event_sources.DynamoEventSource(
+                    table,
+                    starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                    filters=[AUDIT_INSERTS],
+                    report_batch_item_failures=True,
+                    bisect_batch_on_error=True,
+                    retry_attempts=RETRY_ATTEMPTS,
+                    max_record_age=MAX_RECORD_AGE,
+                    on_failure=event_sources.SqsDlq(failed_batches),
+                )
             )
-        )
 
         monitoring.alarm_on_dead_letters(self, failed_batches)
         monitoring.alarm_on_stream_lag(self, publisher)

@@ -95,6 +95,8 @@ def casetrail():
         try:
             client = Client(f"http://127.0.0.1:{port}")
             _wait_until_ready(client, process, output)
+            for customer_id in ("cust-2", "cust-3"):  # cust-1 is the runner's demo customer
+                assert client.call("POST", "/customers", {"customerId": customer_id, "name": "E2E"}).status == 201
             yield client
         finally:
             process.terminate()

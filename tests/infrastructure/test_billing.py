@@ -24,7 +24,7 @@ def _actions_on(template, handler: str, spec) -> set[str]:
 
 def test_billing_rule_sends_created_cases_and_tasks_to_its_queue(template):
     (rule,) = [
-        r["Properties"] for r in resources(template, "AWS::Events::Rule").values() if r["Properties"]["EventPattern"] == BILLING.event_pattern()
+        r["Properties"] for r in resources(template, "AWS::Events::Rule").values() if r["Properties"].get("EventPattern") == BILLING.event_pattern()
     ]
     assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "TASK.CREATED"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]

@@ -29,7 +29,7 @@ def _consumer_rule(template) -> tuple[str, dict]:
     (item,) = [
         (rule_id, rule)
         for rule_id, rule in resources(template, "AWS::Events::Rule").items()
-        if rule["Properties"]["EventPattern"] == NOTIFIER.event_pattern()
+        if rule["Properties"].get("EventPattern") == NOTIFIER.event_pattern()
     ]
     return item
 

@@ -1,8 +1,10 @@
-"""The event path: cases table stream -> publisher -> bus (archived) -> consumers."""
+"""The event path: streamed tables -> publisher -> bus (archived) -> consumers."""
 
 import json
 
-from casetrail.store.tables import CASES_TABLE
+import pytest
+
+from casetrail.store.tables import ALL_TABLES, CASES_TABLE, TASKS_TABLE
 from casetrail.topology import EVENT_BUS_ENV_VAR, STREAM_PUBLISHER_HANDLER
 from tests.infrastructure.resources import function_id, output_ref, references, resources, table_id
 
@@ -17,18 +19,36 @@ def test_custom_bus_is_named_after_the_stack_and_archived_for_replay(template):
     assert archive["Properties"]["RetentionDays"] >= 365
 
 
-def test_publisher_reads_only_audit_inserts_from_the_cases_stream(template):
-    mapping = _stream_mapping(template)
-    properties = mapping["Properties"]
-    assert properties["EventSourceArn"] == {"Fn::GetAtt": [table_id(template, CASES_TABLE), "StreamArn"]}
+def _stream_mappings(template) -> list[dict]:
+    return [
+        mapping["Properties"]
+        for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if "StreamArn" in str(mapping["Properties"]["EventSourceArn"])
+    ]
+
+
+def _mapping_of(template, spec) -> dict:
+    (properties,) = [
+        p for p in _stream_mappings(template) if p["EventSourceArn"] == {"Fn::GetAtt": [table_id(template, spec), "StreamArn"]}
+    ]
+    return properties
+
+
+@pytest.mark.parametrize("spec", [CASES_TABLE, TASKS_TABLE], ids=lambda spec: spec.logical_id)
+def test_publisher_reads_only_audit_inserts_from_each_streamed_table(template, spec):
+    properties = _mapping_of(template, spec)
     assert properties["FunctionName"] == {"Ref": function_id(template, STREAM_PUBLISHER_HANDLER)}
     (stream_filter,) = properties["FilterCriteria"]["Filters"]
     assert json.loads(stream_filter["Pattern"]) == AUDIT_INSERTS
 
 
-def test_publisher_failures_are_isolated_bounded_and_kept(template):
-    mapping = _stream_mapping(template)
-    properties = mapping["Properties"]
+def test_every_table_with_a_stream_is_published_and_no_other(template):
+    assert len(_stream_mappings(template)) == len([spec for spec in ALL_TABLES if spec.stream])
+
+
+@pytest.mark.parametrize("spec", [CASES_TABLE, TASKS_TABLE], ids=lambda spec: spec.logical_id)
+def test_publisher_failures_are_isolated_bounded_and_kept(template, spec):
+    properties = _mapping_of(template, spec)
     assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert properties["BisectBatchOnFunctionError"] is True
     assert 0 <= properties["MaximumRetryAttempts"] <= 10
@@ -44,8 +64,9 @@ def test_publisher_is_told_which_bus(template):
 
 
 def test_every_queue_that_holds_failures_pages_ops(template):
-    mapping = _stream_mapping(template)
-    dead_letter_ids = {mapping["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]} | {
+    dead_letter_ids = {
+        mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0] for mapping in _stream_mappings(template)
+    } | {
         queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
         for queue in resources(template, "AWS::SQS::Queue").values()
         if "RedrivePolicy" in queue["Properties"]

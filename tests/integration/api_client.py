@@ -90,6 +90,23 @@ class ApiClient:
 
     def contact_cases(self, contact_id: str) -> ApiResponse:
         return self.request("contact_cases", path=f"/contacts/{contact_id}/cases")
+    def create_task(self, body: Any, case_id: str | None = None) -> ApiResponse:
+        return self.request("create_task", path=f"/cases/{case_id}/tasks" if case_id else "/tasks", body=body)
+
+    def get_task(self, task_id: str) -> ApiResponse:
+        return self.request("get_task", path=f"/tasks/{task_id}")
+
+    def patch_task(self, task_id: str, body: Any, if_match: str | None) -> ApiResponse:
+        return self.request("patch_task", path=f"/tasks/{task_id}", body=body, headers={"If-Match": if_match})
+
+    def claim_task(self, task_id: str) -> ApiResponse:
+        return self.request("claim_task", path=f"/tasks/{task_id}/claim")
+
+    def list_tasks(self, **query: str) -> ApiResponse:
+        return self.request("list_tasks", query=query)
+
+    def case_tasks(self, case_id: str, **query: str) -> ApiResponse:
+        return self.request("list_tasks", path=f"/cases/{case_id}/tasks", query=query)
 
 
 def _set_header(event: dict, name: str, value: str | None) -> None:

@@ -7,8 +7,12 @@ from casetrail import docs
 
 @pytest.mark.parametrize(
     ("committed", "generate"),
-    [(docs.OPENAPI_FILE, docs.openapi_document), (docs.EVENT_SCHEMA_FILE, docs.event_schema)],
-    ids=["openapi", "event-schema"],
+    [
+        (docs.OPENAPI_FILE, docs.openapi_document),
+        (docs.EVENT_SCHEMA_FILE, docs.event_schema),
+        (docs.TASK_EVENT_SCHEMA_FILE, docs.task_event_schema),
+    ],
+    ids=["openapi", "event-schema", "task-event-schema"],
 )
 def test_the_committed_contract_is_current(committed, generate):
     assert committed.read_text() == docs.render(generate()), f"{committed.name} is stale: run `make docs`"

@@ -82,3 +82,17 @@ class UnsafeWebhookUrl(CasetrailError):
 
 class TooManySubscriptions(CasetrailError):
     code = "TOO_MANY_SUBSCRIPTIONS"
+class Conflict(CasetrailError):
+    """The request contradicts the current state of the resource (409)."""
+
+    code = "CONFLICT"
+
+
+class TaskNotFound(NotFound):
+    code = "TASK_NOT_FOUND"
+
+
+class OpenTasks(Conflict):
+    """A case cannot be resolved or closed while it has open tasks, unless the request says what to do."""
+
+    code = "OPEN_TASKS"

@@ -29,6 +29,12 @@ class ChangeType(StrEnum):
     RELATED_ITEM_CREATED = "RELATED_ITEM.CREATED"
     RELATED_ITEM_UPDATED = "RELATED_ITEM.UPDATED"
     RELATED_ITEM_DELETED = "RELATED_ITEM.DELETED"
+    TASK_CREATED = "TASK.CREATED"
+    TASK_UPDATED = "TASK.UPDATED"
+    TASK_ASSIGNED = "TASK.ASSIGNED"
+    TASK_COMPLETED = "TASK.COMPLETED"
+    TASK_CANCELLED = "TASK.CANCELLED"
+    TASK_OVERDUE = "TASK.OVERDUE"
 
 
 class PerformedBy(CamelModel):
@@ -95,17 +101,20 @@ class AuditEntry(CamelModel):
     performed_by: PerformedBy
     changes: list[FieldChange]
     related_item_id: str | None = None
+    task_id: str | None = Field(default=None, description="For TASK.* changes: the task that changed")
 
     @classmethod
-    def of(cls, change: CaseChange) -> "AuditEntry":
+    def of_detail(cls, detail: dict) -> "AuditEntry":
+        """From a stored event detail of any kind that changes a case (CASE.*, TASK.* ...)."""
         return cls(
-            related_item_id=change.related_item.related_item_id if change.related_item else None,
-            event_id=change.event_id,
-            at=change.approximate_change_time,
-            action=change.event_type,
-            version=change.case_version,
-            performed_by=change.performed_by,
-            changes=change.changes,
+            event_id=detail["eventId"],
+            at=detail["approximateChangeTime"],
+            action=detail["eventType"],
+            version=detail["caseVersion"],
+            performed_by=detail["performedBy"],
+            changes=detail["changes"],
+            task_id=detail.get("taskId"),
+            related_item_id=(detail.get("relatedItem") or {}).get("relatedItemId"),
         )
 
 

@@ -10,6 +10,8 @@ from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
+from casetrail.service.case_closure import CaseClosure
+from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
@@ -17,6 +19,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
+from casetrail.store.tasks import TaskRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -37,13 +40,23 @@ def cases_table() -> Table:
 
 
 @cache
+def case_repository() -> CaseRepository:
+    return CaseRepository(cases_table())
+
+
+@cache
+def task_repository() -> TaskRepository:
+    return TaskRepository(Table(get_settings().tasks_table_name))
+
+
+@cache
 def case_service() -> CaseService:
-    return CaseService(CaseRepository(cases_table()), CustomerRepository(cases_table()))
+    return CaseService(case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()))
 
 
 @cache
 def customer_service() -> CustomerService:
-    return CustomerService(CustomerRepository(cases_table()), CaseRepository(cases_table()))
+    return CustomerService(CustomerRepository(cases_table()), case_repository())
 
 
 @cache
@@ -51,7 +64,7 @@ def related_item_service() -> RelatedItemService:
     settings = get_settings()
     limits = FileLimits(max_bytes=settings.file_max_bytes, content_types=settings.file_content_types)
     return RelatedItemService(
-        CaseRepository(cases_table()),
+        case_repository(),
         TimelineRepository(cases_table()),
         lambda: FileStore(settings.files_bucket_name),
         limits,
@@ -62,4 +75,9 @@ def related_item_service() -> RelatedItemService:
 def billing_service() -> BillingService:
     settings = get_settings()
     usage = UsageRepository(Table(settings.usage_table_name))
-    return BillingService(usage, CaseRepository(cases_table()), PriceList(usage, settings.default_pricing()))
+    return BillingService(usage, case_repository(), PriceList(usage, settings.default_pricing()))
+
+
+@cache
+def task_service() -> TaskService:
+    return TaskService(task_repository(), case_repository())

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
@@ -11,6 +12,9 @@ from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.store.cases import AuditPage, CasePage, CaseRepository, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
+
+if TYPE_CHECKING:
+    from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
 
 Clock = Callable[[], datetime]
 
@@ -25,10 +29,17 @@ def utc_now() -> datetime:
 
 
 class CaseService:
-    def __init__(self, repository: CaseRepository, customers: CustomerRepository, clock: Clock = utc_now):
+    def __init__(
+        self,
+        repository: CaseRepository,
+        customers: CustomerRepository,
+        clock: Clock = utc_now,
+        closure: "CaseClosure | None" = None,
+    ):
         self._repository = repository
         self._customers = customers
         self._clock = clock
+        self._closure = closure  # the rule for open tasks when a case is resolved or closed
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
         # Customers are never deleted, so checking before the write leaves no window that matters.
@@ -59,7 +70,14 @@ class CaseService:
             raise CaseNotFound(f"{reference} is not a valid reference number (check digit mismatch)")
         return self._repository.get_by_reference(principal.tenant_id, reference)
 
-    def update(self, principal: Principal, case_id: str, patch: CasePatch, expected_version: int) -> Case:
+    def update(
+        self,
+        principal: Principal,
+        case_id: str,
+        patch: CasePatch,
+        expected_version: int,
+        open_tasks: "OpenTasksChoice | None" = None,
+    ) -> Case:
         case = self._repository.get(principal.tenant_id, case_id)
         if case.version != expected_version:
             raise VersionConflict(
@@ -71,8 +89,12 @@ class CaseService:
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
-        self._repository.save(change)
-        return change.case
+        if self._closure is None:
+            self._repository.save(change)
+            return change.case
+        closure = self._closure.plan(case, change, open_tasks, principal)
+        self._repository.save(closure.change, also=closure.also, earlier=closure.earlier)
+        return closure.change.case
 
     def list_cases(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
         return self._repository.list_cases(principal.tenant_id, limit=page_size(limit), next_token=next_token, **filters)

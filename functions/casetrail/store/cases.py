@@ -83,7 +83,7 @@ class CaseRepository:
         )
         if not page.items and next_token is None:
             self.get(tenant_id, case_id)  # an unknown case is a 404, not an empty trail
-        entries = [AuditEntry.of(CaseChange.model_validate(i["change"])) for i in page.items]
+        entries = [AuditEntry.of_detail(i["change"]) for i in page.items]
         return AuditPage(items=entries, next_token=page.next_token)
 
     def case_ids_created_in(self, tenant_id: str, month: str) -> Iterator[str]:
@@ -132,13 +132,17 @@ class CaseRepository:
                 raise ReferenceTaken(case.reference_number) from error
             raise
 
-    def save(self, change: CaseChange, also: list[dict[str, Any]] | None = None) -> None:
+    def save(self, change: CaseChange, also: list[dict[str, Any]] | None = None, earlier: list | None = None) -> None:
         """Stores an updated case, provided nobody changed it since the version it was read at.
 
-        `also` adds operations (wire format; another table's name them with TableName) that must
-        commit or fail with the change: a timeline item, a task... Their conditions failing is a
-        VersionConflict too, so callers put only unconditional or new-item operations here."""
+        `change` is any change recorded on the case (CASE.*, TASK.*...) carrying the case after it.
+        `earlier` are changes recorded in the same transaction at the versions before it (each with
+        its own audit record: tasks cancelled by this resolution...). `also` adds operations (wire
+        format; another table's name them with TableName) that must commit or fail with the change:
+        a timeline item, a task... Their conditions failing is a VersionConflict too."""
         case = change.case
+        earlier = earlier or []
+        read_version = case.version - 1 - len(earlier)
         try:
             self._table.transact(
                 [
@@ -146,16 +150,16 @@ class CaseRepository:
                         "Put": {
                             "Item": serialize(_case_item(case)),
                             "ConditionExpression": "version = :read_version",
-                            "ExpressionAttributeValues": {":read_version": {"N": str(case.version - 1)}},
+                            "ExpressionAttributeValues": {":read_version": {"N": str(read_version)}},
                         }
                     },
-                    _put_new(_audit_item(change)),
+                    *(_put_new(_audit_item(c)) for c in [*earlier, change]),
                     *(also or []),
                 ]
             )
         except ConditionFailed as error:
             raise VersionConflict(
-                f"case {case.case_id} changed since version {case.version - 1} was read",
+                f"case {case.case_id} changed since version {read_version} was read",
                 details={"caseId": case.case_id},
             ) from error
 

@@ -185,6 +185,7 @@ class Table:
         partition_value: str,
         index: str | None = None,
         sort_prefix: tuple[str, str] | None = None,
+        sort_below: tuple[str, str] | None = None,
         newest_first: bool = False,
         limit: int = 50,
         page_token: str | None = None,
@@ -198,6 +199,11 @@ class Table:
             names["#sk"] = sort_attribute
             values[":prefix"] = {"S": prefix}
             condition += " AND begins_with(#sk, :prefix)"
+        if sort_below:
+            sort_attribute, bound = sort_below
+            names["#sk"] = sort_attribute
+            values[":below"] = {"S": bound}
+            condition += " AND #sk < :below"
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": condition,

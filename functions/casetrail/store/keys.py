@@ -4,6 +4,9 @@ Tenant data is always prefixed with the tenant (`T#<tenant>#...`), so no query c
 The one exception is the API-key lookup item: the tenant is not known until the key is resolved.
 """
 
+import zlib
+from datetime import UTC, datetime
+
 TENANT_PREFIX = "T#"
 
 
@@ -133,6 +136,8 @@ def subscription_item(tenant_id: str, subscription_id: str) -> dict[str, str]:
 
 def delivery_item(tenant_id: str, event_id: str, subscription_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#DELIVERY#{event_id}", "sk": f"SUB#{subscription_id}"}
+
+
 def usage_month_partition(tenant_id: str, month: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#USAGE#{month}"
 
@@ -152,3 +157,72 @@ def usage_counter_item(tenant_id: str, month: str) -> dict[str, str]:
 
 def tenant_pricing_item(tenant_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#PRICING", "sk": "PRICING"}
+
+
+def sortable_time(moment: datetime) -> str:
+    """A UTC timestamp of fixed width, so string order is time order in sort keys."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def task_partition(tenant_id: str, task_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#TASK#{task_id}"
+
+
+def task_item(tenant_id: str, task_id: str) -> dict[str, str]:
+    return {"pk": task_partition(tenant_id, task_id), "sk": "TASK"}
+
+
+def task_audit_item(tenant_id: str, task_id: str, task_version: int) -> dict[str, str]:
+    return {"pk": task_partition(tenant_id, task_id), "sk": f"{CASE_AUDIT_PREFIX}{task_version:010d}"}
+
+
+# Tasks without a due time sort after every dated one in a work list.
+NO_DUE_TIME = "9999-12-31T23:59:59.999999Z"
+# The overdue sweeper's index is the one key outside a tenant's prefix: it is read by the sweeper
+# only (never by a request) and must find due tasks of every tenant. Sharded so no single index
+# partition takes every task write; the sort key names the tenant and the task.
+DUE_SHARDS = 4
+
+
+def task_work_list_keys(tenant_id: str, *, task_id: str, status: str, due_at: str | None, assignee: str | None, queue: str | None) -> dict[str, str]:
+    """Index keys of a task for "an agent's tasks" and "a queue's unclaimed tasks", by status, due time first."""
+    base = f"{TENANT_PREFIX}{tenant_id}"
+    due = f"{due_at or NO_DUE_TIME}#{task_id}"
+    found: dict[str, str] = {}
+    if assignee:
+        found |= {"byAssigneepk": f"{base}#ASSIGNEE#{assignee}#{status}", "byAssigneesk": due}
+    elif queue:
+        found |= {"byQueuepk": f"{base}#QUEUE#{queue}#{status}", "byQueuesk": due}
+    return found
+
+
+def task_work_list_partition(tenant_id: str, *, status: str, assignee: str | None = None, queue: str | None = None) -> tuple[str, str]:
+    """(index, partition) of a work-list query: an agent's tasks, or a queue's unclaimed tasks."""
+    base = f"{TENANT_PREFIX}{tenant_id}"
+    if assignee:
+        return "byAssignee", f"{base}#ASSIGNEE#{assignee}#{status}"
+    return "byQueue", f"{base}#QUEUE#{queue}#{status}"
+
+
+CASE_TASKS_ACTIVE = "0"  # active tasks sort before finished ones in a case's task list
+CASE_TASKS_FINISHED = "1"
+
+
+def case_tasks_partition(tenant_id: str, case_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#CASE#{case_id}#TASKS"
+
+
+def case_tasks_sort_key(active: bool, created_at: str, task_id: str) -> str:
+    return f"{CASE_TASKS_ACTIVE if active else CASE_TASKS_FINISHED}#{created_at}#{task_id}"
+
+
+def due_shard(task_id: str) -> int:
+    return zlib.crc32(task_id.encode()) % DUE_SHARDS
+
+
+def due_partition(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
+def due_sort_key(due_at: str, tenant_id: str, task_id: str) -> str:
+    return f"{due_at}#{tenant_id}#{task_id}"

@@ -83,4 +83,28 @@ USAGE_TABLE = TableSpec(
     sort_key="sk",
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (CASES_TABLE, ACCESS_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USAGE_TABLE)
+# Tasks and the audit records of standalone tasks (a linked task's audit is its case's). Indexes:
+# an agent's and a queue's tasks by status, due time first; a case's tasks, active first; and the
+# overdue sweeper's index of due times, sparse: only active, not yet flagged tasks carry its keys.
+TASKS_TABLE = TableSpec(
+    logical_id="Tasks",
+    env_var="TASKS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(
+        IndexSpec(name="byAssignee", partition_key="byAssigneepk", sort_key="byAssigneesk"),
+        IndexSpec(name="byQueue", partition_key="byQueuepk", sort_key="byQueuesk"),
+        IndexSpec(name="byCase", partition_key="byCasepk", sort_key="byCasesk"),
+        IndexSpec(name="dueOpen", partition_key="dueOpenpk", sort_key="dueOpensk"),
+    ),
+    stream=True,
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (
+    CASES_TABLE,
+    ACCESS_TABLE,
+    IDEMPOTENCY_TABLE,
+    NOTIFICATIONS_TABLE,
+    USAGE_TABLE,
+    TASKS_TABLE,
+)

@@ -100,11 +100,12 @@ class TimelineRepository:
 
 
 def _timeline_key(item: RelatedItem) -> dict[str, str]:
-    return keys.case_timeline_item(item.tenant_id, item.case_id, item.created_at.isoformat(), item.related_item_id)
+    return keys.case_timeline_item(item.tenant_id, item.case_id, keys.sortable_time(item.created_at), item.related_item_id)
 
 
 def _timeline_item(item: RelatedItem) -> dict[str, Any]:
-    by_type = keys.case_timeline_by_type(item.tenant_id, item.case_id, item.type.value, item.created_at.isoformat(), item.related_item_id)
+    created_at = keys.sortable_time(item.created_at)
+    by_type = keys.case_timeline_by_type(item.tenant_id, item.case_id, item.type.value, created_at, item.related_item_id)
     return {**_timeline_key(item), **by_type, "entity": ENTITY_RELATED_ITEM, **item.to_wire()}
 
 

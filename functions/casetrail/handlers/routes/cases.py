@@ -10,13 +10,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from pydantic import BaseModel, Field
 
 from casetrail.domain.cases import Case, CasePatch, NewCase
-from casetrail.domain.errors import InvalidRequest, PreconditionRequired
 from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
 from casetrail.domain.statuses import CaseStatus
 from casetrail.handlers.dependencies import case_service, current_principal
 from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.idempotency import once_per_key
+from casetrail.handlers.versions import expected_version
+from casetrail.service.case_closure import OpenTasksChoice
 from casetrail.service.cases import MAX_PAGE_SIZE
 
 router = Router()
@@ -46,16 +47,6 @@ def _case_response(case: Case | dict[str, Any], status_code: int = 200) -> Respo
         body=case,
         headers={"ETag": f'"{case.version}"'},
     )
-
-
-def _expected_version(if_match: str | None) -> int:
-    """If-Match carries the version the client read: `2`, `"2"` and `W/"2"` are all accepted."""
-    if if_match is None:
-        raise PreconditionRequired("send the version you read in an If-Match header to update a case")
-    raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit() or int(raw) < 1:
-        raise InvalidRequest("If-Match must be a case version such as \"3\"")
-    return int(raw)
 
 
 @once_per_key
@@ -119,15 +110,20 @@ def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
         HTTPStatus.PRECONDITION_REQUIRED,
     ),
     tags=["Cases"],
+    description="Moving to resolved or closed while the case has open tasks is refused (409 OPEN_TASKS, "
+    "listing them) unless openTasks says to cancel or keep them.",
 )
 def update_case(
     case_id: CaseId,
     patch: Annotated[CasePatch, Body()],
     principal: CurrentPrincipal,
     if_match: Annotated[str | None, Header(alias="if-match", description="The case version you read")] = None,
+    open_tasks: Annotated[
+        OpenTasksChoice | None,
+        Query(alias="openTasks", description="Resolving or closing a case with open tasks: cancel or keep them"),
+    ] = None,
 ) -> Response[Case]:
-    expected_version = _expected_version(if_match)
-    return _case_response(case_service().update(principal, case_id, patch, expected_version))
+    return _case_response(case_service().update(principal, case_id, patch, expected_version(if_match), open_tasks))
 
 
 @router.get("/cases", summary="List cases, newest first", responses=documented_errors(HTTPStatus.BAD_REQUEST), tags=["Cases"])

@@ -1,0 +1,32 @@
+"""Flags tasks still open past their due time, once each (TASK.OVERDUE), every minute.
+
+Invoked by an EventBridge schedule (deployed) or the local runner's timer with a scheduled event;
+the event's content is not used: "now" is the clock's. Safe to run twice or concurrently.
+"""
+
+from functools import cache
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.observability import logger, metrics, tracer
+from casetrail.service.tasks import TaskService
+from casetrail.settings import get_settings
+from casetrail.store.cases import CaseRepository
+from casetrail.store.dynamo import Table
+from casetrail.store.tasks import TaskRepository
+
+
+@cache
+def task_service() -> TaskService:
+    settings = get_settings()
+    return TaskService(TaskRepository(Table(settings.tasks_table_name)), CaseRepository(Table(settings.cases_table_name)))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    result = task_service().flag_overdue()
+    logger.info("Overdue sweep", extra={"read": result.read, "flagged": result.flagged})
+    metrics.add_metric(name="TasksFlaggedOverdue", unit="Count", value=result.flagged)
+    return {"read": result.read, "flagged": result.flagged}

@@ -1,0 +1,142 @@
+"""Task use cases: load, apply the domain, store (with the linked case when there is one)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from casetrail.domain import tasks as domain
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.identity import Principal, Role
+from casetrail.domain.task_statuses import TaskStatus
+from casetrail.domain.tasks import NewTask, Task, TaskChange, TaskPatch
+from casetrail.service.cases import Clock, page_size, utc_now
+from casetrail.store.cases import CaseRepository
+from casetrail.store.keys import DUE_SHARDS
+from casetrail.store.tasks import TaskPage, TaskRepository
+
+# A linked task's change also moves its case to a new version; when the case changed between our
+# read and our write (and the task did not), reading the case again and retrying is safe.
+_ATTEMPTS = 3
+# Upper bound of due tasks one sweep reads, so a backlog is worked off over a few runs rather than
+# in one run that times out; each shard gets its share.
+SWEEP_LIMIT = 400
+SWEEPER_PRINCIPAL_ID = "casetrail-overdue-sweeper"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    read: int
+    flagged: int
+
+
+class TaskService:
+    def __init__(self, tasks: TaskRepository, cases: CaseRepository, clock: Clock = utc_now):
+        self._tasks = tasks
+        self._cases = cases
+        self._clock = clock
+
+    def create(self, principal: Principal, command: NewTask, case_id: str | None = None) -> Task:
+        if case_id is not None:
+            self._cases.get(principal.tenant_id, case_id)  # an unknown (or foreign) case is a 404
+        change = domain.new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=principal, at=self._clock())
+        return self._commit(change)
+
+    def get(self, principal: Principal, task_id: str) -> Task:
+        return self._tasks.get(principal.tenant_id, task_id)
+
+    def update(self, principal: Principal, task_id: str, patch: TaskPatch, expected_version: int) -> Task:
+        task = self._tasks.get(principal.tenant_id, task_id)
+        if task.version != expected_version:
+            raise VersionConflict(
+                f"task {task_id} is at version {task.version}, not {expected_version}",
+                details={"currentVersion": task.version},
+            )
+        change = domain.update_task(task, patch, by=principal, at=self._clock())
+        return task if change is None else self._commit(change)
+
+    def claim(self, principal: Principal, task_id: str) -> Task:
+        """Exactly one of several agents claiming at once wins: each write is conditional on the
+        version read, and a loser reads again and finds the task assigned (409)."""
+        for _ in range(_ATTEMPTS):
+            task = self._tasks.get(principal.tenant_id, task_id)
+            change = domain.claim_task(task, by=principal, at=self._clock())
+            try:
+                return self._commit(change)
+            except VersionConflict:
+                continue
+        raise VersionConflict(f"task {task_id} keeps changing; try again", details={"taskId": task_id})
+
+    def work_list(
+        self,
+        principal: Principal,
+        *,
+        assignee: str | None,
+        queue: str | None,
+        status: TaskStatus,
+        due_before: datetime | None,
+        limit: int,
+        next_token: str | None,
+    ) -> TaskPage:
+        if (assignee is None) == (queue is None):
+            raise InvalidRequest("give either assignee (an agent, or me) or queue")
+        return self._tasks.work_list(
+            principal.tenant_id,
+            status=status.value,
+            assignee=principal.principal_id if assignee == "me" else assignee,
+            queue=queue,
+            due_before=due_before,
+            limit=page_size(limit),
+            next_token=next_token,
+        )
+
+    def of_case(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> TaskPage:
+        page = self._tasks.of_case(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)
+        if not page.items and next_token is None:
+            self._cases.get(principal.tenant_id, case_id)  # an unknown case is a 404, not an empty list
+        return page
+
+    def flag_overdue(self, limit: int = SWEEP_LIMIT) -> SweepResult:
+        """One sweep: flags every active task past its due time (up to `limit` read), each exactly
+        once. Safe to run twice or concurrently: a flag is conditional on none before it."""
+        now = self._clock()
+        read = flagged = 0
+        for shard in range(DUE_SHARDS):
+            budget, token = limit // DUE_SHARDS, None
+            while budget > 0:
+                page = self._tasks.due(shard, now=now, limit=budget, next_token=token)
+                budget -= len(page.items)
+                read += len(page.items)
+                flagged += sum(self._flag(task, now) for task in page.items)
+                token = page.next_token
+                if token is None:
+                    break
+        return SweepResult(read=read, flagged=flagged)
+
+    def _flag(self, task: Task, now: datetime) -> bool:
+        sweeper = Principal(tenant_id=task.tenant_id, principal_id=SWEEPER_PRINCIPAL_ID, name="Overdue sweeper", role=Role.INTEGRATION)
+        change = domain.flag_overdue(task, by=sweeper, at=now)
+        if change is None:
+            return False
+        try:
+            self._commit(change)
+            return True
+        except (VersionConflict, CaseNotFound):
+            # Changed (flagged, completed, edited) since the index was read: the next sweep reads it again.
+            return False
+
+    def _commit(self, change: TaskChange) -> Task:
+        if change.case_id is None:
+            self._tasks.save_standalone(change)
+            return change.task
+        for _ in range(_ATTEMPTS):
+            recorded = change.on_case(self._cases.get(change.tenant_id, change.case_id))
+            try:
+                self._cases.save(recorded, also=self._tasks.linked_operations(recorded))
+                return recorded.task
+            except VersionConflict:
+                if change.task_version > 1 and self._tasks.get(change.tenant_id, change.task_id).version != change.task_version - 1:
+                    raise VersionConflict(
+                        f"task {change.task_id} changed since version {change.task_version - 1} was read",
+                        details={"taskId": change.task_id},
+                    ) from None
+        raise VersionConflict(f"case {change.case_id} keeps changing; try again", details={"caseId": change.case_id})

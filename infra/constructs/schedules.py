@@ -1,0 +1,63 @@
+"""Functions run on a fixed rate, one per topology.ScheduledFunction: the function, its schedule
+rule, the grants its declared tables need, and the bus when it publishes events itself."""
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from constructs import Construct
+
+from casetrail.topology import EVENT_BUS_ENV_VAR, ScheduledFunction
+from infra.constructs.data import Data
+from infra.constructs.function import CasetrailFunction
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.packaging import Packaging
+
+# Shorter than the shortest rate (one minute), so runs of one function do not pile up.
+TIMEOUT = cdk.Duration.seconds(50)
+
+
+class ScheduledFunctions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: tuple[ScheduledFunction, ...],
+        bus: events.IEventBus,
+        packaging: Packaging,
+        data: Data,
+        monitoring: Monitoring,
+    ):
+        super().__init__(scope, construct_id)
+        for spec in functions:
+            _scheduled_function(self, spec, bus=bus, packaging=packaging, data=data, monitoring=monitoring)
+
+
+def _scheduled_function(
+    scope: Construct, spec: ScheduledFunction, *, bus: events.IEventBus, packaging: Packaging, data: Data, monitoring: Monitoring
+) -> None:
+    construct = Construct(scope, spec.logical_id)
+    environment = data.environment(*spec.reads, *spec.writes)
+    if spec.publishes_events:
+        environment[EVENT_BUS_ENV_VAR] = bus.event_bus_name
+    function = CasetrailFunction(
+        construct,
+        "Function",
+        packaging=packaging,
+        handler=spec.handler,
+        description=spec.description,
+        environment=environment,
+        timeout=TIMEOUT,
+    ).function
+    data.grant_read(function, *spec.reads)
+    data.grant_read_write(function, *spec.writes)
+    if spec.publishes_events:
+        bus.grant_put_events_to(function)
+    events.Rule(
+        construct,
+        "Schedule",
+        description=f"Runs {spec.logical_id} every {spec.every_minutes} minute(s)",
+        schedule=events.Schedule.rate(cdk.Duration.minutes(spec.every_minutes)),
+        targets=[targets.LambdaFunction(function, retry_attempts=0)],
+    )
+    monitoring.alarm_on_errors(construct, function)
