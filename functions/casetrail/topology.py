@@ -114,6 +114,9 @@ class ContactFlowFunction:
     writes: tuple[TableSpec, ...] = ()
 
 
+# Connect gives up on a function after 8 seconds: the function stops before it does.
+CONTACT_FLOW_TIMEOUT_SECONDS = 7
+
 CONTACT_FLOW_FUNCTIONS: tuple[ContactFlowFunction, ...] = (
     ContactFlowFunction(
         name="find-case",

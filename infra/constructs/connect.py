@@ -13,15 +13,14 @@ from aws_cdk import aws_connect as connect
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from casetrail.topology import CONNECT_INSTANCES_ENV_VAR, ContactFlowFunction
+from casetrail.topology import CONNECT_INSTANCES_ENV_VAR, CONTACT_FLOW_TIMEOUT_SECONDS, ContactFlowFunction
 from infra.constructs.data import Data
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
 
 CONTEXT_KEY = "connectInstances"
-# Connect gives up on a function after 8 seconds: the function stops before it does.
-TIMEOUT = cdk.Duration.seconds(7)
+TIMEOUT = cdk.Duration.seconds(CONTACT_FLOW_TIMEOUT_SECONDS)
 # More memory is more CPU: a shorter cold start for a caller waiting on the line.
 MEMORY_MB = 1024
 
