@@ -7,6 +7,8 @@ from casetrail import topology
 from casetrail.domain.billing import Pricing
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
+from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
+from infra.constructs.connect import ContactFlows, connect_instances
 from infra.constructs.data import Data
 from infra.constructs.data_lake import DataLake
 from infra.constructs.events import Events
@@ -55,6 +57,15 @@ class CasetrailStack(cdk.Stack):
             "Schedules",
             functions=topology.SCHEDULED_FUNCTIONS,
             bus=events.bus,
+            packaging=packaging,
+            data=data,
+            monitoring=monitoring,
+        )
+        ContactFlows(
+            self,
+            "Connect",
+            functions=topology.CONTACT_FLOW_FUNCTIONS,
+            instances=connect_instances(self.node.try_get_context(CONNECT_CONTEXT_KEY)),
             packaging=packaging,
             data=data,
             monitoring=monitoring,

@@ -13,6 +13,7 @@ from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
+    CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
@@ -26,6 +27,8 @@ STAGE = "local"
 NAME_PREFIX = "casetrail-local"
 EVENT_BUS_NAME = NAME_PREFIX
 FILES_BUCKET_NAME = f"{NAME_PREFIX}-files"
+# The demo Connect instance of the samples in events/connect, mapped to the demo tenant.
+DEMO_CONNECT_INSTANCE_ARN = "arn:aws:connect:us-east-1:111122223333:instance/demo"
 
 
 def table_name(spec: TableSpec) -> str:
@@ -68,6 +71,7 @@ def apply(moto_port: int) -> None:
             EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
             FILES_BUCKET_ENV_VAR: FILES_BUCKET_NAME,
             BILLING_PRICING_ENV_VAR: _default_pricing(),
+            CONNECT_INSTANCES_ENV_VAR: json.dumps({DEMO_CONNECT_INSTANCE_ARN: "demo"}),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
         }
     )

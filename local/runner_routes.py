@@ -9,14 +9,18 @@ from urllib.parse import parse_qs
 
 from swagger_ui_bundle import swagger_ui_path
 
+from casetrail.topology import CONTACT_FLOW_FUNCTIONS, CONTACT_FLOW_TIMEOUT_SECONDS
 from local.api_gateway import AccessDenied, ApiGateway, error_response
+from local.environment import NAME_PREFIX
 from local.event_tap import EVENTS_KEPT_PER_TENANT, EventTap
 from local.http_adapter import HttpRequest, HttpResponse
+from local.lambda_runtime import LocalFunction
 
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 SWAGGER_ASSETS = Path(str(swagger_ui_path))
 STATIC_PREFIX = "/docs/static/"
 DEFAULT_RECENT_EVENTS = 50
+CONNECT_PREFIX = "/local/connect/"
 
 DOCS_PAGE = f"""<!DOCTYPE html>
 <html lang="en">
@@ -45,6 +49,11 @@ class RunnerRoutes:
     def __init__(self, gateway: ApiGateway, tap: EventTap):
         self._gateway = gateway
         self._tap = tap
+        # The contact-flow functions, as Connect invokes them: the body is the ContactFlowEvent.
+        self._contact_flows = {
+            spec.name: LocalFunction.from_dotted_path(f"{NAME_PREFIX}-{spec.name}", spec.handler, CONTACT_FLOW_TIMEOUT_SECONDS)
+            for spec in CONTACT_FLOW_FUNCTIONS
+        }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "GET":
@@ -56,7 +65,19 @@ class RunnerRoutes:
                 return _swagger_asset(request.path[len(STATIC_PREFIX):])
             if request.path == "/events/recent":
                 return self._recent_events(request)
+        if request.method == "POST" and request.path.startswith(CONNECT_PREFIX):
+            return self._contact_flow(request.path[len(CONNECT_PREFIX):], request.body)
         return self._gateway(request)
+
+    def _contact_flow(self, name: str, body: bytes) -> HttpResponse:
+        function = self._contact_flows.get(name)
+        if function is None:
+            return error_response(404, "NOT_FOUND", f"no contact-flow function {name}: one of {', '.join(self._contact_flows)}")
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return error_response(400, "BAD_REQUEST", "the body must be a ContactFlowEvent (JSON)")
+        return _json(200, function.invoke(event))
 
     def _recent_events(self, request: HttpRequest) -> HttpResponse:
         try:

@@ -19,6 +19,7 @@ from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
+    CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
     FILE_CONTENT_TYPES_ENV_VAR,
     FILE_MAX_BYTES_ENV_VAR,
@@ -56,6 +57,8 @@ class Settings(BaseModel):
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
     file_content_types: frozenset[str] = frozenset(DEFAULT_FILE_CONTENT_TYPES.split(","))
     tasks_table_name: str | None = None
+    # Which tenant each Amazon Connect instance (its ARN) belongs to; an instance not here is refused.
+    connect_instances: dict[str, str] = {}
 
 
 @cache
@@ -76,6 +79,7 @@ def get_settings() -> Settings:
         file_max_bytes=int(os.environ.get(FILE_MAX_BYTES_ENV_VAR, DEFAULT_FILE_MAX_BYTES)),
         file_content_types=frozenset(os.environ.get(FILE_CONTENT_TYPES_ENV_VAR, DEFAULT_FILE_CONTENT_TYPES).split(",")),
         tasks_table_name=os.environ.get(TASKS_TABLE.env_var),
+        connect_instances=_json(os.environ.get(CONNECT_INSTANCES_ENV_VAR)) or {},
     )
 
 

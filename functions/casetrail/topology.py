@@ -7,7 +7,7 @@ moto with the same routing, so a consumer added here exists in both places.
 from dataclasses import dataclass
 
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
-from casetrail.store.tables import CASES_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.tables import CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE, TableSpec
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 # The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
@@ -24,6 +24,8 @@ NOTIFICATION_TOPIC_ENV_VAR = "NOTIFICATION_TOPIC_ARN"
 SIGNING_KEY_ENV_VAR = "SIGNING_KEY_ID"
 CASE_LINK_BASE_URL_ENV_VAR = "CASE_LINK_BASE_URL"
 ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR = "ALLOW_LOOPBACK_WEBHOOKS"
+# Amazon Connect: JSON {instanceArn: tenantId}, from CDK context "connectInstances".
+CONNECT_INSTANCES_ENV_VAR = "CONNECT_INSTANCES"
 
 API_HANDLER = "casetrail.handlers.api.handler"
 AUTHORIZER_HANDLER = "casetrail.handlers.authorizer.handler"
@@ -97,3 +99,52 @@ OVERDUE_SWEEPER = ScheduledFunction(
 )
 
 SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER,)
+
+
+@dataclass(frozen=True)
+class ContactFlowFunction:
+    """A function Amazon Connect contact flows invoke (deployed with Connect's permission; in `make
+    run`, POST /local/connect/<name>)."""
+
+    name: str  # as in the local route and the sample flow's placeholder
+    logical_id: str
+    handler: str
+    description: str
+    reads: tuple[TableSpec, ...] = ()
+    writes: tuple[TableSpec, ...] = ()
+
+
+# Connect gives up on a function after 8 seconds: the function stops before it does.
+CONTACT_FLOW_TIMEOUT_SECONDS = 7
+
+CONTACT_FLOW_FUNCTIONS: tuple[ContactFlowFunction, ...] = (
+    ContactFlowFunction(
+        name="find-case",
+        logical_id="FindCase",
+        handler="casetrail.handlers.connect.find_case.handler",
+        description="Contact flows: who is calling, and the status of their most recent open case",
+        reads=(CASES_TABLE, TASKS_TABLE),
+    ),
+    ContactFlowFunction(
+        name="create-case",
+        logical_id="CreateCase",
+        handler="casetrail.handlers.connect.create_case.handler",
+        description="Contact flows: opens a case for the caller, once per contact",
+        writes=(CASES_TABLE, IDEMPOTENCY_TABLE),
+    ),
+    ContactFlowFunction(
+        name="update-case",
+        logical_id="UpdateCase",
+        handler="casetrail.handlers.connect.update_case.handler",
+        description="Contact flows: a caller's note, contact or status on their own case",
+        reads=(TASKS_TABLE,),  # resolving checks the case's open tasks
+        writes=(CASES_TABLE,),
+    ),
+    ContactFlowFunction(
+        name="attach-contact",
+        logical_id="AttachContact",
+        handler="casetrail.handlers.connect.attach_contact.handler",
+        description="Contact flows: puts the contact on the caller's open case and returns routing attributes",
+        writes=(CASES_TABLE,),
+    ),
+)

@@ -279,3 +279,16 @@ def test_each_case_created_is_metered_once_for_the_month(casetrail):
         time.sleep(0.2)
     assert metered() == before + 1
     assert reconciled()
+
+
+def test_a_caller_opens_a_case_through_the_local_contact_flow_route(casetrail):
+    event = json.loads((REPO_ROOT / "events" / "connect" / "create_case.json").read_text())
+    event["Details"]["ContactData"]["ContactId"] = "e2e-contact-1"  # the demo customer's phone calls
+
+    first = casetrail.call("POST", "/local/connect/create-case", event, api_key=None)
+    retried = casetrail.call("POST", "/local/connect/create-case", event, api_key=None)
+
+    assert first.status == 200 and first.body["success"] == "true"
+    assert retried.body == first.body
+    case = casetrail.call("GET", f"/cases/{first.body['caseId']}").body
+    assert case["customerId"] == "cust-1" and case["referenceNumber"] == first.body["referenceNumber"]

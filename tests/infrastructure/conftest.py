@@ -14,6 +14,12 @@ from aws_cdk.assertions import Template
 from infra.application import build_app
 
 SKIP_BUNDLING = {"aws:cdk:bundling-stacks": []}
+# Two Connect instances of two tenants, so the contact-flow functions' permissions and associations
+# are synthesised as for a real deployment (`cdk deploy -c connectInstances=...`).
+CONNECT_INSTANCES = {
+    "arn:aws:connect:us-east-1:111122223333:instance/demo": "demo",
+    "arn:aws:connect:eu-west-1:444455556666:instance/acme": "acme",
+}
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class Synthesis:
 
 
 def synthesise(outdir: Path) -> Synthesis:
-    app, stack = build_app(context=SKIP_BUNDLING, outdir=str(outdir))
+    app, stack = build_app(context={**SKIP_BUNDLING, "connectInstances": CONNECT_INSTANCES}, outdir=str(outdir))
     try:
         app.synth()
         nag_failure = None

@@ -18,7 +18,8 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
-_WORKING = {CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.PENDING_CUSTOMER}
+# Statuses in which a case is still being worked on ("open" to a caller).
+WORKING = frozenset({CaseStatus.OPEN, CaseStatus.IN_PROGRESS, CaseStatus.PENDING_CUSTOMER})
 
 ALLOWED_TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.OPEN: frozenset({CaseStatus.IN_PROGRESS, CaseStatus.PENDING_CUSTOMER, CaseStatus.RESOLVED, CaseStatus.CLOSED}),
@@ -35,4 +36,4 @@ def can_transition(current: CaseStatus, target: CaseStatus) -> bool:
 
 
 def is_reopen(current: CaseStatus, target: CaseStatus) -> bool:
-    return current is CaseStatus.RESOLVED and target in _WORKING
+    return current is CaseStatus.RESOLVED and target in WORKING

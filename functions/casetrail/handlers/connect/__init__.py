@@ -1,0 +1,1 @@
+"""Amazon Connect contact-flow functions: one module per function, sharing flow.py and wiring.py."""

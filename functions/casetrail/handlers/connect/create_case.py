@@ -1,0 +1,34 @@
+"""Contact-flow function: create case, once per contact (see README, "Amazon Connect contact flows").
+
+Connect retries a function that errs or times out: the case is created once per tenant and
+ContactId (Powertools Idempotency), and a retry answers with that same case.
+"""
+
+from dataclasses import asdict
+from typing import Any
+
+from casetrail.domain.identity import Principal
+from casetrail.handlers.connect.flow import contact_flow_function
+from casetrail.handlers.connect.wiring import contact_flows
+from casetrail.handlers.idempotency import once_per_key
+from casetrail.service.contact_flows import FlowContact
+
+
+@once_per_key
+def _create_once(*, request: dict[str, Any]) -> dict[str, Any]:
+    principal = Principal.from_authorizer_context(request["principal"])
+    return contact_flows().create_case(principal, FlowContact(**request["contact"]))
+
+
+@contact_flow_function
+def handler(principal: Principal, contact: FlowContact) -> dict[str, Any]:
+    contact_fields = asdict(contact)
+    return _create_once(
+        request={
+            "tenantId": principal.tenant_id,
+            "idempotencyKey": contact.contact_id,
+            "body": contact_fields["parameters"],
+            "principal": principal.to_authorizer_context(),
+            "contact": contact_fields,
+        }
+    )
