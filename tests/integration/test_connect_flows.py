@@ -101,6 +101,25 @@ def test_a_retry_of_the_same_contact_returns_the_same_case(connect):
     assert len(connect.list_cases(customerId="cust-1").body["items"]) == 1
 
 
+def test_a_retry_after_a_failure_part_way_completes_the_same_case(connect, monkeypatch):
+    from casetrail.service.contact_flows import ContactFlowService
+
+    attach = ContactFlowService._attach
+
+    def fails_after_the_case_is_saved(*args, **kwargs):
+        raise RuntimeError("the function timed out here")
+
+    monkeypatch.setattr(ContactFlowService, "_attach", fails_after_the_case_is_saved)
+    assert invoke("create_case")["success"] == "false"
+    monkeypatch.setattr(ContactFlowService, "_attach", attach)
+
+    answer = invoke("create_case")
+
+    assert answer["success"] == "true"
+    assert [c["caseId"] for c in connect.list_cases(customerId="cust-1").body["items"]] == [answer["caseId"]]
+    assert len(timeline(connect, answer["caseId"], "contact")) == 1
+
+
 def test_an_unknown_caller_becomes_a_customer_with_their_number(connect):
     answer = invoke("create_case", phone="+15553334444", contact_id="c-new-caller")
 

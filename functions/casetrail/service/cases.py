@@ -10,7 +10,7 @@ from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
-from casetrail.store.cases import AuditPage, CasePage, CaseRepository, ReferenceTaken
+from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
 
 if TYPE_CHECKING:
@@ -49,9 +49,11 @@ class CaseService:
                 details={"customerId": customer_id},
             )
 
-    def create(self, principal: Principal, command: NewCase) -> Case:
+    def create(self, principal: Principal, command: NewCase, case_id: str | None = None) -> Case:
+        """Opens a case. A caller that derives `case_id` from something retried (a contact id)
+        gets the case an earlier attempt created instead of a second one."""
         self._require_customer(principal, command.customer_id)
-        case_id = str(uuid.uuid4())
+        case_id = case_id or str(uuid.uuid4())
         for _ in range(_REFERENCE_ATTEMPTS):
             reference = reference_number(self._repository.next_reference_sequence(principal.tenant_id))
             change = domain.open_case(command, case_id=case_id, reference_number=reference, by=principal, at=self._clock())
@@ -60,6 +62,8 @@ class CaseService:
                 return change.case
             except ReferenceTaken:
                 continue
+            except CaseExists:
+                return self._repository.get(principal.tenant_id, case_id)
         raise RuntimeError("could not allocate a free reference number")
 
     def get(self, principal: Principal, case_id: str) -> Case:

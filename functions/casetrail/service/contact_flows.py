@@ -3,6 +3,7 @@ the contact for routing. Built on the case, customer, timeline and task services
 knows Connect's event format (handlers/connect/ does) or DynamoDB (store/ does).
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,8 @@ OPEN_TASKS_READ = 50
 CUSTOM_FIELD_PREFIX = "field_"
 # A caller created from a phone number has no name yet; an agent completes it.
 UNNAMED_CALLER = "Phone caller"
+# Case ids of flow-created cases are derived from tenant and contact: stable across retries.
+_CASE_ID_NAMESPACE = uuid.UUID("6f1c1b4e-2a57-4f0e-9d0a-3c6b8e5a7d21")
 
 Result = dict[str, Any]
 
@@ -89,8 +92,10 @@ class ContactFlowService:
             category=contact.parameter("category"),
             description=contact.parameter("description"),
         )
-        case = self._cases.create(principal, command)
-        self._related_items.add(principal, case.case_id, self._contact_item(contact))
+        # Each step converges when Connect retries after a failure part-way: the case id is derived
+        # from the contact (a retry finds the case), and the contact is attached once per case.
+        case = self._cases.create(principal, command, case_id=_case_id_for(principal, contact))
+        self._attach(principal, case, contact)
         custom = _custom_values(contact)
         if custom:
             self._related_items.add(principal, case.case_id, NewCustom.model_validate({"type": "custom", "content": {"values": custom}}))
@@ -234,6 +239,10 @@ class ContactFlowService:
                 },
             }
         )
+
+
+def _case_id_for(principal: Principal, contact: FlowContact) -> str:
+    return str(uuid.uuid5(_CASE_ID_NAMESPACE, f"{principal.tenant_id}:{contact.contact_id}"))
 
 
 def _status(value: str) -> CaseStatus:

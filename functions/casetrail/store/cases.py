@@ -27,6 +27,10 @@ class ReferenceTaken(Exception):
     pass
 
 
+class CaseExists(Exception):
+    """A case with this id exists already: a retried creation whose id was derived, not drawn."""
+
+
 @dataclass(frozen=True)
 class CasePage:
     items: list[Case]
@@ -128,6 +132,8 @@ class CaseRepository:
                 ]
             )
         except ConditionFailed as error:
+            if 0 in error.failed_indexes:
+                raise CaseExists(case.case_id) from error
             if 1 in error.failed_indexes:
                 raise ReferenceTaken(case.reference_number) from error
             raise
