@@ -1,13 +1,14 @@
 """Administration: create tenants and issue, list and revoke API keys; set a tenant's pricing and
-reconcile a month's billing.
+reconcile a month's billing; redrive a consumer's dead-letter queue.
 
     python -m casetrail.admin --local issue-key --tenant demo --name "Ana" --role agent
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
     python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
+    python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
 
---local talks to `make run`'s emulation; --stack finds the tables of a deployed stack from its
-CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
+--local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
+from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
 """
 
 import argparse
@@ -19,6 +20,7 @@ import boto3
 
 from pydantic import ValidationError
 
+from casetrail.dead_letters import redrive
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
 from casetrail.service.billing import reconcile_month
@@ -27,29 +29,53 @@ from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.usage import UsageRepository
+from casetrail.topology import EVENT_CONSUMERS
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
 
 
-def _local_table(spec: TableSpec) -> Table:
+LOCAL_PREFIX = "casetrail-local"  # how `make run` names its tables and queues
+
+
+def _local_client(service: str):
     endpoint = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5055')}"
-    client = boto3.client(
-        "dynamodb",
+    return boto3.client(
+        service,
         endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
-    return Table(f"casetrail-local-{spec.logical_id.lower()}", client=client)
+
+
+def _local_table(spec: TableSpec) -> Table:
+    return Table(f"{LOCAL_PREFIX}-{spec.logical_id.lower()}", client=_local_client("dynamodb"))
+
+
+def _stack_output(stack_name: str, output: str) -> str:
+    stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    if output not in outputs:
+        sys.exit(f"stack {stack_name} has no {output} output")
+    return outputs[output]
 
 
 def _stack_table(stack_name: str, spec: TableSpec) -> Table:
-    stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-    output = f"{spec.logical_id}TableName"  # the stack exports every table's name under this
-    if output not in outputs:
-        sys.exit(f"stack {stack_name} has no {output} output")
-    return Table(outputs[output])
+    return Table(_stack_output(stack_name, f"{spec.logical_id}TableName"))  # every table's name is an output
+
+
+def local_queue_urls(sqs, consumer: str) -> tuple[str, str]:
+    """(dead-letter queue, source queue) of a consumer in `make run`'s emulation."""
+    name = f"{LOCAL_PREFIX}-{consumer.lower()}"
+    return sqs.get_queue_url(QueueName=f"{name}-dlq")["QueueUrl"], sqs.get_queue_url(QueueName=name)["QueueUrl"]
+
+
+def _stack_queue_urls(stack_name: str, consumer: str) -> tuple[str, str]:
+    # infra/constructs/consumers.py exports both queue URLs of every consumer under these names.
+    return (
+        _stack_output(stack_name, f"{consumer}DeadLetterQueueUrl"),
+        _stack_output(stack_name, f"{consumer}QueueUrl"),
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser("reconcile", help="compare a month's billed cases with the cases created in it")
     reconcile.add_argument("--tenant", required=True)
     reconcile.add_argument("--month", required=True, help="YYYY-MM (UTC)")
+
+    moving = commands.add_parser("redrive", help="move a consumer's dead-letter messages back to its queue (after fixing the cause)")
+    moving.add_argument("--consumer", required=True, choices=[c.logical_id for c in EVENT_CONSUMERS])
+    moving.add_argument("--max", type=int, default=None, help="move at most this many messages")
     return parser
 
 
@@ -131,13 +161,22 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
     return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
 
 
+def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
+    result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
+    return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
 
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
-    if arguments.command in BILLING_COMMANDS:
+    if arguments.command == "redrive":
+        sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
+        urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)
+        result = run_redrive(arguments, sqs, *urls)
+    elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))

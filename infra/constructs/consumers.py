@@ -66,6 +66,9 @@ class EventConsumerPipeline(Construct):
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
         function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
         monitoring.alarm_on_dead_letters(self, dead_letters)
+        # `python -m casetrail.admin --stack <name> redrive --consumer <id>` finds both queues by these names.
+        for name, exported in (("QueueUrl", queue), ("DeadLetterQueueUrl", dead_letters)):
+            cdk.CfnOutput(self, name, value=exported.queue_url).override_logical_id(f"{consumer.logical_id}{name}")
 
 
 def _event_pattern(pattern: dict) -> events.EventPattern:

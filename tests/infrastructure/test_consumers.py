@@ -92,3 +92,15 @@ def test_consumer_is_told_its_tables_and_may_write_only_those_it_writes(with_con
 
     assert "dynamodb:PutItem" in actions_on(ACCESS_TABLE)
     assert "dynamodb:Query" in actions_on(CASES_TABLE) and "dynamodb:PutItem" not in actions_on(CASES_TABLE)
+
+
+def test_both_queues_of_a_consumer_are_outputs_the_redrive_command_finds(with_consumer):
+    template = with_consumer.template
+    _, rule = _consumer_rule(template)
+    queue_id = rule["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
+    dead_letters_id = resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+
+    outputs = template.to_json()["Outputs"]
+
+    assert outputs["NotifierQueueUrl"]["Value"] == {"Ref": queue_id}
+    assert outputs["NotifierDeadLetterQueueUrl"]["Value"] == {"Ref": dead_letters_id}

@@ -108,6 +108,18 @@ class ApiClient:
     def case_tasks(self, case_id: str, **query: str) -> ApiResponse:
         return self.request("list_tasks", path=f"/cases/{case_id}/tasks", query=query)
 
+    def create_task_template(self, body: Any = ...) -> ApiResponse:
+        return self.request("create_task_template", body=body)
+
+    def get_task_template(self, template_id: str) -> ApiResponse:
+        return self.request("get_task_template", path=f"/task-templates/{template_id}")
+
+    def list_task_templates(self) -> ApiResponse:
+        return self.request("list_task_templates")
+
+    def patch_task_template(self, template_id: str, body: Any, if_match: str | None) -> ApiResponse:
+        return self.request("patch_task_template", path=f"/task-templates/{template_id}", body=body, headers={"If-Match": if_match})
+
 
 def _set_header(event: dict, name: str, value: str | None) -> None:
     for key in [k for k in event["headers"] if k.lower() == name.lower()]:

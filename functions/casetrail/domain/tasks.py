@@ -40,9 +40,12 @@ class TaskAction(StrEnum):
 
 
 class NewTask(CommandModel):
-    """Body of POST /tasks and POST /cases/{caseId}/tasks: an assignee (an agent), a queue, or both."""
+    """Body of POST /tasks and POST /cases/{caseId}/tasks: an assignee (an agent), a queue, or both.
+    With a templateId, the template's defaults fill the fields left out and its rules apply
+    (domain/task_templates.py); without one, name is required."""
 
-    name: TaskName
+    template_id: Identifier | None = Field(default=None, description="Create the task from this task template")
+    name: TaskName | None = None
     description: Description | None = None
     assignee: Identifier | None = None
     queue: Identifier | None = None
@@ -54,7 +57,12 @@ class NewTask(CommandModel):
     _in_utc = field_validator("due_at", "scheduled_for")(_utc)
 
     @model_validator(mode="after")
-    def _someone_owns_it(self):
+    def _complete_without_template(self):
+        # With a template, these are checked once its defaults are in (task_templates.apply_template).
+        if self.template_id is not None:
+            return self
+        if self.name is None:
+            raise ValueError("name is required (or give a templateId)")
         if self.assignee is None and self.queue is None:
             raise ValueError("a task needs an assignee or a queue")
         return self
@@ -92,6 +100,7 @@ class Task(CamelModel):
     task_id: str
     tenant_id: str
     case_id: str | None = None
+    template_id: str | None = Field(default=None, description="The task template it was made from")
     name: str
     description: str | None = None
     assignee: str | None = None
@@ -147,7 +156,7 @@ class TaskChange(CamelModel):
 
 
 # Fields a client may never set directly: identity, bookkeeping and derived values.
-_SYSTEM_FIELDS = {"task_id", "tenant_id", "case_id", "version", "created_at", "updated_at", "created_by", "updated_by"}
+_SYSTEM_FIELDS = {"task_id", "tenant_id", "case_id", "template_id", "version", "created_at", "updated_at", "created_by", "updated_by"}
 
 
 def new_task(command: NewTask, *, task_id: str, case_id: str | None, by: Principal, at: datetime) -> TaskChange:

@@ -11,6 +11,7 @@ from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
 from casetrail.service.case_closure import CaseClosure
+from casetrail.service.task_templates import TaskTemplateService
 from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
@@ -19,6 +20,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
+from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -45,8 +47,13 @@ def case_repository() -> CaseRepository:
 
 
 @cache
+def tasks_table() -> Table:
+    return Table(get_settings().tasks_table_name)
+
+
+@cache
 def task_repository() -> TaskRepository:
-    return TaskRepository(Table(get_settings().tasks_table_name))
+    return TaskRepository(tasks_table())
 
 
 @cache
@@ -80,4 +87,9 @@ def billing_service() -> BillingService:
 
 @cache
 def task_service() -> TaskService:
-    return TaskService(task_repository(), case_repository())
+    return TaskService(task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()))
+
+
+@cache
+def task_template_service() -> TaskTemplateService:
+    return TaskTemplateService(TaskTemplateRepository(tasks_table()))

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from pydantic import BaseModel
 
 from casetrail.domain import errors
+from casetrail.domain.task_templates import TemplateViolation
 from casetrail.observability import logger
 
 
@@ -44,6 +45,7 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
     errors.UnsafeWebhookUrl: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.TooManySubscriptions: HTTPStatus.CONFLICT,
+    TemplateViolation: HTTPStatus.UNPROCESSABLE_ENTITY,
 }
 
 

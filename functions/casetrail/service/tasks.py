@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from casetrail.domain import tasks as domain
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal, Role
 from casetrail.domain.task_statuses import TaskStatus
+from casetrail.domain.task_templates import TaskTemplateNotFound, apply_template
 from casetrail.domain.tasks import NewTask, Task, TaskChange, TaskPatch
 from casetrail.service.cases import Clock, page_size, utc_now
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
+from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskPage, TaskRepository
 
 # A linked task's change also moves its case to a new version; when the case changed between our
@@ -30,16 +32,32 @@ class SweepResult:
 
 
 class TaskService:
-    def __init__(self, tasks: TaskRepository, cases: CaseRepository, clock: Clock = utc_now):
+    def __init__(
+        self,
+        tasks: TaskRepository,
+        cases: CaseRepository,
+        clock: Clock = utc_now,
+        templates: TaskTemplateRepository | None = None,  # only the API creates tasks from templates
+    ):
         self._tasks = tasks
         self._cases = cases
         self._clock = clock
+        self._templates = templates
 
     def create(self, principal: Principal, command: NewTask, case_id: str | None = None) -> Task:
         if case_id is not None:
             self._cases.get(principal.tenant_id, case_id)  # an unknown (or foreign) case is a 404
-        change = domain.new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=principal, at=self._clock())
+        now = self._clock()
+        if command.template_id is not None:
+            command = apply_template(self._template(principal, command.template_id), command, at=now)
+        change = domain.new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=principal, at=now)
         return self._commit(change)
+
+    def _template(self, principal: Principal, template_id: str):
+        try:
+            return self._templates.get(principal.tenant_id, template_id)
+        except TaskTemplateNotFound:
+            raise UnknownReference(f"no task template {template_id}", details={"field": "templateId"}) from None
 
     def get(self, principal: Principal, task_id: str) -> Task:
         return self._tasks.get(principal.tenant_id, task_id)

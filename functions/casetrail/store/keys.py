@@ -226,3 +226,12 @@ def due_partition(shard: int) -> str:
 
 def due_sort_key(due_at: str, tenant_id: str, task_id: str) -> str:
     return f"{due_at}#{tenant_id}#{task_id}"
+
+
+def task_templates_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#TASK_TEMPLATES"
+
+
+def task_template_item(tenant_id: str, template_id: str) -> dict[str, str]:
+    # A tenant's templates share one partition: listing them is one query.
+    return {"pk": task_templates_partition(tenant_id), "sk": f"TEMPLATE#{template_id}"}

@@ -46,7 +46,7 @@ def _task_response(task: Task | dict[str, Any], status_code: int = 200) -> Respo
 @router.post(
     "/tasks",
     summary="Create a standalone task",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST)},
+    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)},
     tags=["Tasks"],
 )
 def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
