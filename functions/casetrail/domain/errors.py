@@ -82,10 +82,6 @@ class UnsafeWebhookUrl(CasetrailError):
 
 class TooManySubscriptions(CasetrailError):
     code = "TOO_MANY_SUBSCRIPTIONS"
-class Conflict(CasetrailError):
-    """The request contradicts the current state of the resource (409)."""
-
-    code = "CONFLICT"
 
 
 class TaskNotFound(NotFound):
