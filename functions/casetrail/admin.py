@@ -5,6 +5,7 @@ reconcile a month's billing.
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
     python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
+    python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
 
 --local talks to `make run`'s emulation; --stack finds the tables of a deployed stack from its
 CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 
 import boto3
 
@@ -21,11 +23,14 @@ from pydantic import ValidationError
 
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
+from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.service.billing import reconcile_month
+from casetrail.service.metrics import rebuild_comparison
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.metrics import MetricsRepository
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.usage import UsageRepository
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
@@ -86,6 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser("reconcile", help="compare a month's billed cases with the cases created in it")
     reconcile.add_argument("--tenant", required=True)
     reconcile.add_argument("--month", required=True, help="YYYY-MM (UTC)")
+
+    rebuild = commands.add_parser(
+        "rebuild-metrics", help="recompute a range's metrics from the cases created in it and compare them with the aggregates"
+    )
+    rebuild.add_argument("--tenant", required=True)
+    rebuild.add_argument("--from", dest="start", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC)")
+    rebuild.add_argument("--to", dest="end", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC), inclusive")
+    rebuild.add_argument("--fcr-reopen-days", type=int, default=DEFAULT_FCR_REOPEN_DAYS, help="as deployed (cdk.json)")
     return parser
 
 
@@ -131,12 +144,20 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
     return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
 
 
+def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
+    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
 
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
+    if arguments.command == "rebuild-metrics":
+        result = run_rebuild(arguments, MetricsRepository(table(METRICS_TABLE)), CaseRepository(table(CASES_TABLE)))
+        print(json.dumps(result, indent=2))
+        return 1 if result["differences"] else 0  # a mismatch fails the command (and a CI job)
     if arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
