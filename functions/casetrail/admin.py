@@ -6,6 +6,7 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
     python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
+    python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
 
 --local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
 from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 
 import boto3
 
@@ -23,11 +25,14 @@ from pydantic import ValidationError
 from casetrail.dead_letters import redrive
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
+from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.service.billing import reconcile_month
+from casetrail.service.metrics import rebuild_comparison
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.metrics import MetricsRepository
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
 
@@ -116,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
     moving = commands.add_parser("redrive", help="move a consumer's dead-letter messages back to its queue (after fixing the cause)")
     moving.add_argument("--consumer", required=True, choices=[c.logical_id for c in EVENT_CONSUMERS])
     moving.add_argument("--max", type=int, default=None, help="move at most this many messages")
+    rebuild = commands.add_parser(
+        "rebuild-metrics", help="recompute a range's metrics from the cases created in it and compare them with the aggregates"
+    )
+    rebuild.add_argument("--tenant", required=True)
+    rebuild.add_argument("--from", dest="start", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC)")
+    rebuild.add_argument("--to", dest="end", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC), inclusive")
+    rebuild.add_argument("--fcr-reopen-days", type=int, default=DEFAULT_FCR_REOPEN_DAYS, help="as deployed (cdk.json)")
     return parser
 
 
@@ -164,6 +176,8 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
     result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
     return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
+def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
+    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
+    if arguments.command == "rebuild-metrics":
+        result = run_rebuild(arguments, MetricsRepository(table(METRICS_TABLE)), CaseRepository(table(CASES_TABLE)))
+        print(json.dumps(result, indent=2))
+        return 1 if result["differences"] else 0  # a mismatch fails the command (and a CI job)
     if arguments.command == "redrive":
         sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
         urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)

@@ -4,13 +4,15 @@ import json
 import os
 from functools import cache
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from casetrail.domain.billing import Pricing
+from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
+    METRICS_TABLE,
     NOTIFICATIONS_TABLE,
     TASKS_TABLE,
     USAGE_TABLE,
@@ -21,6 +23,7 @@ from casetrail.topology import (
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
+    FCR_REOPEN_DAYS_ENV_VAR,
     FILE_CONTENT_TYPES_ENV_VAR,
     FILE_MAX_BYTES_ENV_VAR,
     FILES_BUCKET_ENV_VAR,
@@ -59,6 +62,8 @@ class Settings(BaseModel):
     tasks_table_name: str | None = None
     # Which tenant each Amazon Connect instance (its ARN) belongs to; an instance not here is refused.
     connect_instances: dict[str, str] = {}
+    metrics_table_name: str | None = None
+    fcr_reopen_days: int = Field(default=DEFAULT_FCR_REOPEN_DAYS, ge=0)
 
 
 @cache
@@ -80,6 +85,8 @@ def get_settings() -> Settings:
         file_content_types=frozenset(os.environ.get(FILE_CONTENT_TYPES_ENV_VAR, DEFAULT_FILE_CONTENT_TYPES).split(",")),
         tasks_table_name=os.environ.get(TASKS_TABLE.env_var),
         connect_instances=_json(os.environ.get(CONNECT_INSTANCES_ENV_VAR)) or {},
+        metrics_table_name=os.environ.get(METRICS_TABLE.env_var),
+        fcr_reopen_days=int(os.environ.get(FCR_REOPEN_DAYS_ENV_VAR) or DEFAULT_FCR_REOPEN_DAYS),
     )
 
 

@@ -7,7 +7,16 @@ moto with the same routing, so a consumer added here exists in both places.
 from dataclasses import dataclass
 
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
-from casetrail.store.tables import CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.domain.metrics import METRIC_EVENT_TYPES
+from casetrail.store.tables import (
+    CASES_TABLE,
+    IDEMPOTENCY_TABLE,
+    METRICS_TABLE,
+    NOTIFICATIONS_TABLE,
+    TASKS_TABLE,
+    USAGE_TABLE,
+    TableSpec,
+)
 
 EVENT_BUS_ENV_VAR = "EVENT_BUS_NAME"
 # The default price list (JSON of domain.billing.Pricing), from cdk.json's "casetrail:billingPricing".
@@ -26,6 +35,9 @@ CASE_LINK_BASE_URL_ENV_VAR = "CASE_LINK_BASE_URL"
 ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR = "ALLOW_LOOPBACK_WEBHOOKS"
 # Amazon Connect: JSON {instanceArn: tenantId}, from CDK context "connectInstances".
 CONNECT_INSTANCES_ENV_VAR = "CONNECT_INSTANCES"
+# First-contact resolution: a resolution reopened within this many days is not one (cdk.json's
+# "casetrail:fcrReopenDays"; 7 when unset).
+FCR_REOPEN_DAYS_ENV_VAR = "FCR_REOPEN_DAYS"
 
 API_HANDLER = "casetrail.handlers.api.handler"
 AUTHORIZER_HANDLER = "casetrail.handlers.authorizer.handler"
@@ -71,9 +83,18 @@ BILLING = EventConsumer(
     configuration=(BILLING_PRICING_ENV_VAR,),
 )
 
+METRICS = EventConsumer(
+    logical_id="Metrics",
+    handler="casetrail.handlers.metrics_consumer.handler",
+    description="Maintains each tenant's daily key-metric aggregates (GET /metrics reads them)",
+    event_types=METRIC_EVENT_TYPES,
+    writes=(METRICS_TABLE,),
+    configuration=(FCR_REOPEN_DAYS_ENV_VAR,),
+)
+
 # Consumers of the case event stream. Later features (notifications, SLA, rules, metrics)
 # register here.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING)
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS)
 
 
 @dataclass(frozen=True)

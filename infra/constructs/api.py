@@ -7,7 +7,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, BILLING_PRICING_ENV_VAR
 from infra.constructs.data import Data
 from infra.constructs.files import Files
@@ -78,7 +78,7 @@ class Api(Construct):
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
             environment={
-                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE),
+                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE),
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
                 **files.environment(),
             },
@@ -88,6 +88,7 @@ class Api(Construct):
         data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
+        data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes
         files.grant_presigning(api_function)
 
         authorizer = apigateway.TokenAuthorizer(

@@ -12,12 +12,14 @@ from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
 from casetrail.service.case_closure import CaseClosure
 from casetrail.service.task_templates import TaskTemplateService
+from casetrail.service.metrics import MetricsService
 from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
+from casetrail.store.metrics import MetricsRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.task_templates import TaskTemplateRepository
@@ -93,3 +95,8 @@ def task_service() -> TaskService:
 @cache
 def task_template_service() -> TaskTemplateService:
     return TaskTemplateService(TaskTemplateRepository(tasks_table()))
+
+
+@cache
+def metrics_service() -> MetricsService:
+    return MetricsService(MetricsRepository(Table(get_settings().metrics_table_name)))

@@ -109,6 +109,40 @@ class CaseRepository:
             if not token:
                 return
 
+    def case_ids_created_between(self, tenant_id: str, first_day: str, last_day: str) -> Iterator[str]:
+        """Every case of the tenant created on the UTC days first_day..last_day: a byTenant range."""
+        request: dict[str, Any] = {
+            "TableName": self._table.name,
+            "IndexName": "byTenant",
+            "KeyConditionExpression": "byTenantpk = :pk AND byTenantsk BETWEEN :first AND :last",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": keys.case_list_partitions(tenant_id)["byTenant"]},
+                ":first": {"S": first_day},
+                ":last": {"S": f"{last_day}\uffff"},
+            },
+        }
+        while True:
+            response = self._table.client.query(**request)
+            yield from (deserialize(item)["caseId"] for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def change_history(self, tenant_id: str, case_id: str) -> list[dict[str, Any]]:
+        """Every change of a case as its event detail (the audit records), oldest first."""
+        changes, token = [], None
+        while True:
+            page = self._table.query_page(
+                partition_value=keys.case_partition(tenant_id, case_id),
+                sort_prefix=("sk", keys.CASE_AUDIT_PREFIX),
+                limit=1000,
+                page_token=token,
+            )
+            changes.extend(item["change"] for item in page.items)
+            token = page.next_token
+            if not token:
+                return changes
+
     def _query(self, **query: Any) -> Page:
         try:
             return self._table.query_page(**query)

@@ -235,3 +235,19 @@ def task_templates_partition(tenant_id: str) -> str:
 def task_template_item(tenant_id: str, template_id: str) -> dict[str, str]:
     # A tenant's templates share one partition: listing them is one query.
     return {"pk": task_templates_partition(tenant_id), "sk": f"TEMPLATE#{template_id}"}
+def metrics_event_item(tenant_id: str, event_id: str) -> dict[str, str]:
+    # Written once per event in the same transaction as its counters: a redelivery finds it.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#METRICS#EVENT#{event_id}", "sk": "EVENT"}
+
+
+def metrics_case_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#METRICS#CASE#{case_id}", "sk": "FACTS"}
+
+
+def metrics_partition(tenant_id: str, dimension: str) -> str:
+    # One partition per dimension: a report is one range query on it (days, then group values).
+    return f"{TENANT_PREFIX}{tenant_id}#METRICS#{dimension}"
+
+
+def metrics_bucket_item(tenant_id: str, dimension: str, period: str, value: str) -> dict[str, str]:
+    return {"pk": metrics_partition(tenant_id, dimension), "sk": f"{period}#{value}"}

@@ -100,6 +100,17 @@ TASKS_TABLE = TableSpec(
     stream=True,
 )
 
+# Key metrics: per tenant and dimension (day, template, queue, category), one counters item per
+# day and group value, plus "current" gauges; each case's metric facts; one marker per consumed
+# event (expired once no redelivery can come).
+METRICS_TABLE = TableSpec(
+    logical_id="Metrics",
+    env_var="METRICS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expiresAt",
+)
+
 ALL_TABLES: tuple[TableSpec, ...] = (
     CASES_TABLE,
     ACCESS_TABLE,
@@ -107,4 +118,5 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     NOTIFICATIONS_TABLE,
     USAGE_TABLE,
     TASKS_TABLE,
+    METRICS_TABLE,
 )

@@ -1,0 +1,97 @@
+"""Benchmark: GET /metrics over 30 days holding 100 vs 10,000 cases, through the real API handler
+on moto in process, printed as a ratio with the DynamoDB calls per request: the report reads the
+range's aggregate items, so neither must grow with the number of cases.
+
+The aggregates are written straight through the store (one put per aggregate item), with the
+figures the consumer's own pure functions compute for each synthetic case (created, one chat,
+resolved): 10,000 cases through the consumer would be ~20,000 transactions on moto, whose
+TransactWriteItems copies the table, measuring moto rather than the read.
+
+    python -m bench.metrics --requests 50
+"""
+
+import argparse
+import json
+import os
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from bench.run import counted, timed
+from tests.conftest import TEST_ENVIRONMENT, load_event
+from tests.lambda_context import FakeLambdaContext
+
+DAYS = 30
+QUEUES = ("billing", "fraud", "general", "returns", "vip")
+
+
+def synthetic_case(n: int, start: datetime) -> list[dict]:
+    """The facts one case leaves: created, a chat, resolved an hour later (every 7th reopened)."""
+    created = start + timedelta(days=n % DAYS, seconds=n)
+    base = {"createdAt": created.isoformat(), "dims": {"template": "(none)", "queue": QUEUES[n % len(QUEUES)], "category": "billing"}}
+    facts = [
+        {**base, "v": 1, "kind": "created", "at": created.isoformat(), "status": "open"},
+        {**base, "v": 2, "kind": "contact", "at": created.isoformat(), "status": "open", "channel": "CHAT"},
+        {**base, "v": 3, "kind": "updated", "at": (created + timedelta(hours=1)).isoformat(), "status": "resolved", "previous": "open"},
+    ]
+    if n % 7 == 0:
+        facts.append({**base, "v": 4, "kind": "updated", "at": (created + timedelta(hours=2)).isoformat(), "status": "open", "previous": "resolved"})
+    return facts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=50)
+    requests = parser.parse_args().requests
+
+    from moto import mock_aws
+
+    os.environ.update(TEST_ENVIRONMENT)
+    rows = []
+    for cases in (100, 10_000):
+        with mock_aws():
+            from casetrail.domain.metrics import by_bucket, case_contribution
+            from casetrail.handlers.api import handler
+            from casetrail.handlers.dependencies import metrics_service
+            from casetrail.store import keys
+            from casetrail.store.dynamo import dynamodb_client, serialize
+            from casetrail.store.provisioning import create_tables
+
+            dynamodb_client.cache_clear()
+            metrics_service.cache_clear()
+            client = dynamodb_client()
+            create_tables(client)
+            start = datetime(2026, 11, 1, tzinfo=UTC)
+            total: Counter = Counter()
+            for n in range(cases):
+                total.update(case_contribution(synthetic_case(n, start), reopen_days=7))
+            for (dimension, period, value), counters in by_bucket(total).items():
+                item = {**keys.metrics_bucket_item("demo", dimension, period, value), **counters}
+                client.put_item(TableName=os.environ["METRICS_TABLE_NAME"], Item=serialize(item))
+
+            event = load_event("api/get_metrics.json")
+            context = FakeLambdaContext()
+            for group_by in ("day", "queue"):
+                event["queryStringParameters"] = {"from": "2026-11-01", "to": "2026-11-30", "groupBy": group_by}
+                event["multiValueQueryStringParameters"] = {k: [v] for k, v in event["queryStringParameters"].items()}
+
+                def report(_: int) -> None:
+                    response = handler(event, context)
+                    assert response["statusCode"] == 200, response["body"]
+                    assert json.loads(response["body"])["totals"]["casesCreated"] == cases
+
+                timed(report, 5)  # warm up
+                with counted() as counter:
+                    median = timed(report, requests)
+                    per_request = {k: round(v / requests, 2) for k, v in sorted(counter.items())}
+                rows.append((cases, group_by, median, per_request))
+
+    print(f"\n{requests} GET /metrics over {DAYS} days, moto in process, median per request\n")
+    for cases, group_by, median, per_request in rows:
+        print(f"{cases:>6} cases  groupBy={group_by:<6} {median * 1000:7.2f} ms  {per_request}")
+    for group_by in ("day", "queue"):
+        small, large = [r[2] for r in rows if r[1] == group_by]
+        print(f"ratio 10,000 / 100 cases, groupBy={group_by}: {large / small:.2f}")
+
+
+if __name__ == "__main__":
+    main()

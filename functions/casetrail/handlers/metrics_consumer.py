@@ -1,0 +1,43 @@
+"""Maintains the key-metric aggregates from case events, from the Metrics consumer's SQS queue.
+
+Applying an event is idempotent and order tolerant (see domain/metrics.py), so a redelivered,
+duplicated or late event is a success; only messages that failed are reported back to SQS.
+"""
+
+from functools import cache
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.handlers.billing_consumer import CaseEventMessage
+from casetrail.observability import logger, metrics, tracer
+from casetrail.service.metrics import MetricsRecorder
+from casetrail.settings import get_settings
+from casetrail.store.dynamo import Table
+from casetrail.store.metrics import MetricsRepository
+
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
+
+
+@cache
+def recorder() -> MetricsRecorder:
+    settings = get_settings()
+    return MetricsRecorder(MetricsRepository(Table(settings.metrics_table_name)), reopen_days=settings.fcr_reopen_days)
+
+
+def record(record: CaseEventMessage) -> None:
+    detail = record.body.detail
+    applied = recorder().record(detail)
+    logger.info(
+        "Applied to metrics" if applied else "Already applied or not a metrics input",
+        extra={"event_id": detail.get("eventId"), "event_type": detail.get("eventType"), "tenant_id": detail.get("tenantId")},
+    )
+    if applied:
+        metrics.add_metric(name="MetricEventsApplied", unit="Count", value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=record, processor=processor, context=context)
