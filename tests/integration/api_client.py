@@ -108,6 +108,24 @@ class ApiClient:
     def case_tasks(self, case_id: str, **query: str) -> ApiResponse:
         return self.request("list_tasks", path=f"/cases/{case_id}/tasks", query=query)
 
+    def create_field(self, body: Any) -> ApiResponse:
+        return self.request("create_field", body=body)
+
+    def list_fields(self) -> ApiResponse:
+        return self.request("list_fields")
+
+    def patch_field(self, field_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_field", path=f"/fields/{field_id}", body=body)
+
+    def create_template(self, body: Any) -> ApiResponse:
+        return self.request("create_template", body=body)
+
+    def list_templates(self) -> ApiResponse:
+        return self.request("list_templates")
+
+    def patch_template(self, template_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_template", path=f"/templates/{template_id}", body=body)
+
 
 def _set_header(event: dict, name: str, value: str | None) -> None:
     for key in [k for k in event["headers"] if k.lower() == name.lower()]:

@@ -20,6 +20,8 @@ from casetrail.store.files import FileStore
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.tasks import TaskRepository
+from casetrail.store.templates import DefinitionRepository
+from casetrail.service.templates import TemplateService
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -81,3 +83,8 @@ def billing_service() -> BillingService:
 @cache
 def task_service() -> TaskService:
     return TaskService(task_repository(), case_repository())
+
+
+@cache
+def template_service() -> TemplateService:
+    return TemplateService(DefinitionRepository(cases_table()))
