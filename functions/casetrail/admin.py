@@ -5,6 +5,7 @@ reconcile a month's billing.
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
     python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
+    python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
 
 --local talks to `make run`'s emulation; --stack finds the tables of a deployed stack from its
 CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 import boto3
 
@@ -22,10 +24,13 @@ from pydantic import ValidationError
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
 from casetrail.service.billing import reconcile_month
+from casetrail.service.declared_templates import load_declared_templates
+from casetrail.service.templates import TemplateService
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
@@ -86,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser("reconcile", help="compare a month's billed cases with the cases created in it")
     reconcile.add_argument("--tenant", required=True)
     reconcile.add_argument("--month", required=True, help="YYYY-MM (UTC)")
+
+    templates = commands.add_parser("load-templates", help="upsert a tenant's fields and templates from a JSON file")
+    templates.add_argument("--tenant", required=True)
+    templates.add_argument("--file", required=True, type=Path)
     return parser
 
 
@@ -137,7 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
-    if arguments.command in BILLING_COMMANDS:
+    if arguments.command == "load-templates":
+        try:
+            loaded = load_declared_templates(TemplateService(DefinitionRepository(table(CASES_TABLE))), arguments.tenant, arguments.file)
+        except ValidationError as error:
+            raise SystemExit(f"invalid {arguments.file}: {error}") from None
+        result = {"tenantId": arguments.tenant, **loaded}
+    elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))

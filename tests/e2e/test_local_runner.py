@@ -279,3 +279,14 @@ def test_each_case_created_is_metered_once_for_the_month(casetrail):
         time.sleep(0.2)
     assert metered() == before + 1
     assert reconciled()
+
+
+def test_a_case_opened_from_the_demo_template_carries_its_fields(casetrail):
+    created = casetrail.call(
+        "POST", "/cases", {"title": "Refund", "customerId": "cust-1", "templateId": "refund", "fields": {"orderNumber": "A-1"}}
+    )
+
+    assert created.status == 201
+    assert created.body["fields"]["orderNumber"] == "A-1" and created.body["fields"]["reason"] == "other"
+    found = casetrail.call("GET", "/cases?templateId=refund")
+    assert created.body["caseId"] in [c["caseId"] for c in found.body["items"]]

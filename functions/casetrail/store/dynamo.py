@@ -212,9 +212,12 @@ class Table:
         if sort_between and (sort_between[1] or sort_between[2]):
             sort_attribute, low, high = sort_between
             names["#sk"] = sort_attribute
-            values[":low"] = {"S": low or ""}
-            values[":high"] = {"S": high or "\uffff"}
-            condition += " AND #sk BETWEEN :low AND :high"
+            values.update({k: {"S": v} for k, v in ((":low", low), (":high", high)) if v})
+            condition += {
+                (True, True): " AND #sk BETWEEN :low AND :high",
+                (True, False): " AND #sk >= :low",
+                (False, True): " AND #sk <= :high",
+            }[(bool(low), bool(high))]
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": condition,
