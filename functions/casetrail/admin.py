@@ -7,6 +7,7 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
     python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
     python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
+    python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
 
 --local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
 from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -17,6 +18,7 @@ import json
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 import boto3
 
@@ -27,12 +29,15 @@ from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.service.billing import reconcile_month
+from casetrail.service.declared_templates import load_declared_templates
 from casetrail.service.metrics import rebuild_comparison
+from casetrail.service.templates import TemplateService
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
 
@@ -128,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--from", dest="start", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC)")
     rebuild.add_argument("--to", dest="end", required=True, type=date.fromisoformat, help="YYYY-MM-DD (UTC), inclusive")
     rebuild.add_argument("--fcr-reopen-days", type=int, default=DEFAULT_FCR_REOPEN_DAYS, help="as deployed (cdk.json)")
+    templates = commands.add_parser("load-templates", help="upsert a tenant's fields and templates from a JSON file")
+    templates.add_argument("--tenant", required=True)
+    templates.add_argument("--file", required=True, type=Path)
     return parser
 
 
@@ -194,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
         urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)
         result = run_redrive(arguments, sqs, *urls)
+    elif arguments.command == "load-templates":
+        try:
+            loaded = load_declared_templates(TemplateService(DefinitionRepository(table(CASES_TABLE))), arguments.tenant, arguments.file)
+        except ValidationError as error:
+            raise SystemExit(f"invalid {arguments.file}: {error}") from None
+        result = {"tenantId": arguments.tenant, **loaded}
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:

@@ -292,3 +292,14 @@ def test_a_caller_opens_a_case_through_the_local_contact_flow_route(casetrail):
     assert retried.body == first.body
     case = casetrail.call("GET", f"/cases/{first.body['caseId']}").body
     assert case["customerId"] == "cust-1" and case["referenceNumber"] == first.body["referenceNumber"]
+
+
+def test_a_case_opened_from_the_demo_template_carries_its_fields(casetrail):
+    created = casetrail.call(
+        "POST", "/cases", {"title": "Refund", "customerId": "cust-1", "templateId": "refund", "fields": {"orderNumber": "A-1"}}
+    )
+
+    assert created.status == 201
+    assert created.body["fields"]["orderNumber"] == "A-1" and created.body["fields"]["reason"] == "other"
+    found = casetrail.call("GET", "/cases?templateId=refund")
+    assert created.body["caseId"] in [c["caseId"] for c in found.body["items"]]

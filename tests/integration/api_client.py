@@ -120,6 +120,24 @@ class ApiClient:
     def patch_task_template(self, template_id: str, body: Any, if_match: str | None) -> ApiResponse:
         return self.request("patch_task_template", path=f"/task-templates/{template_id}", body=body, headers={"If-Match": if_match})
 
+    def create_field(self, body: Any) -> ApiResponse:
+        return self.request("create_field", body=body)
+
+    def list_fields(self) -> ApiResponse:
+        return self.request("list_fields")
+
+    def patch_field(self, field_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_field", path=f"/fields/{field_id}", body=body)
+
+    def create_template(self, body: Any) -> ApiResponse:
+        return self.request("create_template", body=body)
+
+    def list_templates(self) -> ApiResponse:
+        return self.request("list_templates")
+
+    def patch_template(self, template_id: str, body: Any) -> ApiResponse:
+        return self.request("patch_template", path=f"/templates/{template_id}", body=body)
+
 
 def _set_header(event: dict, name: str, value: str | None) -> None:
     for key in [k for k in event["headers"] if k.lower() == name.lower()]:

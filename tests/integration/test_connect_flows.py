@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.templates_support import load_demo_templates
 from tests.integration.connect_flow import DEMO_INSTANCE_ARN, DEMO_PHONE, invoke
 
 
@@ -17,6 +18,7 @@ def connect(aws, monkeypatch):
     get_settings.cache_clear()
     api = ApiClient(role="supervisor")
     assert api.request("create_customer", body={"customerId": "cust-1", "name": "Dana Demo", "phone": DEMO_PHONE}).status == 201
+    load_demo_templates()
     yield api
     get_settings.cache_clear()
 
@@ -85,12 +87,20 @@ def test_a_caller_with_no_case_opens_one_and_gets_a_reference_number(connect):
     assert answer["success"] == "true"
     assert answer["referenceNumberSpoken"] == " ".join(answer["referenceNumber"])
     case = connect.get_case(answer["caseId"]).body
-    assert case["customerId"] == "cust-1" and case["title"] == "Billing dispute"
+    assert case["customerId"] == "cust-1" and case["title"] == "Refund for a double charge"
+    # The flow's field_<id> texts became the template's typed fields, with its defaults.
+    assert case["templateId"] == "refund"
+    assert case["fields"] == {"orderNumber": "A-2041", "refundAmount": 42.5, "goodwill": True, "reason": "other"}
     (contact,) = timeline(connect, answer["caseId"], "contact")
     assert contact["content"]["contactId"] == "5fa1c0de-0000-4000-8000-00000000c0de"
     assert contact["content"]["direction"] == "INBOUND" and contact["content"]["channel"] == "VOICE"
-    (custom,) = timeline(connect, answer["caseId"], "custom")
-    assert custom["content"]["values"] == {"field_invoice": "INV-2041"}
+
+
+def test_a_field_value_the_template_refuses_is_an_error_the_flow_can_branch_on(connect):
+    answer = invoke("create_case", parameters={"title": "Refund", "templateId": "refund", "field_refundAmount": "lots"}, contact_id="c-bad-field")
+
+    assert answer["success"] == "false" and answer["error"] == "INVALID_FIELD_VALUES"
+    assert connect.list_cases(customerId="cust-1").body["items"] == []
 
 
 def test_a_retry_of_the_same_contact_returns_the_same_case(connect):

@@ -14,12 +14,16 @@ from casetrail.domain.events import CaseChange, ChangeType, FieldChange
 from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 from casetrail.domain.statuses import CaseStatus, Priority, can_transition, is_reopen
+from casetrail.domain.templates import DefinitionId, FieldValue
 
 Title = bounded_text(200)
 Description = bounded_text(10_000, min_length=0)
 Category = bounded_text(100)
 Tag = bounded_text(50)
 Tags = Annotated[list[Tag], Field(max_length=20)]
+# Custom field values by field id; checked against the tenant's field definitions by the service.
+FieldValues = Annotated[dict[DefinitionId, FieldValue | None], Field(max_length=100)]
+CUSTOM_FIELDS_PREFIX = "fields."
 
 
 def _unique_tags(tags: list[str] | None) -> list[str] | None:
@@ -39,6 +43,8 @@ class NewCase(CommandModel):
     assignee: Identifier | None = None
     queue: Identifier | None = None
     tags: Tags = Field(default_factory=list)
+    template_id: DefinitionId | None = None
+    fields: FieldValues = Field(default_factory=dict)
 
     _dedupe_tags = field_validator("tags")(_unique_tags)
 
@@ -55,12 +61,13 @@ class CasePatch(CommandModel):
     queue: Identifier | None = None
     tags: Tags | None = None
     customer_id: Identifier | None = None
+    fields: FieldValues | None = Field(default=None, description="Only the fields named change; null removes a value")
 
     _dedupe_tags = field_validator("tags")(_unique_tags)
 
     @model_validator(mode="after")
     def _required_fields_stay_set(self):
-        for name in ("title", "status", "priority", "customer_id"):
+        for name in ("title", "status", "priority", "customer_id", "fields"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         if not self.model_fields_set:
@@ -91,6 +98,8 @@ class Case(CamelModel):
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     reopen_count: int = 0
+    template_id: str | None = None
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
 
 
 # Fields a client may never set directly: identity, bookkeeping and derived values.
@@ -109,11 +118,7 @@ def open_case(command: NewCase, *, case_id: str, reference_number: str, by: Prin
         updated_by=by.principal_id,
         **command.model_dump(),
     )
-    changes = [
-        FieldChange.of(name, None, value)
-        for name, value in _comparable(case).items()
-        if value not in (None, []) and name not in _SYSTEM_FIELDS
-    ]
+    changes = [_field_change(name, None, value) for name, value in _comparable(case).items() if value not in (None, [])]
     return CaseChange.record(ChangeType.CASE_CREATED, case=case, changes=changes, by=by, at=at)
 
 
@@ -124,7 +129,11 @@ def update_case(case: Case, patch: CasePatch, *, by: Principal, at: datetime) ->
     if patch.status is not None and patch.status != case.status:
         updated = _apply_status_change(case, updated, patch.status, at)
     before, after = _comparable(case), _comparable(updated)
-    changes = [FieldChange.of(name, before[name], after[name]) for name in after if before[name] != after[name]]
+    changes = [
+        _field_change(name, before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]
     if not changes:
         return None
     updated = updated.model_copy(update={"version": case.version + 1, "updated_at": at, "updated_by": by.principal_id})
@@ -149,7 +158,15 @@ def _apply_status_change(before: Case, after: Case, target: CaseStatus, at: date
 
 
 def _comparable(case: Case) -> dict[str, Any]:
-    return case.model_dump(mode="json", exclude=_SYSTEM_FIELDS)
+    # Custom fields are compared one by one, so each change names its field: `fields.<fieldId>`.
+    flat = case.model_dump(mode="json", exclude=_SYSTEM_FIELDS | {"fields"})
+    return flat | {f"{CUSTOM_FIELDS_PREFIX}{field_id}": value for field_id, value in case.fields.items()}
+
+
+def _field_change(name: str, old: Any, new: Any) -> FieldChange:
+    if name.startswith(CUSTOM_FIELDS_PREFIX):  # a tenant's field id is kept as the tenant wrote it
+        return FieldChange(field_id=name, old_value=old, new_value=new)
+    return FieldChange.of(name, old, new)
 from casetrail.domain.events import _resolve_forward_refs
 
 _resolve_forward_refs()

@@ -92,3 +92,23 @@ class OpenTasks(Conflict):
     """A case cannot be resolved or closed while it has open tasks, unless the request says what to do."""
 
     code = "OPEN_TASKS"
+
+
+class InvalidFieldValues(CasetrailError):
+    """Custom field values (or a template's defaults) that their field definitions refuse."""
+
+    code = "INVALID_FIELD_VALUES"
+
+
+class UnsupportedFilter(InvalidRequest):
+    """A combination of GET /cases filters that no index serves: refused rather than scanned."""
+
+    code = "UNSUPPORTED_FILTER"
+
+
+class FieldNotFound(NotFound):
+    code = "FIELD_NOT_FOUND"
+
+
+class TemplateNotFound(NotFound):
+    code = "TEMPLATE_NOT_FOUND"

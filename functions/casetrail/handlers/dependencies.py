@@ -24,6 +24,8 @@ from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
+from casetrail.store.templates import DefinitionRepository
+from casetrail.service.templates import TemplateService
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -100,3 +102,8 @@ def task_template_service() -> TaskTemplateService:
 @cache
 def metrics_service() -> MetricsService:
     return MetricsService(MetricsRepository(Table(get_settings().metrics_table_name)))
+
+
+@cache
+def template_service() -> TemplateService:
+    return TemplateService(DefinitionRepository(cases_table()))

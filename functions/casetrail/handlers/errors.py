@@ -40,6 +40,7 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.Conflict: HTTPStatus.CONFLICT,
     errors.UnknownReference: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.FileNotAccepted: HTTPStatus.UNPROCESSABLE_ENTITY,
+    errors.InvalidFieldValues: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.InvalidRequest: HTTPStatus.BAD_REQUEST,
     errors.Forbidden: HTTPStatus.FORBIDDEN,
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,

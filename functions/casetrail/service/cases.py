@@ -3,15 +3,17 @@
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnknownReference, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFound, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
-from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, ReferenceTaken
+from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
+from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
+from casetrail.store.templates import DefinitionRepository
 
 if TYPE_CHECKING:
     from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
@@ -35,11 +37,13 @@ class CaseService:
         customers: CustomerRepository,
         clock: Clock = utc_now,
         closure: "CaseClosure | None" = None,
+        definitions: DefinitionRepository | None = None,
     ):
         self._repository = repository
         self._customers = customers
         self._clock = clock
         self._closure = closure  # the rule for open tasks when a case is resolved or closed
+        self._definitions = definitions or DefinitionRepository(repository.table)
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
         # Customers are never deleted, so checking before the write leaves no window that matters.
@@ -53,6 +57,10 @@ class CaseService:
         """Opens a case. A caller that derives `case_id` from something retried (a contact id)
         gets the case an earlier attempt created instead of a second one."""
         self._require_customer(principal, command.customer_id)
+        if command.template_id or command.fields:
+            template = self._template(principal, command.template_id)
+            values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
+            command = command.model_copy(update={"fields": values})
         case_id = case_id or str(uuid.uuid4())
         for _ in range(_REFERENCE_ATTEMPTS):
             reference = reference_number(self._repository.next_reference_sequence(principal.tenant_id))
@@ -65,6 +73,17 @@ class CaseService:
             except CaseExists:
                 return self._repository.get(principal.tenant_id, case_id)
         raise RuntimeError("could not allocate a free reference number")
+
+    def fields_from_text(self, principal: Principal, texts: dict[str, str]) -> dict[str, Any]:
+        return values_from_text(texts, self._definitions.fields(principal.tenant_id))
+
+    def _template(self, principal: Principal, template_id: str | None):
+        if template_id is None:
+            return None
+        try:
+            return self._definitions.get_template(principal.tenant_id, template_id)
+        except TemplateNotFound:
+            raise UnknownReference(f"template {template_id} does not exist", details={"templateId": template_id}) from None
 
     def get(self, principal: Principal, case_id: str) -> Case:
         return self._repository.get(principal.tenant_id, case_id)
@@ -90,6 +109,11 @@ class CaseService:
             )
         if patch.customer_id is not None and patch.customer_id != case.customer_id:
             self._require_customer(principal, patch.customer_id)
+        if patch.fields is not None:
+            # The patch names only the fields it changes; the domain compares whole maps.
+            template = self._definitions.get_template(principal.tenant_id, case.template_id) if case.template_id else None
+            merged = changed_field_values(case.fields, patch.fields, self._definitions.fields(principal.tenant_id), template)
+            patch = patch.model_copy(update={"fields": merged})
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
@@ -100,8 +124,8 @@ class CaseService:
         self._repository.save(closure.change, also=closure.also, earlier=closure.earlier)
         return closure.change.case
 
-    def list_cases(self, principal: Principal, *, limit: int, next_token: str | None, **filters: str | None) -> CasePage:
-        return self._repository.list_cases(principal.tenant_id, limit=page_size(limit), next_token=next_token, **filters)
+    def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:
+        return self._repository.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
         return self._repository.audit(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)

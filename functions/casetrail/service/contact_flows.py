@@ -14,13 +14,13 @@ from casetrail.domain.customers import Customer, NewCustomer
 from casetrail.domain.errors import CaseNotFound, Conflict, CustomerNotFound, InvalidRequest
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import speakable
-from casetrail.domain.related_items import NewComment, NewContact, NewCustom
+from casetrail.domain.related_items import NewComment, NewContact
 from casetrail.domain.self_service import customer_status_change, status_message
 from casetrail.domain.statuses import WORKING, CaseStatus
 from casetrail.service.cases import CaseService, utc_now
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import RelatedItemService
-from casetrail.store.cases import CaseRepository
+from casetrail.store.cases import CaseRepository, CaseSearch
 from casetrail.store.tasks import TaskRepository
 
 # A caller's open cases are looked for among their most recent cases only: one bounded query,
@@ -91,14 +91,13 @@ class ContactFlowService:
             customer_id=customer.customer_id,
             category=contact.parameter("category"),
             description=contact.parameter("description"),
+            template_id=contact.parameter("templateId"),
+            fields=self._cases.fields_from_text(principal, _field_parameters(contact)),
         )
         # Each step converges when Connect retries after a failure part-way: the case id is derived
         # from the contact (a retry finds the case), and the contact is attached once per case.
         case = self._cases.create(principal, command, case_id=_case_id_for(principal, contact))
         self._attach(principal, case, contact)
-        custom = _custom_values(contact)
-        if custom:
-            self._related_items.add(principal, case.case_id, NewCustom.model_validate({"type": "custom", "content": {"values": custom}}))
         return {
             "caseId": case.case_id,
             "referenceNumber": case.reference_number,
@@ -164,7 +163,9 @@ class ContactFlowService:
             return self._customers.find(principal, phone=contact.phone, email=None)[0]
 
     def _open_cases(self, principal: Principal, customer: Customer) -> list[Case]:
-        page = self._case_repository.list_cases(principal.tenant_id, limit=RECENT_CASES_READ, customer_id=customer.customer_id)
+        page = self._case_repository.list_cases(
+            principal.tenant_id, CaseSearch(customer_id=customer.customer_id), limit=RECENT_CASES_READ
+        )
         return [case for case in page.items if case.status in WORKING]  # newest first
 
     def _own_case_by_reference(self, principal: Principal, customer: Customer | None, reference: str) -> Case | None:
@@ -252,11 +253,10 @@ def _status(value: str) -> CaseStatus:
         raise InvalidRequest(f"{value} is not a case status", details={"parameter": "status"}) from error
 
 
-def _custom_values(contact: FlowContact) -> dict[str, str]:
-    """The template and custom fields a flow collected (templateId, field_<id>), kept on the
-    timeline as one custom item: cases have no template fields of their own yet."""
-    values = {name: value for name, value in contact.parameters.items() if name.startswith(CUSTOM_FIELD_PREFIX) and value}
-    template_id = contact.parameter("templateId")
-    if template_id:
-        values["templateId"] = template_id
-    return values
+def _field_parameters(contact: FlowContact) -> dict[str, str]:
+    """The custom field values a flow collected, `field_<fieldId>` parameters, by field id."""
+    return {
+        name.removeprefix(CUSTOM_FIELD_PREFIX): value
+        for name, value in contact.parameters.items()
+        if name.startswith(CUSTOM_FIELD_PREFIX) and value
+    }

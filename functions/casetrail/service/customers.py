@@ -7,7 +7,7 @@ from casetrail.domain.errors import InvalidRequest
 from casetrail.domain.identity import Principal
 from casetrail.observability import logger
 from casetrail.service.cases import Clock, page_size, utc_now
-from casetrail.store.cases import CasePage, CaseRepository
+from casetrail.store.cases import CasePage, CaseRepository, CaseSearch
 from casetrail.store.customers import CustomerRepository
 
 
@@ -48,6 +48,5 @@ class CustomerService:
 
     def cases(self, principal: Principal, customer_id: str, *, status: str | None, limit: int, next_token: str | None) -> CasePage:
         self._customers.get(principal.tenant_id, customer_id)  # an unknown customer is a 404, not an empty list
-        return self._cases.list_cases(
-            principal.tenant_id, limit=page_size(limit), next_token=next_token, customer_id=customer_id, status=status
-        )
+        search = CaseSearch(customer_id=customer_id, status=status)
+        return self._cases.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)

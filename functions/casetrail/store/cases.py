@@ -6,10 +6,11 @@ computed from) and its audit record, which the table's stream turns into the pub
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from casetrail.domain.cases import Case
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnsupportedFilter, VersionConflict
 from casetrail.domain.events import AuditEntry, CaseChange
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
@@ -17,10 +18,44 @@ from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Tabl
 ENTITY_CASE = "CASE"
 ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
 
-# Each filter of GET /cases is one index; when several are given, the first one here is queried
-# and the others are applied as a filter on that (already narrow) partition.
-_FILTER_INDEXES = (("customer_id", "byCustomer"), ("assignee", "byAssignee"), ("queue", "byQueue"), ("status", "byStatus"))
-_FILTER_ATTRIBUTES = {"customer_id": "customerId", "assignee": "assignee", "queue": "queue", "status": "status"}
+# How GET /cases is served (README "Searching cases"). A filter on one person's or queue's cases is
+# narrow: the first one given picks the index and every other filter is applied to that partition.
+# Without one, a single wide filter picks its own index; anything else is refused, never scanned.
+_NARROW_INDEXES = (("customer_id", "byCustomer"), ("assignee", "byAssignee"), ("queue", "byQueue"))
+_WIDE_INDEXES = (("template_id", "byTemplate"), ("category", "byCategory"), ("status", "byStatus"), ("priority", "byPriority"))
+_FILTER_ATTRIBUTES = {
+    "customer_id": "customerId",
+    "assignee": "assignee",
+    "queue": "queue",
+    "status": "status",
+    "priority": "priority",
+    "template_id": "templateId",
+    "category": "category",
+}
+SORT_CREATED = "createdAt"
+SORT_UPDATED = "updatedAt"
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The filters of GET /cases (equality on case fields; tag = the case has it; time ranges inclusive)."""
+
+    customer_id: str | None = None
+    assignee: str | None = None
+    queue: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    template_id: str | None = None
+    category: str | None = None
+    tag: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
+    sort: str = SORT_CREATED
+
+    def equalities(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in _FILTER_ATTRIBUTES if getattr(self, name)}
 
 
 class ReferenceTaken(Exception):
@@ -47,6 +82,10 @@ class CaseRepository:
     def __init__(self, table: Table):
         self._table = table
 
+    @property
+    def table(self) -> Table:
+        return self._table
+
     # --- reads -----------------------------------------------------------------------------
 
     def get(self, tenant_id: str, case_id: str) -> Case:
@@ -61,20 +100,21 @@ class CaseRepository:
             raise CaseNotFound(f"no case has reference number {reference_number}")
         return self.get(tenant_id, pointer["caseId"])
 
-    def list_cases(self, tenant_id: str, *, limit: int, next_token: str | None = None, **filters: str | None) -> CasePage:
-        given = {name: value for name, value in filters.items() if value}
-        index = next((idx for name, idx in _FILTER_INDEXES if name in given), "byTenant")
-        partition = keys.case_list_partitions(tenant_id, **given)[index]
-        queried_by = next((name for name, idx in _FILTER_INDEXES if idx == index), None)
+    def list_cases(self, tenant_id: str, search: CaseSearch, *, limit: int, next_token: str | None = None) -> CasePage:
+        index, queried_by = _index_for(search)
+        given = search.equalities()
         residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
+        low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
         page = self._query(
             partition_attribute=f"{index}pk",
-            partition_value=partition,
+            partition_value=keys.case_list_partitions(tenant_id, **given)[index],
             index=index,
             newest_first=True,
             limit=limit,
             page_token=next_token,
+            sort_between=(f"{index}sk", _bound(low), _bound(high, upper=True)),
             filter_equals=residual or None,
+            filter_contains={"tags": search.tag} if search.tag else None,
         )
         return CasePage(items=[_case_from_item(i) for i in page.items], next_token=page.next_token)
 
@@ -215,19 +255,59 @@ def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] 
     return item["change"]
 
 
+def _index_for(search: CaseSearch) -> tuple[str, str | None]:
+    """(index, the filter it answers) for a search, or UnsupportedFilter when no index serves it."""
+    given = search.equalities()
+    ranged_wrong = (search.created_from or search.created_to) if search.sort == SORT_UPDATED else (search.updated_from or search.updated_to)
+    if ranged_wrong:
+        raise UnsupportedFilter(
+            "a time range is served on the field the results are sorted by: use createdFrom/createdTo "
+            "with sort=createdAt, updatedFrom/updatedTo with sort=updatedAt"
+        )
+    if search.sort == SORT_UPDATED:
+        if search.assignee:
+            return "byAssigneeUpdated", "assignee"
+        if not given and not search.tag:
+            return "byUpdated", None
+        raise UnsupportedFilter("sort=updatedAt is served for all cases, or for an assignee's cases with any other filter")
+    for name, index in _NARROW_INDEXES:
+        if name in given:
+            return index, name
+    wide = [(name, index) for name, index in _WIDE_INDEXES if name in given]
+    if len(wide) > 1 or search.tag:
+        raise UnsupportedFilter(
+            "combine templateId, category, status, priority or tag only with customerId, assignee or queue "
+            "(one of templateId, category, status or priority is served alone)"
+        )
+    return (wide[0][1], wide[0][0]) if wide else ("byTenant", None)
+
+
+def _bound(moment: datetime | None, upper: bool = False) -> str | None:
+    # Sort keys start with the ISO time in UTC; "$" sorts after the "#" that follows it, so an
+    # upper bound includes every case of that very instant.
+    if moment is None:
+        return None
+    utc = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return f"{utc}$" if upper else utc
+
+
 def _case_item(case: Case) -> dict[str, Any]:
     created = keys.newest_first_sort_key(case.created_at.isoformat(), case.case_id)
+    updated = keys.newest_first_sort_key(case.updated_at.isoformat(), case.case_id)
     partitions = keys.case_list_partitions(
         case.tenant_id,
         customer_id=case.customer_id,
         status=case.status.value,
         assignee=case.assignee,
         queue=case.queue,
+        template_id=case.template_id,
+        category=case.category,
+        priority=case.priority.value,
     )
     index_keys: dict[str, str] = {}
     for index, partition in partitions.items():
         index_keys[f"{index}pk"] = partition
-        index_keys[f"{index}sk"] = created
+        index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     return {**keys.case_item(case.tenant_id, case.case_id), "entity": ENTITY_CASE, **index_keys, **case.to_wire()}
 
 

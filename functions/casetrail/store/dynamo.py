@@ -113,6 +113,9 @@ class Table:
         item = response.get("Item")
         return deserialize(item) if item else None
 
+    def put(self, item: dict[str, Any]) -> None:
+        self._client.put_item(TableName=self.name, Item=serialize(item))
+
     def put_if_absent(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(
@@ -190,6 +193,8 @@ class Table:
         limit: int = 50,
         page_token: str | None = None,
         filter_equals: dict[str, str] | None = None,
+        sort_between: tuple[str, str | None, str | None] | None = None,
+        filter_contains: dict[str, str] | None = None,
     ) -> Page:
         names = {"#pk": partition_attribute}
         values: dict[str, Any] = {":pk": {"S": partition_value}}
@@ -204,6 +209,15 @@ class Table:
             names["#sk"] = sort_attribute
             values[":below"] = {"S": bound}
             condition += " AND #sk < :below"
+        if sort_between and (sort_between[1] or sort_between[2]):
+            sort_attribute, low, high = sort_between
+            names["#sk"] = sort_attribute
+            values.update({k: {"S": v} for k, v in ((":low", low), (":high", high)) if v})
+            condition += {
+                (True, True): " AND #sk BETWEEN :low AND :high",
+                (True, False): " AND #sk >= :low",
+                (False, True): " AND #sk <= :high",
+            }[(bool(low), bool(high))]
         request: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": condition,
@@ -211,12 +225,16 @@ class Table:
             "ScanIndexForward": not newest_first,
             "Limit": limit,
         }
-        if filter_equals:
-            clauses = []
-            for i, (attribute, value) in enumerate(filter_equals.items()):
-                names[f"#f{i}"] = attribute
-                values[f":f{i}"] = {"S": value}
-                clauses.append(f"#f{i} = :f{i}")
+        clauses = []
+        for i, (attribute, value) in enumerate((filter_equals or {}).items()):
+            names[f"#f{i}"] = attribute
+            values[f":f{i}"] = {"S": value}
+            clauses.append(f"#f{i} = :f{i}")
+        for i, (attribute, value) in enumerate((filter_contains or {}).items()):
+            names[f"#c{i}"] = attribute
+            values[f":c{i}"] = {"S": value}
+            clauses.append(f"contains(#c{i}, :c{i})")
+        if clauses:
             request["FilterExpression"] = " AND ".join(clauses)
         request["ExpressionAttributeValues"] = values
         if index:

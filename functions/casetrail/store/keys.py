@@ -110,19 +110,29 @@ def newest_first_sort_key(created_at: str, item_id: str) -> str:
     return f"{created_at}#{item_id}"
 
 
-def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assignee=None, queue=None):
-    """The list-index partition of a case for each filter it can be found by (index name -> pk)."""
+def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assignee=None, queue=None, template_id=None, category=None, priority=None):
+    """The list-index partition of a case for each filter it can be found by (index name -> pk).
+    The `...Updated` indexes hold the same partitions sorted by last change instead of creation."""
     base = f"{TENANT_PREFIX}{tenant_id}"
-    partitions = {"byTenant": f"{base}#CASES"}
+    partitions = {"byTenant": f"{base}#CASES", "byUpdated": f"{base}#CASES"}
     if customer_id:
         partitions["byCustomer"] = f"{base}#CUSTOMER#{customer_id}"
     if status:
         partitions["byStatus"] = f"{base}#STATUS#{status}"
     if assignee:
-        partitions["byAssignee"] = f"{base}#ASSIGNEE#{assignee}"
+        partitions["byAssignee"] = partitions["byAssigneeUpdated"] = f"{base}#ASSIGNEE#{assignee}"
     if queue:
         partitions["byQueue"] = f"{base}#QUEUE#{queue}"
+    if template_id:
+        partitions["byTemplate"] = f"{base}#TEMPLATE#{template_id}"
+    if category:
+        partitions["byCategory"] = f"{base}#CATEGORY#{category}"
+    if priority:
+        partitions["byPriority"] = f"{base}#PRIORITY#{priority}"
     return partitions
+
+
+UPDATED_ORDER_INDEXES = frozenset({"byUpdated", "byAssigneeUpdated"})
 
 
 def subscriptions_partition(tenant_id: str) -> str:
@@ -235,6 +245,8 @@ def task_templates_partition(tenant_id: str) -> str:
 def task_template_item(tenant_id: str, template_id: str) -> dict[str, str]:
     # A tenant's templates share one partition: listing them is one query.
     return {"pk": task_templates_partition(tenant_id), "sk": f"TEMPLATE#{template_id}"}
+
+
 def metrics_event_item(tenant_id: str, event_id: str) -> dict[str, str]:
     # Written once per event in the same transaction as its counters: a redelivery finds it.
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#METRICS#EVENT#{event_id}", "sk": "EVENT"}
@@ -251,3 +263,21 @@ def metrics_partition(tenant_id: str, dimension: str) -> str:
 
 def metrics_bucket_item(tenant_id: str, dimension: str, period: str, value: str) -> dict[str, str]:
     return {"pk": metrics_partition(tenant_id, dimension), "sk": f"{period}#{value}"}
+
+
+def fields_partition(tenant_id: str) -> str:
+    # A tenant's field definitions share one partition (as its templates share another): a list
+    # is one query, and the definitions a case needs are read with it.
+    return f"{TENANT_PREFIX}{tenant_id}#FIELDS"
+
+
+def field_item(tenant_id: str, field_id: str) -> dict[str, str]:
+    return {"pk": fields_partition(tenant_id), "sk": f"FIELD#{field_id}"}
+
+
+def templates_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#TEMPLATES"
+
+
+def template_item(tenant_id: str, template_id: str) -> dict[str, str]:
+    return {"pk": templates_partition(tenant_id), "sk": f"TEMPLATE#{template_id}"}

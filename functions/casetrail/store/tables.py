@@ -44,6 +44,13 @@ CASES_TABLE = TableSpec(
         _newest_first_index("byAssignee"),
         _newest_first_index("byQueue"),
         _newest_first_index("byTimelineType"),  # sparse: timeline items only
+        # Search (GET /cases): by template, category and priority, newest first; and the tenant's
+        # and an assignee's cases by last change (their sort key is "<updatedAt>#<id>").
+        _newest_first_index("byTemplate"),
+        _newest_first_index("byCategory"),
+        _newest_first_index("byPriority"),
+        _newest_first_index("byUpdated"),
+        _newest_first_index("byAssigneeUpdated"),
     ),
     stream=True,
 )

@@ -1,5 +1,7 @@
 """HTTP routes for cases. Thin: parse, call the service, shape the response."""
 
+from datetime import datetime
+from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -12,13 +14,14 @@ from pydantic import BaseModel, Field
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
-from casetrail.domain.statuses import CaseStatus
+from casetrail.domain.statuses import CaseStatus, Priority
 from casetrail.handlers.dependencies import case_service, current_principal
 from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.idempotency import once_per_key
 from casetrail.handlers.versions import expected_version
 from casetrail.service.case_closure import OpenTasksChoice
 from casetrail.service.cases import MAX_PAGE_SIZE
+from casetrail.store.cases import SORT_CREATED, SORT_UPDATED, CaseSearch
 
 router = Router()
 
@@ -126,25 +129,55 @@ def update_case(
     return _case_response(case_service().update(principal, case_id, patch, expected_version(if_match), open_tasks))
 
 
-@router.get("/cases", summary="List cases, newest first", responses=documented_errors(HTTPStatus.BAD_REQUEST), tags=["Cases"])
+class CaseSort(StrEnum):
+    CREATED_AT = SORT_CREATED
+    UPDATED_AT = SORT_UPDATED
+
+
+@router.get(
+    "/cases",
+    summary="Search cases, newest first",
+    description="Served filter combinations (anything else is 400 UNSUPPORTED_FILTER): any filters together "
+    "with one of customerId, assignee or queue; else at most one of templateId, category, status or priority; "
+    "createdFrom/createdTo with sort=createdAt (the default); sort=updatedAt for all cases or with assignee "
+    "(plus any other filter), with updatedFrom/updatedTo.",
+    responses=documented_errors(HTTPStatus.BAD_REQUEST),
+    tags=["Cases"],
+)
 def list_cases(
     principal: CurrentPrincipal,
     customer_id: Annotated[str | None, Query(alias="customerId", **_FILTER)] = None,
     status: Annotated[CaseStatus | None, Query()] = None,
     assignee: Annotated[str | None, Query(**_FILTER)] = None,
     queue: Annotated[str | None, Query(**_FILTER)] = None,
+    template_id: Annotated[str | None, Query(alias="templateId", **_FILTER)] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    category: Annotated[str | None, Query(**_FILTER)] = None,
+    tag: Annotated[str | None, Query(**_FILTER)] = None,
+    created_from: Annotated[datetime | None, Query(alias="createdFrom", description="Inclusive, ISO 8601")] = None,
+    created_to: Annotated[datetime | None, Query(alias="createdTo", description="Inclusive, ISO 8601")] = None,
+    updated_from: Annotated[datetime | None, Query(alias="updatedFrom", description="Inclusive, ISO 8601")] = None,
+    updated_to: Annotated[datetime | None, Query(alias="updatedTo", description="Inclusive, ISO 8601")] = None,
+    sort: Annotated[CaseSort, Query(description="Newest first by this time")] = CaseSort.CREATED_AT,
     limit: PageSize = 25,
     next_token: PageToken = None,
 ) -> CaseList:
-    page = case_service().list_cases(
-        principal,
-        limit=limit,
-        next_token=next_token,
+    search = CaseSearch(
         customer_id=customer_id,
         status=status.value if status else None,
         assignee=assignee,
         queue=queue,
+        template_id=template_id,
+        priority=priority.value if priority else None,
+        category=category,
+        tag=tag,
+        created_from=created_from,
+        created_to=created_to,
+        updated_from=updated_from,
+        updated_to=updated_to,
+        sort=sort.value,
     )
+    page = case_service().list_cases(principal, search, limit=limit, next_token=next_token)
     return CaseList(items=page.items, next_token=page.next_token)
 
 
