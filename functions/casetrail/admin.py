@@ -5,6 +5,7 @@ reconcile a month's billing.
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
     python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
     python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
+    python -m casetrail.admin --local load-rules config/rules.json
 
 --local talks to `make run`'s emulation; --stack finds the tables of a deployed stack from its
 CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -14,17 +15,21 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 import boto3
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
+from casetrail.domain.rules import NewRule
 from casetrail.service.billing import reconcile_month
+from casetrail.service.rules import load_rules
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.rules import RuleRepository
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.usage import UsageRepository
 
@@ -86,7 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     reconcile = commands.add_parser("reconcile", help="compare a month's billed cases with the cases created in it")
     reconcile.add_argument("--tenant", required=True)
     reconcile.add_argument("--month", required=True, help="YYYY-MM (UTC)")
+    rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
+    rules.add_argument("file", help="e.g. config/rules.json")
     return parser
+
+
+def run_load_rules(path: str, repository: RuleRepository) -> dict:
+    try:
+        by_tenant = TypeAdapter(dict[str, list[NewRule]]).validate_json(Path(path).read_bytes())
+    except ValidationError as error:
+        raise SystemExit(f"invalid rules in {path}: {error}") from None
+    return {tenant: [r.rule_id for r in load_rules(repository, tenant, commands)] for tenant, commands in by_tenant.items()}
 
 
 def run(arguments: argparse.Namespace, access: AccessRepository) -> dict:
@@ -137,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
-    if arguments.command in BILLING_COMMANDS:
+    if arguments.command == "load-rules":
+        result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
+    elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))

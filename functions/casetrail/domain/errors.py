@@ -96,3 +96,7 @@ class OpenTasks(Conflict):
     """A case cannot be resolved or closed while it has open tasks, unless the request says what to do."""
 
     code = "OPEN_TASKS"
+
+
+class RuleNotFound(NotFound):
+    code = "RULE_NOT_FOUND"

@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
-from casetrail.handlers.routes import cases, customers, subscriptions, tasks, timeline, usage
+from casetrail.handlers.routes import cases, customers, rules, subscriptions, tasks, timeline, usage
 from casetrail.observability import logger, metrics, tracer
 
 app.include_router(cases.router)
@@ -15,6 +15,7 @@ app.include_router(timeline.router)
 app.include_router(subscriptions.router)
 app.include_router(usage.router)
 app.include_router(tasks.router)
+app.include_router(rules.router)
 register_error_handlers(app)
 
 

@@ -10,6 +10,7 @@ from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
+from casetrail.service.rules import RuleService
 from casetrail.service.case_closure import CaseClosure
 from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
@@ -17,6 +18,7 @@ from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
+from casetrail.store.rules import RuleRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.tasks import TaskRepository
@@ -81,3 +83,8 @@ def billing_service() -> BillingService:
 @cache
 def task_service() -> TaskService:
     return TaskService(task_repository(), case_repository())
+
+
+@cache
+def rule_service() -> RuleService:
+    return RuleService(RuleRepository(cases_table()))
