@@ -175,3 +175,9 @@ def test_sla_triggers_and_actions_are_not_offered_yet():
         rule(trigger="OnSlaBreach")
     with pytest.raises(ValidationError):
         rule(actions=[{"type": "assignSla", "name": "4h"}])
+
+
+def test_tags_beyond_a_cases_limit_are_left_out_rather_than_failing_the_event():
+    case = {**CASE, "tags": [f"t{i}" for i in range(19)]}
+    outcome = evaluate(rule(actions=[{"type": "addTags", "tags": ["fraud", "extra"]}]), contact("x"), case)
+    assert outcome.case_changes["tags"] == [*case["tags"], "fraud"]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from casetrail.domain.cases import Category, Tag
+from casetrail.domain.cases import MAX_TAGS, Category, Tag
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 from casetrail.domain.related_items import Channel
 from casetrail.domain.rule_text import check_regex, contains_phrase, matches_regex, phrase_words
@@ -396,7 +396,9 @@ def _case_changes(actions: list[Any], case: dict[str, Any]) -> dict[str, Any]:
             case AssignAgent(agent=agent):
                 wanted["assignee"] = agent
             case AddTags(tags=new):
-                tags = list(dict.fromkeys([*tags, *new]))
+                # A case holds at most MAX_TAGS: past it the rule's tags are dropped, not the case's
+                # own, and the rule never fails the event (a failing event would only retry).
+                tags = list(dict.fromkeys([*tags, *new]))[:MAX_TAGS]
     if tags != list(case.get("tags") or []):
         wanted["tags"] = tags
     return {name: value for name, value in wanted.items() if case.get(name) != value}

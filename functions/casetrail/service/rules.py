@@ -33,7 +33,7 @@ RULE_WRITER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 _ATTEMPTS = 3
 # Rules are read once per tenant per this many seconds by a consumer instance: an edited rule
 # takes effect within it, and a burst of events costs one query.
-RULE_CACHE_SECONDS = 30
+RULE_CACHE_SECONDS = 10
 
 
 def rule_principal(rule: Rule) -> Principal:
