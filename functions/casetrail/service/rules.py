@@ -176,6 +176,7 @@ def _published_event(event_type: str, rule: Rule, source: dict[str, Any], case: 
         "approximateChangeTime": now.isoformat(),
         "tenantId": rule.tenant_id,
         "caseId": case["caseId"],
+        "caseVersion": case["version"],
         "ruleId": rule.rule_id,
         "ruleName": rule.name,
         "triggeredBy": source["eventId"],
