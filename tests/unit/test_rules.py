@@ -181,3 +181,10 @@ def test_tags_beyond_a_cases_limit_are_left_out_rather_than_failing_the_event():
     case = {**CASE, "tags": [f"t{i}" for i in range(19)]}
     outcome = evaluate(rule(actions=[{"type": "addTags", "tags": ["fraud", "extra"]}]), contact("x"), case)
     assert outcome.case_changes["tags"] == [*case["tags"], "fraud"]
+
+
+def test_an_overdue_task_fires_on_task_overdue_rules():
+    overdue = {"eventType": "TASK.OVERDUE", "performedBy": {"principalId": "casetrail-overdue-sweeper"}}
+    escalate = rule({"type": "fieldIn", "field": "priority", "values": ["normal"]}, trigger="OnTaskOverdue", actions=[{"type": "setPriority", "priority": "high"}])
+    assert evaluate(escalate, overdue, CASE).case_changes == {"priority": "high"}
+    assert not evaluate(escalate, {**overdue, "eventType": "TASK.CREATED"}, CASE).matched
