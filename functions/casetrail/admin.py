@@ -8,6 +8,7 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
     python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
     python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
+    python -m casetrail.admin --local load-rules config/rules.json
 
 --local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
 from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -22,21 +23,24 @@ from pathlib import Path
 
 import boto3
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from casetrail.dead_letters import redrive
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
+from casetrail.domain.rules import NewRule
 from casetrail.service.billing import reconcile_month
 from casetrail.service.declared_templates import load_declared_templates
 from casetrail.service.metrics import rebuild_comparison
+from casetrail.service.rules import load_rules
 from casetrail.service.templates import TemplateService
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.rules import RuleRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
@@ -136,7 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser("load-templates", help="upsert a tenant's fields and templates from a JSON file")
     templates.add_argument("--tenant", required=True)
     templates.add_argument("--file", required=True, type=Path)
+    rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
+    rules.add_argument("file", help="e.g. config/rules.json")
     return parser
+
+
+def run_load_rules(path: str, repository: RuleRepository) -> dict:
+    try:
+        by_tenant = TypeAdapter(dict[str, list[NewRule]]).validate_json(Path(path).read_bytes())
+    except ValidationError as error:
+        raise SystemExit(f"invalid rules in {path}: {error}") from None
+    return {tenant: [r.rule_id for r in load_rules(repository, tenant, commands)] for tenant, commands in by_tenant.items()}
 
 
 def run(arguments: argparse.Namespace, access: AccessRepository) -> dict:
@@ -208,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValidationError as error:
             raise SystemExit(f"invalid {arguments.file}: {error}") from None
         result = {"tenantId": arguments.tenant, **loaded}
+    elif arguments.command == "load-rules":
+        result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:

@@ -6,8 +6,9 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
-from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.domain.metrics import METRIC_EVENT_TYPES
+from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
+from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.store.tables import (
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
@@ -92,9 +93,17 @@ METRICS = EventConsumer(
     configuration=(FCR_REOPEN_DAYS_ENV_VAR,),
 )
 
-# Consumers of the case event stream. Later features (notifications, SLA, rules, metrics)
-# register here.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS)
+RULES = EventConsumer(
+    logical_id="Rules",
+    handler="casetrail.handlers.rules_consumer.handler",
+    description="Applies the tenant's rules to case events (categorise, prioritise, route, task, notify)",
+    event_types=tuple(TRIGGER_BY_EVENT_TYPE),
+    # Rules live in the cases table; a rule's createTask writes the tasks table.
+    writes=(CASES_TABLE, TASKS_TABLE),
+)
+
+# Consumers of the case event stream (an SLA consumer registers here too when it lands).
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES)
 
 
 @dataclass(frozen=True)

@@ -303,3 +303,26 @@ def test_a_case_opened_from_the_demo_template_carries_its_fields(casetrail):
     assert created.body["fields"]["orderNumber"] == "A-1" and created.body["fields"]["reason"] == "other"
     found = casetrail.call("GET", "/cases?templateId=refund")
     assert created.body["caseId"] in [c["caseId"] for c in found.body["items"]]
+def test_a_chat_transcript_mentioning_an_unauthorised_charge_makes_the_case_urgent_fraud(casetrail):
+    from casetrail.service.rules import RULE_CACHE_SECONDS
+
+    # Given the demo tenant's default fraud rule (from config/rules.json), created through the API
+    fraud_rule = json.loads((REPO_ROOT / "config" / "rules.json").read_text())["demo"][0]
+    rule = casetrail.call("POST", "/rules", fraud_rule)
+    assert rule.status == 201, rule.body
+    case_id = casetrail.call("POST", "/cases", {"title": "Card question", "customerId": "cust-3"}).body["caseId"]
+    time.sleep(RULE_CACHE_SECONDS)  # the documented delay before a new rule sees events (the consumer's rule cache)
+
+    # When a chat contact whose transcript mentions an unauthorised charge is added
+    contact = {"contactId": "chat-e2e", "channel": "CHAT", "direction": "INBOUND", "initiatedAt": "2026-11-25T09:00:00Z", "transcript": "Customer: I see an unauthorised charge on my card."}
+    assert casetrail.call("POST", f"/cases/{case_id}/related-items", {"type": "contact", "content": contact}).status == 201
+
+    # Then the rule makes it an urgent fraud case for the fraud queue
+    deadline = time.monotonic() + EVENT_TIMEOUT_SECONDS
+    case = {}
+    while time.monotonic() < deadline and case.get("priority") != "urgent":
+        case = casetrail.call("GET", f"/cases/{case_id}").body
+        time.sleep(0.3)
+    assert (case["priority"], case["category"], case["queue"]) == ("urgent", "fraud", "fraud")
+    audit = casetrail.call("GET", f"/cases/{case_id}/audit").body["items"]
+    assert audit[-1]["performedBy"]["name"] == f"rule:{fraud_rule['name']}"

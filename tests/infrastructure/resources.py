@@ -53,3 +53,14 @@ def references(value, logical_id: str) -> bool:
     if isinstance(value, list):
         return any(references(v, logical_id) for v in value)
     return False
+
+
+def consumer_rule(template: Template, consumer) -> dict:
+    """The bus rule of an event consumer (Events/<logical id>/Rule): found by its place in the
+    stack, since two consumers may well want the same events."""
+    (rule,) = [
+        rule["Properties"]
+        for logical_id, rule in resources(template, "AWS::Events::Rule").items()
+        if logical_id.startswith(f"Events{consumer.logical_id}Rule")
+    ]
+    return rule

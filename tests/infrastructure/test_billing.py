@@ -7,7 +7,7 @@ from pathlib import Path
 from casetrail.domain.billing import Pricing
 from casetrail.store.tables import CASES_TABLE, USAGE_TABLE
 from casetrail.topology import API_HANDLER, BILLING, BILLING_PRICING_ENV_VAR
-from tests.infrastructure.resources import as_list, function_id, references, resources, role_statements, table_id
+from tests.infrastructure.resources import consumer_rule, as_list, function_id, references, resources, role_statements, table_id
 
 DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
@@ -23,9 +23,7 @@ def _actions_on(template, handler: str, spec) -> set[str]:
 
 
 def test_billing_rule_sends_created_cases_and_tasks_to_its_queue(template):
-    (rule,) = [
-        r["Properties"] for r in resources(template, "AWS::Events::Rule").values() if r["Properties"].get("EventPattern") == BILLING.event_pattern()
-    ]
+    rule = consumer_rule(template, BILLING)
     assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "TASK.CREATED"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]

@@ -6,16 +6,14 @@ from pathlib import Path
 
 from casetrail.store.tables import CASES_TABLE, METRICS_TABLE
 from casetrail.topology import API_HANDLER, FCR_REOPEN_DAYS_ENV_VAR, METRICS
-from tests.infrastructure.resources import function_id, resources, table_id
+from tests.infrastructure.resources import consumer_rule, function_id, resources, table_id
 from tests.infrastructure.test_billing import DYNAMODB_WRITES, _actions_on
 
 CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 
 
 def test_metrics_rule_sends_case_contact_and_overdue_events_to_its_queue(template):
-    (rule,) = [
-        r["Properties"] for r in resources(template, "AWS::Events::Rule").values() if r["Properties"].get("EventPattern") == METRICS.event_pattern()
-    ]
+    rule = consumer_rule(template, METRICS)
     assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]

@@ -60,3 +60,9 @@ def test_an_email_subject_stays_within_the_sns_limit():
     many = {f"field{i}": ("a", "b") for i in range(30)}
 
     assert len(compose(updated(many), link_base_url=None).subject) <= MAX_SUBJECT_LENGTH
+
+
+def test_a_rules_notification_names_the_rule():
+    detail = {"eventType": "RULE.NOTIFY", "caseId": "c-1", "ruleName": "Fraud words", "case": CASE}
+
+    assert sentence(detail) == "Case 10009 (urgent, billing) matched the rule Fraud words."

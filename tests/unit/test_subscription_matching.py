@@ -69,3 +69,12 @@ def test_events_not_chosen_do_not_match():
     assert matches(created_only, {"eventType": "CASE.CREATED", "case": {}})
     assert matches(subscription(["SLA.BREACHED"]), {"eventType": "SLA.BREACHED", "case": {}})
     assert not matches(created_only, {"eventType": "RELATED_ITEM.CREATED", "case": {}})
+
+
+def test_a_rules_notification_reaches_those_who_chose_it_with_their_filter():
+    fraud_queue = subscription(["RULE.NOTIFY"], queues=["fraud"])
+    notified = {"eventType": "RULE.NOTIFY", "ruleName": "Fraud words", "case": {"priority": "urgent", "queue": "fraud"}}
+
+    assert matches(fraud_queue, notified)
+    assert not matches(subscription(["CASE.UPDATED"]), notified)
+    assert not matches(fraud_queue, {**notified, "case": {"queue": "general"}})

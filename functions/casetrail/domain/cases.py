@@ -20,10 +20,11 @@ Title = bounded_text(200)
 Description = bounded_text(10_000, min_length=0)
 Category = bounded_text(100)
 Tag = bounded_text(50)
-Tags = Annotated[list[Tag], Field(max_length=20)]
 # Custom field values by field id; checked against the tenant's field definitions by the service.
 FieldValues = Annotated[dict[DefinitionId, FieldValue | None], Field(max_length=100)]
 CUSTOM_FIELDS_PREFIX = "fields."
+MAX_TAGS = 20
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS)]
 
 
 def _unique_tags(tags: list[str] | None) -> list[str] | None:

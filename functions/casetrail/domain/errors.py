@@ -112,3 +112,5 @@ class FieldNotFound(NotFound):
 
 class TemplateNotFound(NotFound):
     code = "TEMPLATE_NOT_FOUND"
+class RuleNotFound(NotFound):
+    code = "RULE_NOT_FOUND"

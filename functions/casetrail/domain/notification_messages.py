@@ -49,6 +49,8 @@ def compose(detail: dict[str, Any], *, link_base_url: str | None) -> Notificatio
         sentence = f"{subject} has an overdue task"
     elif event_type == NotificationEvent.SLA_BREACHED:
         sentence = f"{subject} breached its SLA"
+    elif event_type == NotificationEvent.RULE_NOTIFY:
+        sentence = f"{subject} matched the rule {detail.get('ruleName')}"
     else:
         sentence = f"{subject}: {event_type}"
     return NotificationMessage(sentence=sentence + ".", link=case_link(link_base_url, detail.get("caseId")))

@@ -26,10 +26,11 @@ class NotificationEvent(StrEnum):
     CASE_ASSIGNED = "CASE.ASSIGNED"
     TASK_OVERDUE = "TASK.OVERDUE"
     SLA_BREACHED = "SLA.BREACHED"
+    RULE_NOTIFY = "RULE.NOTIFY"  # a rule's notify action (domain/rules.py)
 
 
 # The bus events the notification consumer needs to receive to serve every NotificationEvent.
-SOURCE_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "TASK.OVERDUE", "SLA.BREACHED")
+SOURCE_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "TASK.OVERDUE", "SLA.BREACHED", "RULE.NOTIFY")
 _ASSIGNMENT_FIELDS = {"assignee", "queue"}
 
 

@@ -6,7 +6,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
-from casetrail.handlers.routes import cases, customers, subscriptions, task_templates, tasks, templates, timeline, usage
+from casetrail.handlers.routes import (
+    cases,
+    customers,
+    rules,
+    subscriptions,
+    task_templates,
+    tasks,
+    templates,
+    timeline,
+    usage,
+)
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
 
@@ -19,6 +29,7 @@ app.include_router(tasks.router)
 app.include_router(task_templates.router)
 app.include_router(metrics_routes.router)
 app.include_router(templates.router)
+app.include_router(rules.router)
 register_error_handlers(app)
 
 

@@ -10,6 +10,7 @@ from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
+from casetrail.service.rules import RuleService
 from casetrail.service.case_closure import CaseClosure
 from casetrail.service.task_templates import TaskTemplateService
 from casetrail.service.metrics import MetricsService
@@ -20,6 +21,7 @@ from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
 from casetrail.store.metrics import MetricsRepository
+from casetrail.store.rules import RuleRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.task_templates import TaskTemplateRepository
@@ -107,3 +109,8 @@ def metrics_service() -> MetricsService:
 @cache
 def template_service() -> TemplateService:
     return TemplateService(DefinitionRepository(cases_table()))
+
+
+@cache
+def rule_service() -> RuleService:
+    return RuleService(RuleRepository(cases_table()))

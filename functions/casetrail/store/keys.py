@@ -281,3 +281,21 @@ def templates_partition(tenant_id: str) -> str:
 
 def template_item(tenant_id: str, template_id: str) -> dict[str, str]:
     return {"pk": templates_partition(tenant_id), "sk": f"TEMPLATE#{template_id}"}
+def rules_partition(tenant_id: str) -> str:
+    # All of a tenant's rules share one partition: the rules consumer reads them with one query.
+    return f"{TENANT_PREFIX}{tenant_id}#RULES"
+
+
+def rule_item(tenant_id: str, rule_id: str) -> dict[str, str]:
+    return {"pk": rules_partition(tenant_id), "sk": f"RULE#{rule_id}"}
+
+
+def rule_applied_item(tenant_id: str, case_id: str, event_id: str, rule_id: str) -> dict[str, str]:
+    # In the case's partition, written in the same transaction as the rule's change: a second copy
+    # of the event finds it and changes nothing.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"RULE_APPLIED#{event_id}#{rule_id}"}
+
+
+def rule_event_item(tenant_id: str, case_id: str, event_id: str, rule_id: str, position: int) -> dict[str, str]:
+    # The outbox item of an event a rule publishes (the stream publisher relays it).
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"RULE_EVENT#{event_id}#{rule_id}#{position}"}

@@ -1,0 +1,50 @@
+"""Applies the tenant's rules to case events: SQS (fed by the bus rule) -> this function.
+
+A record that fails (a case that kept changing, a throttled write) is reported as a batch item
+failure: SQS redelivers it and, after a few attempts, parks it in the dead-letter queue. Rules
+already applied for that event are recorded and not applied again on the retry.
+"""
+
+import json
+from functools import cache
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.observability import logger, metrics, tracer
+from casetrail.service.rules import RuleEngine
+from casetrail.service.tasks import TaskService
+from casetrail.settings import get_settings
+from casetrail.store.cases import CaseRepository
+from casetrail.store.dynamo import Table
+from casetrail.store.rules import RuleRepository
+from casetrail.store.tasks import TaskRepository
+
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+@cache
+def rule_engine() -> RuleEngine:
+    settings = get_settings()
+    cases_table = Table(settings.cases_table_name)
+    cases = CaseRepository(cases_table)
+    return RuleEngine(RuleRepository(cases_table), cases, TaskService(TaskRepository(Table(settings.tasks_table_name)), cases))
+
+
+def apply_rules(record: SQSRecord) -> None:
+    detail = json.loads(record.body)["detail"]
+    outcomes = rule_engine().handle(detail)
+    logger.info(
+        "Rules applied" if outcomes else "No rule applied",
+        extra={"event_id": detail.get("eventId"), "tenant_id": detail.get("tenantId"), "rule_ids": [o.rule_id for o in outcomes]},
+    )
+    if outcomes:
+        metrics.add_metric(name="RulesApplied", unit="Count", value=len(outcomes))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=apply_rules, processor=processor, context=context)

@@ -1,0 +1,190 @@
+"""Rule use cases: manage a tenant's rules, test one against a sample event, apply them to events."""
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from casetrail.domain import cases as case_domain
+from casetrail.domain.cases import CasePatch
+from casetrail.domain.errors import CaseNotFound, Forbidden, InvalidRequest, RuleNotFound, VersionConflict
+from casetrail.domain.events import PerformedBy
+from casetrail.domain.identity import Principal, Role
+from casetrail.domain.rules import (
+    MAX_RULES_PER_TENANT,
+    RULE_PRINCIPAL_PREFIX,
+    TRIGGER_BY_EVENT_TYPE,
+    NewRule,
+    Outcome,
+    Rule,
+    RulePatch,
+    evaluate,
+    is_rule_change,
+)
+from casetrail.domain.tasks import NewTask
+from casetrail.service.cases import Clock, utc_now
+from casetrail.service.tasks import TaskService
+from casetrail.store.cases import CaseRepository
+from casetrail.store.rules import RuleRepository
+
+RULE_WRITER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# A case that keeps changing under a rule gets a few fresh reads before the event is retried by SQS.
+_ATTEMPTS = 3
+# Rules are read once per tenant per this many seconds by a consumer instance: an edited rule
+# takes effect within it, and a burst of events costs one query.
+RULE_CACHE_SECONDS = 10
+
+
+def rule_principal(rule: Rule) -> Principal:
+    """Who a rule's changes are performed by, in the audit: "rule:<name>"."""
+    return Principal(tenant_id=rule.tenant_id, principal_id=f"{RULE_PRINCIPAL_PREFIX}{rule.rule_id}", name=f"rule:{rule.name}", role=Role.INTEGRATION)
+
+
+class RuleService:
+    def __init__(self, rules: RuleRepository, clock: Clock = utc_now):
+        self._rules = rules
+        self._clock = clock
+
+    def create(self, principal: Principal, command: NewRule) -> Rule:
+        _require_writer(principal)
+        if len(self._rules.list_for_tenant(principal.tenant_id)) >= MAX_RULES_PER_TENANT:
+            raise InvalidRequest(f"a tenant has at most {MAX_RULES_PER_TENANT} rules")
+        now = self._clock()
+        rule = Rule(
+            rule_id=str(uuid.uuid4()),
+            tenant_id=principal.tenant_id,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            created_by=principal.principal_id,
+            **command.model_dump(),
+        )
+        self._rules.add(rule)
+        return rule
+
+    def list_rules(self, principal: Principal) -> list[Rule]:
+        return self._rules.list_for_tenant(principal.tenant_id)
+
+    def get(self, principal: Principal, rule_id: str) -> Rule:
+        return self._rules.get(principal.tenant_id, rule_id)
+
+    def update(self, principal: Principal, rule_id: str, patch: RulePatch) -> Rule:
+        _require_writer(principal)
+        edited = self._rules.get(principal.tenant_id, rule_id).patched(patch, at=self._clock())
+        self._rules.replace(edited)
+        return edited
+
+    def delete(self, principal: Principal, rule_id: str) -> None:
+        _require_writer(principal)
+        self._rules.remove(principal.tenant_id, rule_id)
+
+    def test(self, principal: Principal, rule_id: str, sample: dict[str, Any]) -> Outcome:
+        """What the rule would do with the sample event (its `case` taken as the case's state): reads
+        the rule, writes nothing."""
+        rule = self._rules.get(principal.tenant_id, rule_id)
+        return evaluate(rule, sample, sample.get("case") or {})
+
+
+def load_rules(rules: RuleRepository, tenant_id: str, commands: list[NewRule], clock: Clock = utc_now) -> list[Rule]:
+    """Installs rules defined as code (config/rules.json): each is identified by its tenant and
+    name, so loading again updates it in place rather than adding a copy."""
+    loaded = []
+    for command in commands:
+        rule_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"casetrail-rule/{tenant_id}/{command.name}"))
+        now = clock()
+        try:
+            existing = rules.get(tenant_id, rule_id)
+        except RuleNotFound:
+            rule = Rule(rule_id=rule_id, tenant_id=tenant_id, version=1, created_at=now, updated_at=now, created_by="load-rules", **command.model_dump())
+            rules.add(rule)
+        else:
+            rule = existing.patched(RulePatch(**command.model_dump()), at=now)
+            rules.replace(rule)
+        loaded.append(rule)
+    return loaded
+
+
+class RuleEngine:
+    """Applies a tenant's active rules to a case event: each matching rule once per event."""
+
+    def __init__(self, rules: RuleRepository, cases: CaseRepository, tasks: TaskService, clock: Clock = utc_now, monotonic: Callable[[], float] = time.monotonic):
+        self._rules = rules
+        self._cases = cases
+        self._tasks = tasks
+        self._clock = clock
+        self._monotonic = monotonic
+        self._cache: dict[str, tuple[float, list[Rule]]] = {}
+
+    def handle(self, detail: dict[str, Any]) -> list[Outcome]:
+        """The outcomes of the rules this event made act (empty for a rule's own change)."""
+        trigger = TRIGGER_BY_EVENT_TYPE.get(detail.get("eventType"))
+        if trigger is None or is_rule_change(detail) or not detail.get("caseId"):
+            return []  # a standalone task's events have no case to act on
+        tenant_id = detail["tenantId"]
+        applied = []
+        for rule in self._active_rules(tenant_id):
+            if rule.trigger is trigger:
+                outcome = self._apply(rule, detail)
+                if outcome is not None:
+                    applied.append(outcome)
+        return applied
+
+    def _active_rules(self, tenant_id: str) -> list[Rule]:
+        cached = self._cache.get(tenant_id)
+        if cached is None or self._monotonic() - cached[0] > RULE_CACHE_SECONDS:
+            cached = (self._monotonic(), [r for r in self._rules.list_for_tenant(tenant_id) if r.active])
+            self._cache[tenant_id] = cached
+        return cached[1]
+
+    def _apply(self, rule: Rule, detail: dict[str, Any]) -> Outcome | None:
+        tenant_id, case_id, event_id = detail["tenantId"], detail["caseId"], detail["eventId"]
+        for _ in range(_ATTEMPTS):
+            if self._rules.was_applied(tenant_id, case_id, event_id, rule.rule_id):
+                return None
+            try:
+                case = self._cases.get(tenant_id, case_id)
+            except CaseNotFound:
+                return None  # deleted since: nothing left to act on
+            outcome = evaluate(rule, detail, case.to_wire())
+            if not outcome.matched:
+                return None
+            principal, now = rule_principal(rule), self._clock()
+            change = case_domain.update_case(case, CasePatch(**outcome.case_changes), by=principal, at=now) if outcome.case_changes else None
+            after = change.case if change is not None else case
+            events = [_published_event(t, rule, detail, after.to_wire(), principal, now) for t in outcome.events]
+            try:
+                if not self._rules.record_application(self._cases, tenant_id=tenant_id, case_id=case_id, event_id=event_id, rule_id=rule.rule_id, change=change, events=events):
+                    return None
+            except VersionConflict:
+                continue  # the case moved: read it again and re-plan on the fresh state
+            # After the commit: a crash here leaves the change applied and its task not created
+            # (at most once), rather than a task created twice.
+            for planned in outcome.tasks:
+                due = now + timedelta(minutes=planned.due_in_minutes) if planned.due_in_minutes else None
+                command = NewTask(**planned.model_dump(exclude={"due_in_minutes"}), due_at=due)
+                self._tasks.create(principal, command, case_id=case_id)
+            return outcome
+        raise VersionConflict(f"case {case_id} keeps changing; the event will be retried", details={"caseId": case_id})
+
+
+def _published_event(event_type: str, rule: Rule, source: dict[str, Any], case: dict[str, Any], principal: Principal, now) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "eventId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{source['eventId']}/{rule.rule_id}/{event_type}")),
+        "eventType": event_type,
+        "approximateChangeTime": now.isoformat(),
+        "tenantId": rule.tenant_id,
+        "caseId": case["caseId"],
+        "caseVersion": case["version"],
+        "ruleId": rule.rule_id,
+        "ruleName": rule.name,
+        "triggeredBy": source["eventId"],
+        "performedBy": PerformedBy.of(principal).to_wire(),
+        "case": case,
+    }
+
+
+def _require_writer(principal: Principal) -> None:
+    if principal.role not in RULE_WRITER_ROLES:
+        raise Forbidden("only supervisors and admins may manage rules")
