@@ -5,6 +5,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from casetrail.domain.errors import Forbidden
+
 
 class Role(StrEnum):
     AGENT = "agent"
@@ -40,3 +42,12 @@ class Principal(BaseModel):
             name=context["name"],
             role=context["role"],
         )
+
+
+# Who may configure a tenant (subscriptions, templates, rules) and see its figures (usage, metrics).
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def require_supervising(principal: Principal, to: str) -> None:
+    if principal.role not in SUPERVISING_ROLES:
+        raise Forbidden(f"only supervisors and admins may {to}")

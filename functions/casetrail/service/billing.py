@@ -3,14 +3,13 @@
 from typing import Any
 
 from casetrail.domain.billing import Pricing, Reconciliation, UnitKind, UsageSummary, bill, reconcile, usage_record_of
-from casetrail.domain.errors import Forbidden, InvalidRequest
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.errors import InvalidRequest
+from casetrail.domain.identity import Principal, require_supervising
 from casetrail.store.cases import CaseRepository
 from casetrail.store.usage import UsagePage, UsageRepository
 
 MAX_RECORDS_PAGE = 1000
 # Who may see what a tenant is billed: its supervisors and admins, not agents or integrations.
-BILLING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class PriceList:
@@ -75,5 +74,4 @@ def reconcile_month(usage: UsageRepository, cases: CaseRepository, tenant_id: st
 
 
 def _require_billing_role(principal: Principal) -> None:
-    if principal.role not in BILLING_ROLES:
-        raise Forbidden("only supervisors and admins may see billing")
+    require_supervising(principal, "see billing")

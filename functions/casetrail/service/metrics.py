@@ -6,15 +6,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import metrics
-from casetrail.domain.errors import Forbidden, InvalidRequest
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.errors import InvalidRequest
+from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import GroupBy, MetricsReport
 from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
 
-METRICS_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 _ATTEMPTS = 5  # concurrent events of one case: each retry re-reads the facts it lost to
 
 
@@ -52,8 +51,7 @@ class MetricsService:
         self._repository = repository
 
     def report(self, principal: Principal, start: date, end: date, group_by: GroupBy) -> MetricsReport:
-        if principal.role not in METRICS_ROLES:
-            raise Forbidden("only supervisors and admins may see metrics")
+        require_supervising(principal, "see metrics")
         check_range(start, end)
         return incremental_report(self._repository, principal.tenant_id, start, end, group_by)
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from casetrail.domain import cases as case_domain
 from casetrail.domain.cases import CasePatch
-from casetrail.domain.errors import CaseNotFound, Forbidden, InvalidRequest, RuleNotFound, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, RuleNotFound, VersionConflict
 from casetrail.domain.events import PerformedBy
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.identity import Principal, Role, require_supervising
 from casetrail.domain.rules import (
     MAX_RULES_PER_TENANT,
     RULE_PRINCIPAL_PREFIX,
@@ -28,7 +28,6 @@ from casetrail.service.tasks import TaskService
 from casetrail.store.cases import CaseRepository
 from casetrail.store.rules import RuleRepository
 
-RULE_WRITER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 # A case that keeps changing under a rule gets a few fresh reads before the event is retried by SQS.
 _ATTEMPTS = 3
 # Rules are read once per tenant per this many seconds by a consumer instance: an edited rule
@@ -186,5 +185,4 @@ def _published_event(event_type: str, rule: Rule, source: dict[str, Any], case: 
 
 
 def _require_writer(principal: Principal) -> None:
-    if principal.role not in RULE_WRITER_ROLES:
-        raise Forbidden("only supervisors and admins may manage rules")
+    require_supervising(principal, "manage rules")

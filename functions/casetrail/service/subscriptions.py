@@ -2,8 +2,8 @@
 
 import uuid
 
-from casetrail.domain.errors import Forbidden, TooManySubscriptions
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.errors import TooManySubscriptions
+from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.subscriptions import (
     MAX_SUBSCRIPTIONS_PER_TENANT,
     CreatedSubscription,
@@ -19,7 +19,6 @@ from casetrail.service.signing_secrets import SigningSecrets
 from casetrail.service.webhook_urls import Resolver, resolve, vet
 from casetrail.store.subscriptions import StoredSubscription, SubscriptionRepository
 
-MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class SubscriptionService:
@@ -82,5 +81,4 @@ class SubscriptionService:
 
 
 def _require_manager(principal: Principal) -> None:
-    if principal.role not in MANAGERS:
-        raise Forbidden("only supervisors and admins manage notification subscriptions")
+    require_supervising(principal, "manage notification subscriptions")

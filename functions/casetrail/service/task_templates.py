@@ -2,13 +2,12 @@
 
 import uuid
 
-from casetrail.domain.errors import Conflict, Forbidden, VersionConflict
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.errors import Conflict, VersionConflict
+from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.task_templates import MAX_TEMPLATES_PER_TENANT, NewTaskTemplate, TaskTemplate, TaskTemplatePatch
 from casetrail.service.cases import Clock, utc_now
 from casetrail.store.task_templates import TaskTemplateRepository
 
-EDITORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class TooManyTaskTemplates(Conflict):
@@ -58,5 +57,4 @@ class TaskTemplateService:
 
 
 def _require_editor(principal: Principal) -> None:
-    if principal.role not in EDITORS:
-        raise Forbidden("only supervisors and admins define task templates")
+    require_supervising(principal, "define task templates")

@@ -1,7 +1,7 @@
 """Custom fields and case templates: supervisors and admins define them, everyone reads them."""
 
-from casetrail.domain.errors import Conflict, Forbidden
-from casetrail.domain.identity import Principal
+from casetrail.domain.errors import Conflict
+from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.templates import (
     FieldDefinition,
     FieldDefinitionPatch,
@@ -13,7 +13,6 @@ from casetrail.domain.templates import (
     check_template_fields,
 )
 from casetrail.service.cases import Clock, utc_now
-from casetrail.service.subscriptions import MANAGERS
 from casetrail.store.templates import MAX_DEFINITIONS, DefinitionRepository
 
 
@@ -105,5 +104,4 @@ class TemplateService:
 
 
 def _require_manager(principal: Principal) -> None:
-    if principal.role not in MANAGERS:
-        raise Forbidden("only supervisors and admins define fields and templates")
+    require_supervising(principal, "define fields and templates")
