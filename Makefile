@@ -28,6 +28,8 @@ synth: install
 
 bench: install
 	$(PYTHON) -m bench.run
+	$(PYTHON) -m bench.timeline
+	$(PYTHON) -m bench.metrics
 
 docs: install
 	$(PYTHON) -m casetrail.docs

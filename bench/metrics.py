@@ -10,14 +10,13 @@ TransactWriteItems copies the table, measuring moto rather than the read.
     python -m bench.metrics --requests 50
 """
 
-import argparse
 import json
 import os
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from bench.run import counted, timed
-from tests.conftest import TEST_ENVIRONMENT, load_event
+from bench.harness import emulated_casetrail, measure, requests_from_command_line
+from tests.conftest import load_event
 from tests.lambda_context import FakeLambdaContext
 
 DAYS = 30
@@ -39,27 +38,15 @@ def synthetic_case(n: int, start: datetime) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=50)
-    requests = parser.parse_args().requests
-
-    from moto import mock_aws
-
-    os.environ.update(TEST_ENVIRONMENT)
+    requests = requests_from_command_line(default=50)
     rows = []
     for cases in (100, 10_000):
-        with mock_aws():
+        with emulated_casetrail() as client:
             from casetrail.domain.metrics import by_bucket, case_contribution
             from casetrail.handlers.api import handler
-            from casetrail.handlers.dependencies import metrics_service
             from casetrail.store import keys
-            from casetrail.store.dynamo import dynamodb_client, serialize
-            from casetrail.store.provisioning import create_tables
+            from casetrail.store.dynamo import serialize
 
-            dynamodb_client.cache_clear()
-            metrics_service.cache_clear()
-            client = dynamodb_client()
-            create_tables(client)
             start = datetime(2026, 11, 1, tzinfo=UTC)
             total: Counter = Counter()
             for n in range(cases):
@@ -79,11 +66,7 @@ def main() -> None:
                     assert response["statusCode"] == 200, response["body"]
                     assert json.loads(response["body"])["totals"]["casesCreated"] == cases
 
-                timed(report, 5)  # warm up
-                with counted() as counter:
-                    median = timed(report, requests)
-                    per_request = {k: round(v / requests, 2) for k, v in sorted(counter.items())}
-                rows.append((cases, group_by, median, per_request))
+                rows.append((cases, group_by, *measure(report, requests)))
 
     print(f"\n{requests} GET /metrics over {DAYS} days, moto in process, median per request\n")
     for cases, group_by, median, per_request in rows:

@@ -6,36 +6,32 @@ calls per request: a page must cost one Query whatever the timeline's length. Ti
     python -m bench.timeline --requests 50
 """
 
-import argparse
 import json
 import os
 from datetime import UTC, datetime, timedelta
 
-from bench.run import counted, timed
-from tests.conftest import TEST_ENVIRONMENT, load_event
+from bench.harness import emulated_casetrail, measure, requests_from_command_line
+from tests.conftest import load_event
 from tests.lambda_context import FakeLambdaContext
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=50)
-    requests = parser.parse_args().requests
+    requests = requests_from_command_line(default=50)
+    with emulated_casetrail() as client:
+        rows = _run(client, requests)
+    print(f"\n{requests} timeline pages of 10 each, moto in process, median per request\n")
+    for items, median, per_request in rows:
+        print(f"{items:>6} items on the case  {median * 1000:7.2f} ms  {per_request}")
+    print(f"\nratio 5,000 / 10 items: {rows[1][1] / rows[0][1]:.2f}")
 
-    from moto import mock_aws
 
-    os.environ.update(TEST_ENVIRONMENT)
-    mock = mock_aws()
-    mock.start()
-
+def _run(client, requests: int) -> list[tuple[int, float, dict]]:
     from casetrail.domain.events import PerformedBy
     from casetrail.domain.related_items import RelatedItem, RelatedItemType
     from casetrail.handlers.api import handler
-    from casetrail.store.dynamo import Table, dynamodb_client
-    from casetrail.store.provisioning import create_tables
+    from casetrail.store.dynamo import Table
     from casetrail.store.timeline import TimelineRepository
 
-    client = dynamodb_client()
-    create_tables(client)
     context = FakeLambdaContext()
     assert handler(load_event("api/create_customer.json"), context)["statusCode"] == 201
     create_event = load_event("api/create_case.json")
@@ -74,17 +70,8 @@ def main() -> None:
             response = handler(event, context)
             assert response["statusCode"] == 200 and len(json.loads(response["body"])["items"]) == 10
 
-        timed(page, 5)  # warm up
-        with counted() as counter:
-            median = timed(page, requests)
-            per_request = {k: round(v / requests, 2) for k, v in sorted(counter.items())}
-        rows.append((items, median, per_request))
-    mock.stop()
-
-    print(f"\n{requests} timeline pages of 10 each, moto in process, median per request\n")
-    for items, median, per_request in rows:
-        print(f"{items:>6} items on the case  {median * 1000:7.2f} ms  {per_request}")
-    print(f"\nratio 5,000 / 10 items: {rows[1][1] / rows[0][1]:.2f}")
+        rows.append((items, *measure(page, requests)))
+    return rows
 
 
 if __name__ == "__main__":
