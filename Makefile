@@ -7,7 +7,7 @@ export PYTHONPATH := functions:.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: install run test synth lint-template bench docs clean
+.PHONY: install run test lint synth bench docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -20,8 +20,11 @@ install: $(STAMP)
 run: install
 	$(PYTHON) -m local.run
 
-test: install
+test: install lint
 	$(PYTHON) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check functions infra local bench tests app.py
 
 synth: install
 	CDK_OUTDIR=cdk.out $(PYTHON) app.py
@@ -35,4 +38,4 @@ docs: install
 	$(PYTHON) -m casetrail.docs
 
 clean:
-	rm -rf $(VENV) cdk.out .layer-build
+	rm -rf $(VENV) cdk.out

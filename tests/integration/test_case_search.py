@@ -58,7 +58,8 @@ def test_a_created_range_is_inclusive_at_both_ends(api):
 
 
 def test_sorting_by_update_puts_the_last_changed_first_and_ranges_on_it(api):
-    older, newer = _open(api, "older", assignee="p-7"), _open(api, "newer", assignee="p-7")
+    older = _open(api, "older", assignee="p-7")
+    _open(api, "newer", assignee="p-7")
     touched = api.patch_case(older["caseId"], {"priority": "high"}, '"1"').body
 
     assert _titles(api.list_cases(sort="updatedAt")) == ["older", "newer"]

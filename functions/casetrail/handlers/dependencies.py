@@ -1,8 +1,9 @@
 """What every route needs: the calling principal and the services, injected with Depends()."""
 
 from functools import cache
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
@@ -41,6 +42,10 @@ def current_principal() -> Principal:
         # Unreachable behind API Gateway (the authorizer runs first); a misconfigured route fails closed.
         raise Unauthenticated("no authenticated principal") from error
 
+
+
+# A route parameter of this type is the calling principal (resolved by current_principal).
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 @cache
 def cases_table() -> Table:

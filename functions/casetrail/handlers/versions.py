@@ -1,6 +1,13 @@
 """Optimistic concurrency on the wire: the version a client read comes back in If-Match."""
 
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from pydantic import BaseModel
+
 from casetrail.domain.errors import InvalidRequest, PreconditionRequired
+
+Versioned = TypeVar("Versioned", bound=BaseModel)
 
 
 def expected_version(if_match: str | None, what: str = "case") -> int:
@@ -11,3 +18,14 @@ def expected_version(if_match: str | None, what: str = "case") -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise InvalidRequest(f"If-Match must be a {what} version such as \"3\"")
     return int(raw)
+
+
+def versioned_response(model: type[Versioned], value: Versioned | dict[str, Any], status_code: int = 200) -> Response[Versioned]:
+    """The resource with its version as ETag, the value a client sends back in If-Match."""
+    resource = model.model_validate(value)
+    return Response(
+        status_code=status_code,
+        content_type=content_types.APPLICATION_JSON,
+        body=resource,
+        headers={"ETag": f'"{resource.version}"'},
+    )

@@ -5,9 +5,8 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, Field
 
@@ -15,17 +14,16 @@ from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
 from casetrail.domain.statuses import CaseStatus, Priority
-from casetrail.handlers.dependencies import case_service, current_principal
+from casetrail.handlers.dependencies import CurrentPrincipal, case_service
 from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.idempotency import once_per_key
-from casetrail.handlers.versions import expected_version
+from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.case_closure import OpenTasksChoice
 from casetrail.service.cases import MAX_PAGE_SIZE
 from casetrail.store.cases import SORT_CREATED, SORT_UPDATED, CaseSearch
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 CaseId = Annotated[str, Path(alias="caseId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")]
 PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, description="From the previous page")]
@@ -42,14 +40,6 @@ class AuditTrail(BaseModel):
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 
 
-def _case_response(case: Case | dict[str, Any], status_code: int = 200) -> Response[Case]:
-    case = Case.model_validate(case)
-    return Response(
-        status_code=status_code,
-        content_type=content_types.APPLICATION_JSON,
-        body=case,
-        headers={"ETag": f'"{case.version}"'},
-    )
 
 
 @once_per_key
@@ -74,14 +64,14 @@ def create_case(
     ] = None,
 ) -> Response[Case]:
     if idempotency_key is None:
-        return _case_response(case_service().create(principal, command), 201)
+        return versioned_response(Case, case_service().create(principal, command), 201)
     request = {
         "tenantId": principal.tenant_id,
         "idempotencyKey": idempotency_key,
         "body": command.model_dump(mode="json"),
         "principal": principal.model_dump(mode="json"),
     }
-    return _case_response(_create_once(request=request), 201)
+    return versioned_response(Case, _create_once(request=request), 201)
 
 
 @router.get(
@@ -94,12 +84,12 @@ def get_case_by_reference(
     reference_number: Annotated[str, Path(alias="referenceNumber", min_length=2, max_length=20, pattern=r"^\d+$")],
     principal: CurrentPrincipal,
 ) -> Response[Case]:
-    return _case_response(case_service().get_by_reference(principal, reference_number))
+    return versioned_response(Case, case_service().get_by_reference(principal, reference_number))
 
 
 @router.get("/cases/<caseId>", summary="Read a case", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Cases"])
 def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
-    return _case_response(case_service().get(principal, case_id))
+    return versioned_response(Case, case_service().get(principal, case_id))
 
 
 @router.patch(
@@ -126,7 +116,7 @@ def update_case(
         Query(alias="openTasks", description="Resolving or closing a case with open tasks: cancel or keep them"),
     ] = None,
 ) -> Response[Case]:
-    return _case_response(case_service().update(principal, case_id, patch, expected_version(if_match), open_tasks))
+    return versioned_response(Case, case_service().update(principal, case_id, patch, expected_version(if_match), open_tasks))
 
 
 class CaseSort(StrEnum):

@@ -4,18 +4,15 @@ from datetime import date
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from casetrail.domain.identity import Principal
 from casetrail.domain.metrics import MAX_RANGE_DAYS, GroupBy, MetricsReport
-from casetrail.handlers.dependencies import current_principal, metrics_service
+from casetrail.handlers.dependencies import CurrentPrincipal, metrics_service
 from casetrail.handlers.errors import documented_errors
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 @router.get(

@@ -3,21 +3,19 @@
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Depends, Response, content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, Field
 
 from casetrail.domain.events import ChangeType
-from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel
 from casetrail.domain.rules import NewRule, Outcome, Rule, RulePatch
-from casetrail.handlers.dependencies import current_principal, rule_service
+from casetrail.handlers.dependencies import CurrentPrincipal, rule_service
 from casetrail.handlers.errors import documented_errors
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 RuleId = Annotated[str, Path(alias="ruleId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 

@@ -3,20 +3,18 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends, Response, content_types
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel
 
-from casetrail.domain.identity import Principal
 from casetrail.domain.subscriptions import CreatedSubscription, NewSubscription, Subscription
-from casetrail.handlers.dependencies import current_principal
+from casetrail.handlers.dependencies import CurrentPrincipal
 from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.notification_wiring import subscription_service
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 SubscriptionId = Annotated[str, Path(alias="subscriptionId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 

@@ -3,20 +3,18 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends, Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel
 
-from casetrail.domain.identity import Principal
 from casetrail.domain.task_templates import NewTaskTemplate, TaskTemplate, TaskTemplatePatch
-from casetrail.handlers.dependencies import current_principal, task_template_service
+from casetrail.handlers.dependencies import CurrentPrincipal, task_template_service
 from casetrail.handlers.errors import documented_errors
-from casetrail.handlers.versions import expected_version
+from casetrail.handlers.versions import expected_version, versioned_response
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 TemplateId = Annotated[str, Path(alias="templateId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -24,13 +22,6 @@ class TaskTemplateList(BaseModel):
     items: list[TaskTemplate]
 
 
-def _template_response(template: TaskTemplate, status_code: int = 200) -> Response[TaskTemplate]:
-    return Response(
-        status_code=status_code,
-        content_type=content_types.APPLICATION_JSON,
-        body=template,
-        headers={"ETag": f'"{template.version}"'},
-    )
 
 
 @router.post(
@@ -40,7 +31,7 @@ def _template_response(template: TaskTemplate, status_code: int = 200) -> Respon
     tags=["Tasks"],
 )
 def create_task_template(command: Annotated[NewTaskTemplate, Body()], principal: CurrentPrincipal) -> Response[TaskTemplate]:
-    return _template_response(task_template_service().create(principal, command), 201)
+    return versioned_response(TaskTemplate, task_template_service().create(principal, command), 201)
 
 
 @router.get("/task-templates", summary="The tenant's task templates", responses=documented_errors(), tags=["Tasks"])
@@ -55,7 +46,7 @@ def list_task_templates(principal: CurrentPrincipal) -> TaskTemplateList:
     tags=["Tasks"],
 )
 def get_task_template(template_id: TemplateId, principal: CurrentPrincipal) -> Response[TaskTemplate]:
-    return _template_response(task_template_service().get(principal, template_id))
+    return versioned_response(TaskTemplate, task_template_service().get(principal, template_id))
 
 
 @router.patch(
@@ -74,4 +65,4 @@ def update_task_template(
     if_match: Annotated[str | None, Header(alias="if-match", description="The template version you read")] = None,
 ) -> Response[TaskTemplate]:
     version = expected_version(if_match, "task template")
-    return _template_response(task_template_service().update(principal, template_id, patch, version))
+    return versioned_response(TaskTemplate, task_template_service().update(principal, template_id, patch, version))

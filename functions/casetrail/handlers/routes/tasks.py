@@ -1,24 +1,22 @@
 """HTTP routes for tasks. Thin: parse, call the service, shape the response."""
 
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends, Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
-from casetrail.domain.identity import Principal
 from casetrail.domain.task_statuses import TaskStatus
 from casetrail.domain.tasks import NewTask, Task, TaskPatch
-from casetrail.handlers.dependencies import current_principal, task_service
+from casetrail.handlers.dependencies import CurrentPrincipal, task_service
 from casetrail.handlers.errors import documented_errors
-from casetrail.handlers.versions import expected_version
+from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.cases import MAX_PAGE_SIZE
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 _ID = {"min_length": 1, "max_length": 64, "pattern": r"^[A-Za-z0-9-]+$"}
 TaskId = Annotated[str, Path(alias="taskId", **_ID)]
 CaseId = Annotated[str, Path(alias="caseId", **_ID)]
@@ -33,14 +31,6 @@ class TaskList(BaseModel):
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 
 
-def _task_response(task: Task | dict[str, Any], status_code: int = 200) -> Response[Task]:
-    task = Task.model_validate(task)
-    return Response(
-        status_code=status_code,
-        content_type=content_types.APPLICATION_JSON,
-        body=task,
-        headers={"ETag": f'"{task.version}"'},
-    )
 
 
 @router.post(
@@ -50,7 +40,7 @@ def _task_response(task: Task | dict[str, Any], status_code: int = 200) -> Respo
     tags=["Tasks"],
 )
 def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
-    return _task_response(task_service().create(principal, command), 201)
+    return versioned_response(Task, task_service().create(principal, command), 201)
 
 
 @router.post(
@@ -60,7 +50,7 @@ def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal
     tags=["Tasks"],
 )
 def create_case_task(case_id: CaseId, command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
-    return _task_response(task_service().create(principal, command, case_id=case_id), 201)
+    return versioned_response(Task, task_service().create(principal, command, case_id=case_id), 201)
 
 
 @router.get(
@@ -103,7 +93,7 @@ def list_tasks(
 
 @router.get("/tasks/<taskId>", summary="Read a task", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Tasks"])
 def get_task(task_id: TaskId, principal: CurrentPrincipal) -> Response[Task]:
-    return _task_response(task_service().get(principal, task_id))
+    return versioned_response(Task, task_service().get(principal, task_id))
 
 
 @router.patch(
@@ -118,7 +108,7 @@ def update_task(
     principal: CurrentPrincipal,
     if_match: Annotated[str | None, Header(alias="if-match", description="The task version you read")] = None,
 ) -> Response[Task]:
-    return _task_response(task_service().update(principal, task_id, patch, expected_version(if_match, "task")))
+    return versioned_response(Task, task_service().update(principal, task_id, patch, expected_version(if_match, "task")))
 
 
 @router.post(
@@ -128,4 +118,4 @@ def update_task(
     tags=["Tasks"],
 )
 def claim_task(task_id: TaskId, principal: CurrentPrincipal) -> Response[Task]:
-    return _task_response(task_service().claim(principal, task_id))
+    return versioned_response(Task, task_service().claim(principal, task_id))

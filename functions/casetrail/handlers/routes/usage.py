@@ -8,20 +8,18 @@ import io
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, Field
 
 from casetrail.domain.billing import Reconciliation, UsageRecord, UsageSummary
-from casetrail.domain.identity import Principal
-from casetrail.handlers.dependencies import billing_service, current_principal
+from casetrail.handlers.dependencies import CurrentPrincipal, billing_service
 from casetrail.handlers.errors import documented_errors
 from casetrail.service.billing import MAX_RECORDS_PAGE
 
 router = Router()
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 _MONTH = {"pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "description": "A UTC calendar month, YYYY-MM", "examples": ["2026-11"]}
 MonthPath = Annotated[str, Path(**_MONTH)]
 PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, description="From the previous page")]
