@@ -129,7 +129,7 @@ def test_another_tenants_event_does_not_reach_this_tenants_subscribers(receiver)
 
 def test_a_webhook_host_that_now_resolves_inside_is_refused_without_retrying(receiver, monkeypatch):
     subscribe_receiver(receiver)
-    from casetrail.service import webhook_urls
+    from casetrail.outbound import webhook_urls
 
     monkeypatch.setattr(webhook_urls.socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.7", 80))])
 

@@ -3,7 +3,7 @@
 import pytest
 
 from casetrail.domain.errors import UnsafeWebhookUrl
-from casetrail.service.webhook_urls import vet
+from casetrail.outbound.webhook_urls import vet
 
 
 def resolving_to(*addresses: str):

@@ -2,7 +2,7 @@
 
 Pure: the API validates with these models, the store keeps them, the consumer matches events
 against them. The signing secret of a webhook is not part of a Subscription: it is returned once
-on creation and kept encrypted apart from it (see service/signing_secrets.py).
+on creation and kept encrypted apart from it (see outbound/signing_secrets.py).
 """
 
 from datetime import datetime
@@ -41,7 +41,7 @@ class EmailTarget(CommandModel):
 
 class WebhookTarget(CommandModel):
     type: Literal["webhook"]
-    url: Annotated[str, Field(min_length=8, max_length=2048)]  # vetted for SSRF by service/webhook_urls.py
+    url: Annotated[str, Field(min_length=8, max_length=2048)]  # vetted for SSRF by outbound/webhook_urls.py
 
 
 Target = Annotated[EmailTarget | WebhookTarget, Field(discriminator="type")]

@@ -6,9 +6,9 @@ from functools import cache
 
 import boto3
 
-from casetrail.service.email_channel import EmailChannel
+from casetrail.outbound.email_channel import EmailChannel
 from casetrail.service.notifications import Notifier
-from casetrail.service.signing_secrets import SigningSecrets
+from casetrail.outbound.signing_secrets import SigningSecrets
 from casetrail.service.subscriptions import SubscriptionService
 from casetrail.settings import get_settings
 from casetrail.store.dynamo import Table

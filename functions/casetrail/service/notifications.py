@@ -22,10 +22,10 @@ from casetrail.domain.webhook_signatures import (
     signature_header,
 )
 from casetrail.observability import logger
-from casetrail.service import webhook_delivery
-from casetrail.service.email_channel import EmailChannel
-from casetrail.service.signing_secrets import SigningSecrets
-from casetrail.service.webhook_urls import Resolver, resolve, vet
+from casetrail.outbound import webhook_delivery
+from casetrail.outbound.email_channel import EmailChannel
+from casetrail.outbound.signing_secrets import SigningSecrets
+from casetrail.outbound.webhook_urls import Resolver, resolve, vet
 from casetrail.store.subscriptions import StoredSubscription, SubscriptionRepository
 
 # A crashed send's claim is taken over after this long: longer than the function may run (30 s),

@@ -14,9 +14,9 @@ from casetrail.domain.subscriptions import (
 )
 from casetrail.domain.webhook_signatures import new_signing_secret
 from casetrail.service.cases import Clock, utc_now
-from casetrail.service.email_channel import EmailChannel
-from casetrail.service.signing_secrets import SigningSecrets
-from casetrail.service.webhook_urls import Resolver, resolve, vet
+from casetrail.outbound.email_channel import EmailChannel
+from casetrail.outbound.signing_secrets import SigningSecrets
+from casetrail.outbound.webhook_urls import Resolver, resolve, vet
 from casetrail.store.subscriptions import StoredSubscription, SubscriptionRepository
 
 

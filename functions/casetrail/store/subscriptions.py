@@ -26,7 +26,7 @@ _CLAIMED, _DELIVERED = "claimed", "delivered"
 @dataclass(frozen=True)
 class StoredSubscription:
     subscription: Subscription
-    secret_ciphertext: str | None  # a webhook's signing secret, encrypted (service/signing_secrets.py)
+    secret_ciphertext: str | None  # a webhook's signing secret, encrypted (outbound/signing_secrets.py)
     email_subscription_arn: str | None  # the SNS subscription that carries an email target's messages
 
 

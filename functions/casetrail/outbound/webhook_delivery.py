@@ -9,7 +9,7 @@ import http.client
 import socket
 import ssl
 
-from casetrail.service.webhook_urls import VettedUrl
+from casetrail.outbound.webhook_urls import VettedUrl
 
 TIMEOUT_SECONDS = 4  # connect and each read; a batch of 10 slow receivers still fits the function's 30 s
 
