@@ -126,7 +126,8 @@ def test_a_breach_is_flagged_once_however_often_the_sweeper_runs(agent):
 def test_a_sweep_before_the_target_flags_nothing(agent):
     case = urgent_case(agent)
     result = sweeper_at(at(case["nextSlaBreachAt"]) - timedelta(seconds=1)).flag_breaches()
-    assert result.flagged == 0 and agent.get_case(case["caseId"]).body["slas"][0]["status"] == "Active"
+    # Not even read: the due index holds it under its breach time
+    assert (result.read, result.flagged) == (0, 0) and agent.get_case(case["caseId"]).body["slas"][0]["status"] == "Active"
 
 
 def test_resolving_before_the_target_meets_the_sla(agent):
@@ -136,8 +137,8 @@ def test_resolving_before_the_target_meets_the_sla(agent):
     assert sla["status"] == "Met"
     assert at(sla["completionTime"]) == at(resolved["resolvedAt"]) and resolved["nextSlaBreachAt"] is None
     assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.MET"]
-    # And a later sweep has nothing to flag
-    assert sweeper_at(at(sla["targetTime"]) + timedelta(hours=1)).flag_breaches().flagged == 0
+    # And a later sweep does not even read it: a met SLA leaves the due index
+    assert sweeper_at(at(sla["targetTime"]) + timedelta(hours=1)).flag_breaches().read == 0
 
 
 def test_resolving_an_overdue_case_does_not_meet_its_sla(agent):
@@ -153,3 +154,26 @@ def test_the_sweeper_handler_runs_on_a_scheduled_event(agent):
 
     urgent_case(agent)  # due in 4 hours: not read by a sweep now
     assert sla_sweeper.handler(load_event("schedule/scheduled_event.json"), FakeLambdaContext()) == {"read": 0, "flagged": 0}
+
+
+def test_a_wait_handled_before_the_cases_creation_still_pauses_its_new_sla(agent):
+    # Given an urgent case put straight into pending_customer
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    agent.patch_case(created["caseId"], {"status": "pending_customer"}, '"1"')
+    # When the consumer gets the wait's event before the creation's
+    deliver(published_detail(created["caseId"], version=2))
+    deliver(published_detail(created["caseId"], version=1))
+    # Then the SLA assigned from the creation is paused by the wait the audit records
+    case = agent.get_case(created["caseId"]).body
+    assert case["slas"][0]["name"] == "resolve-urgent" and case["nextSlaBreachAt"] is None
+
+
+def test_raising_a_cases_priority_gives_it_the_policys_sla(agent):
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1"}).body
+    deliver(published_detail(created["caseId"], version=1))
+    assert agent.get_case(created["caseId"]).body["slas"] == []
+    # When the case becomes urgent (by an agent or a rule), the SLA starts at that change
+    raised = agent.patch_case(created["caseId"], {"priority": "urgent"}, '"1"').body
+    deliver(published_detail(created["caseId"], version=2))
+    case = agent.get_case(created["caseId"]).body
+    assert at(case["nextSlaBreachAt"]) == at(raised["updatedAt"]) + timedelta(minutes=240)
