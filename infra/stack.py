@@ -6,6 +6,7 @@ from constructs import Construct
 from casetrail import topology
 from casetrail.domain.billing import Pricing
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
+from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
@@ -89,4 +90,5 @@ def _configuration(stack: cdk.Stack) -> dict[str, str]:
     return {
         topology.BILLING_PRICING_ENV_VAR: pricing.model_dump_json(by_alias=True, exclude_none=True),
         topology.FCR_REOPEN_DAYS_ENV_VAR: str(fcr_reopen_days),
+        topology.SLA_CONFIGURATION_ENV_VAR: SlaConfiguration.model_validate(stack.node.try_get_context("casetrail:slaPolicies") or {}).model_dump_json(by_alias=True),
     }

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from casetrail.domain.billing import Pricing
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
+from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
@@ -29,6 +30,7 @@ from casetrail.topology import (
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
+    SLA_CONFIGURATION_ENV_VAR,
 )
 
 # What a file related item may be unless the deployment says otherwise.
@@ -64,6 +66,8 @@ class Settings(BaseModel):
     connect_instances: dict[str, str] = {}
     metrics_table_name: str | None = None
     fcr_reopen_days: int = Field(default=DEFAULT_FCR_REOPEN_DAYS, ge=0)
+    # SLA policies and the business calendar (cdk.json's "casetrail:slaPolicies"); none when unset.
+    sla_configuration: SlaConfiguration = Field(default_factory=SlaConfiguration)
 
 
 @cache
@@ -87,6 +91,7 @@ def get_settings() -> Settings:
         connect_instances=_json(os.environ.get(CONNECT_INSTANCES_ENV_VAR)) or {},
         metrics_table_name=os.environ.get(METRICS_TABLE.env_var),
         fcr_reopen_days=int(os.environ.get(FCR_REOPEN_DAYS_ENV_VAR) or DEFAULT_FCR_REOPEN_DAYS),
+        sla_configuration=_json(os.environ.get(SLA_CONFIGURATION_ENV_VAR)) or {},
     )
 
 

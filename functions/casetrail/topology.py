@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
+from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.store.tables import (
     CASES_TABLE,
@@ -39,6 +40,9 @@ CONNECT_INSTANCES_ENV_VAR = "CONNECT_INSTANCES"
 # First-contact resolution: a resolution reopened within this many days is not one (cdk.json's
 # "casetrail:fcrReopenDays"; 7 when unset).
 FCR_REOPEN_DAYS_ENV_VAR = "FCR_REOPEN_DAYS"
+# SLA policies and the business calendar: JSON of domain.slas.SlaConfiguration, from cdk.json's
+# "casetrail:slaPolicies".
+SLA_CONFIGURATION_ENV_VAR = "SLA_CONFIGURATION"
 
 API_HANDLER = "casetrail.handlers.api.handler"
 AUTHORIZER_HANDLER = "casetrail.handlers.authorizer.handler"
@@ -102,8 +106,17 @@ RULES = EventConsumer(
     writes=(CASES_TABLE, TASKS_TABLE),
 )
 
-# Consumers of the case event stream (an SLA consumer registers here too when it lands).
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES)
+SLAS = EventConsumer(
+    logical_id="Slas",
+    handler="casetrail.handlers.sla_consumer.handler",
+    description="Assigns SLAs by policy and keeps their clocks (pause, resume, Met/NotMet) current",
+    event_types=SLA_INPUT_EVENT_TYPES,
+    writes=(CASES_TABLE,),
+    configuration=(SLA_CONFIGURATION_ENV_VAR,),
+)
+
+# Consumers of the case event stream.
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS)
 
 
 @dataclass(frozen=True)
@@ -128,7 +141,15 @@ OVERDUE_SWEEPER = ScheduledFunction(
     writes=(TASKS_TABLE, CASES_TABLE),
 )
 
-SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER,)
+SLA_SWEEPER = ScheduledFunction(
+    logical_id="SlaSweeper",
+    handler="casetrail.handlers.sla_sweeper.handler",
+    description="Flags SLAs past their target, once each (SLA.BREACHED)",
+    every_minutes=1,
+    writes=(CASES_TABLE,),
+)
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER, SLA_SWEEPER)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from tests.infrastructure.test_billing import DYNAMODB_WRITES, _actions_on
 CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 
 
-def test_metrics_rule_sends_case_contact_and_overdue_events_to_its_queue(template):
+def test_metrics_rule_sends_case_contact_overdue_and_sla_completion_events_to_its_queue(template):
     rule = consumer_rule(template, METRICS)
-    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE"]}
+    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE", "SLA.MET", "SLA.NOT_MET"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
 

@@ -19,7 +19,7 @@ def _actions_on(template, spec) -> set[str]:
 
 def test_rules_rule_sends_the_trigger_events_to_a_dead_lettered_queue(template):
     rule = consumer_rule(template, RULES)
-    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE"]}
+    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE", "SLA.BREACHED"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
 

@@ -1,5 +1,7 @@
 """Key metrics as pure functions: what a case's history contributes, and the FCR definition."""
 
+from collections import Counter
+
 from casetrail.domain.metrics import GroupBy, case_contribution, case_fact, difference, merge_fact, report
 
 CREATED_AT = "2026-11-02T09:00:00Z"
@@ -145,3 +147,16 @@ def test_no_resolution_means_no_averages_rather_than_zero():
 
     assert totals.average_resolution_seconds is None and totals.first_contact_resolution_rate is None
     assert totals.sla_met_rate is None
+
+
+def test_the_sla_met_rate_is_met_over_completed_slas_on_the_day_they_completed():
+    from casetrail.domain.metrics import by_bucket, counted_event_contribution
+
+    completions = [detail(event, v, "2026-11-03T10:00:00Z") for v, event in enumerate(["SLA.MET", "SLA.MET", "SLA.NOT_MET"], start=5)]
+    total = sum((counted_event_contribution(d) for d in completions), Counter())
+    items = [{"period": p, "value": v, **counters} for (dim, p, v), counters in by_bucket(total).items() if dim == "day"]
+    figures_of_the_day = report("2026-11-01", "2026-11-30", GroupBy.DAY, items, {})
+    assert figures_of_the_day.totals.sla_met_rate == 0.6667
+    assert figures_of_the_day.groups[0].key == "2026-11-03"
+    # And with no SLA completed the rate is not a number
+    assert figures(CREATED).sla_met_rate is None

@@ -66,3 +66,15 @@ def test_a_rules_notification_names_the_rule():
     detail = {"eventType": "RULE.NOTIFY", "caseId": "c-1", "ruleName": "Fraud words", "case": CASE}
 
     assert sentence(detail) == "Case 10009 (urgent, billing) matched the rule Fraud words."
+
+
+def test_a_breach_names_the_sla_and_how_late_it_was_found():
+    detail = {
+        "eventType": "SLA.BREACHED",
+        "caseId": "c-1",
+        "approximateChangeTime": "2026-11-25T14:01:30+00:00",
+        "case": CASE,
+        "relatedItem": {"type": "sla", "content": {"name": "resolve-urgent", "targetMinutes": 240, "targetTime": "2026-11-25T12:00:00Z"}},
+    }
+
+    assert sentence(detail) == "Case 10009 (urgent, billing) breached its SLA resolve-urgent (240 business minutes) by 2 h 1 min."

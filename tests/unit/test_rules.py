@@ -170,9 +170,14 @@ def test_a_condition_cannot_nest_without_bound():
         rule(condition)
 
 
-def test_sla_triggers_and_actions_are_not_offered_yet():
-    with pytest.raises(ValidationError):
-        rule(trigger="OnSlaBreach")
+def test_a_breached_sla_fires_on_sla_breach_rules():
+    breach = {"eventType": "SLA.BREACHED", "performedBy": {"principalId": "sla"}, "relatedItem": {"type": "sla", "content": {"name": "resolve-urgent"}}}
+    escalate = rule(trigger="OnSlaBreach", actions=[{"type": "assignQueue", "queue": "escalations"}])
+    assert evaluate(escalate, breach, CASE).case_changes == {"queue": "escalations"}
+    assert not evaluate(escalate, {**breach, "eventType": "SLA.MET"}, CASE).matched
+
+
+def test_an_assign_sla_action_is_not_offered():
     with pytest.raises(ValidationError):
         rule(actions=[{"type": "assignSla", "name": "4h"}])
 

@@ -13,6 +13,7 @@ from casetrail.domain.errors import InvalidTransition
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange
 from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
+from casetrail.domain.slas import Sla
 from casetrail.domain.statuses import CaseStatus, Priority, can_transition, is_reopen
 from casetrail.domain.templates import DefinitionId, FieldValue
 
@@ -101,6 +102,9 @@ class Case(CamelModel):
     reopen_count: int = 0
     template_id: str | None = None
     fields: dict[str, FieldValue] = Field(default_factory=dict)
+    # Kept by the SLA feature (domain/slas.py), never by a patch.
+    slas: list[Sla] = Field(default_factory=list, description="The case's SLAs, each with its clock's inputs and state")
+    next_sla_breach_at: datetime | None = Field(default=None, description="The earliest target of its active SLAs")
 
 
 # Fields a client may never set directly: identity, bookkeeping and derived values.

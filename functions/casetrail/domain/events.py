@@ -35,6 +35,11 @@ class ChangeType(StrEnum):
     TASK_COMPLETED = "TASK.COMPLETED"
     TASK_CANCELLED = "TASK.CANCELLED"
     TASK_OVERDUE = "TASK.OVERDUE"
+    SLA_ASSIGNED = "SLA.ASSIGNED"
+    SLA_UPDATED = "SLA.UPDATED"  # its target moved (the case paused or resumed it)
+    SLA_BREACHED = "SLA.BREACHED"
+    SLA_MET = "SLA.MET"
+    SLA_NOT_MET = "SLA.NOT_MET"
 
 
 class PerformedBy(CamelModel):

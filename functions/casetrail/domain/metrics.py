@@ -26,7 +26,9 @@ NO_VALUE = "(none)"  # the group of cases without a template, queue or category
 FCR_CHANNELS = frozenset({"VOICE", "CHAT", "EMAIL"})
 _WORKING = frozenset({CaseStatus.OPEN.value, CaseStatus.IN_PROGRESS.value, CaseStatus.PENDING_CUSTOMER.value})
 _DIMENSION_FIELDS = {"template": "templateId", "queue": "queue", "category": "category"}
-METRIC_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE")
+# Events that each add one to a counter on their own day (no case history needed).
+COUNTED_EVENTS = {"TASK.OVERDUE": "tasksOverdue", "SLA.MET": "slasMet", "SLA.NOT_MET": "slasNotMet"}
+METRIC_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", *COUNTED_EVENTS)
 CURRENT = "current"  # the period of a gauge (openCases): now, not a day
 
 
@@ -112,13 +114,13 @@ def is_first_contact_resolution(resolution: dict, contacts: list[dict], reopens:
     return len(linked) == 1 and not reopened
 
 
-def overdue_contribution(detail: dict[str, Any]) -> Contribution:
-    """A TASK.OVERDUE event: one overdue task on the day it was flagged, grouped by its case's
-    dimensions when it is linked to one."""
+def counted_event_contribution(detail: dict[str, Any]) -> Contribution:
+    """A TASK.OVERDUE, SLA.MET or SLA.NOT_MET event: one on the day it happened, grouped by its
+    case's dimensions (a standalone task's by none)."""
     case = detail.get("case") or {}
     fact = {"dims": {name: case.get(field) or NO_VALUE for name, field in _DIMENSION_FIELDS.items()}}
     out: Contribution = Counter()
-    _add(out, fact, _day(detail["approximateChangeTime"]), tasksOverdue=1)
+    _add(out, fact, _day(detail["approximateChangeTime"]), **{COUNTED_EVENTS[detail["eventType"]]: 1})
     return out
 
 
@@ -161,6 +163,8 @@ COUNTERS = (
     "contactsAtResolution",
     "firstContactResolutions",
     "tasksOverdue",
+    "slasMet",
+    "slasNotMet",
 )
 
 
@@ -172,7 +176,7 @@ class MetricFigures(CamelModel):
     average_resolution_seconds: float | None = Field(default=None, description="Creation to resolution, per resolution")
     average_contacts_per_case: float | None = Field(default=None, description="Contacts linked before resolution, per resolved case")
     first_contact_resolution_rate: float | None = Field(default=None, description="See the README's definition")
-    sla_met_rate: float | None = Field(default=None, description="Null until SLAs exist")
+    sla_met_rate: float | None = Field(default=None, description="SLAs met / SLAs completed (met or not met); null when none")
     tasks_overdue: int = 0
 
     @classmethod
@@ -191,7 +195,12 @@ class MetricFigures(CamelModel):
             average_contacts_per_case=per_resolution("contactsAtResolution"),
             first_contact_resolution_rate=per_resolution("firstContactResolutions"),
             tasks_overdue=counters.get("tasksOverdue", 0),
+            sla_met_rate=_rate(counters.get("slasMet", 0), counters.get("slasNotMet", 0)),
         )
+
+
+def _rate(met: int, not_met: int) -> float | None:
+    return round(met / (met + not_met), 4) if met + not_met else None
 
 
 class MetricsGroup(MetricFigures):

@@ -7,6 +7,7 @@ may end up anywhere; the link leads to the rest behind authentication.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from casetrail.domain.subscriptions import NotificationEvent
@@ -48,12 +49,29 @@ def compose(detail: dict[str, Any], *, link_base_url: str | None) -> Notificatio
     elif event_type == NotificationEvent.TASK_OVERDUE:
         sentence = f"{subject} has an overdue task"
     elif event_type == NotificationEvent.SLA_BREACHED:
-        sentence = f"{subject} breached its SLA"
+        sentence = f"{subject} {_breach_clause(detail)}"
     elif event_type == NotificationEvent.RULE_NOTIFY:
         sentence = f"{subject} matched the rule {detail.get('ruleName')}"
     else:
         sentence = f"{subject}: {event_type}"
     return NotificationMessage(sentence=sentence + ".", link=case_link(link_base_url, detail.get("caseId")))
+
+
+def _breach_clause(detail: dict[str, Any]) -> str:
+    """Which SLA, and how late the sweeper found it (its target was `targetTime`)."""
+    sla = (detail.get("relatedItem") or {}).get("content") or {}
+    if not sla.get("targetTime") or not detail.get("approximateChangeTime"):
+        return "breached its SLA"
+    late = datetime.fromisoformat(detail["approximateChangeTime"]) - datetime.fromisoformat(sla["targetTime"])
+    return f"breached its SLA {sla.get('name')} ({sla.get('targetMinutes')} business minutes) by {_duration(late)}"
+
+
+def _duration(late: timedelta) -> str:
+    minutes = max(0, int(late.total_seconds() // 60))
+    if minutes < 1:
+        return "less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
 
 
 def _case_label(detail: dict[str, Any]) -> str:

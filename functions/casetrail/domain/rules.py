@@ -1,8 +1,8 @@
 """Rules: "when <trigger> and <condition>, do <actions>", per tenant, and their pure evaluation.
 
 `evaluate(rule, detail, case)` says whether a rule matches a case event and what it would change;
-the rules consumer applies that plan, POST /rules/{id}/test only shows it. SLA triggers and the
-"assign an SLA" action come with the SLA feature: they are not offered yet.
+the rules consumer applies that plan, POST /rules/{id}/test only shows it. SLAs are assigned by
+policy (domain/slas.py), not by a rule action: an "assign an SLA" action is not offered.
 """
 
 from datetime import datetime
@@ -35,6 +35,7 @@ class Trigger(StrEnum):
     ON_CASE_UPDATE = "OnCaseUpdate"
     ON_RELATED_ITEM_CREATE = "OnRelatedItemCreate"
     ON_TASK_OVERDUE = "OnTaskOverdue"
+    ON_SLA_BREACH = "OnSlaBreach"
 
 
 # The bus events the rules consumer receives, and the trigger each one fires.
@@ -43,6 +44,7 @@ TRIGGER_BY_EVENT_TYPE = {
     "CASE.UPDATED": Trigger.ON_CASE_UPDATE,
     "RELATED_ITEM.CREATED": Trigger.ON_RELATED_ITEM_CREATE,
     "TASK.OVERDUE": Trigger.ON_TASK_OVERDUE,
+    "SLA.BREACHED": Trigger.ON_SLA_BREACH,
 }
 
 CaseField = Literal["status", "priority", "category", "queue", "assignee", "customerId", "tags"]

@@ -28,8 +28,8 @@ class MetricsRecorder:
         """True when the event changed the aggregates' inputs; False for a duplicate or an event
         metrics do not depend on."""
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
-        if detail["eventType"] == "TASK.OVERDUE":
-            return self._repository.apply_event(tenant_id, event_id, metrics.overdue_contribution(detail))
+        if detail["eventType"] in metrics.COUNTED_EVENTS:
+            return self._repository.apply_event(tenant_id, event_id, metrics.counted_event_contribution(detail))
         fact = metrics.case_fact(detail)
         if fact is None:
             return False
@@ -78,8 +78,8 @@ def recomputed_report(
     for details in case_histories:
         facts: list[dict] = []
         for detail in details:
-            if detail["eventType"] == "TASK.OVERDUE":
-                total.update(metrics.overdue_contribution(detail))
+            if detail["eventType"] in metrics.COUNTED_EVENTS:
+                total.update(metrics.counted_event_contribution(detail))
             elif (fact := metrics.case_fact(detail)) is not None:
                 facts = metrics.merge_fact(facts, fact)
         total.update(metrics.case_contribution(facts, reopen_days=reopen_days))

@@ -183,6 +183,19 @@ class CaseRepository:
             if not token:
                 return changes
 
+    def sla_due(self, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
+        """Cases of every tenant whose next SLA breach has come (the SLA sweeper's read): cases due
+        later are never read, so a sweep costs what is due, not what exists."""
+        page = self._table.query_page(
+            partition_attribute=f"{keys.SLA_DUE_INDEX}pk",
+            partition_value=keys.sla_due_partition(shard),
+            index=keys.SLA_DUE_INDEX,
+            sort_below=(f"{keys.SLA_DUE_INDEX}sk", keys.sortable_time(now)),
+            limit=limit,
+            page_token=next_token,
+        )
+        return CasePage(items=[_case_from_item(i) for i in page.items], next_token=page.next_token)
+
     def _query(self, **query: Any) -> Page:
         try:
             return self._table.query_page(**query)
@@ -308,6 +321,8 @@ def _case_item(case: Case) -> dict[str, Any]:
     for index, partition in partitions.items():
         index_keys[f"{index}pk"] = partition
         index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
+    if case.next_sla_breach_at is not None:
+        index_keys |= keys.sla_due_keys(case.tenant_id, case.case_id, keys.sortable_time(case.next_sla_breach_at))
     return {**keys.case_item(case.tenant_id, case.case_id), "entity": ENTITY_CASE, **index_keys, **case.to_wire()}
 
 

@@ -238,6 +238,19 @@ def due_sort_key(due_at: str, tenant_id: str, task_id: str) -> str:
     return f"{due_at}#{tenant_id}#{task_id}"
 
 
+# The SLA sweeper's index on the cases table: the same shape and reasons as the task due index
+# (cross-tenant, sweeper-only, sharded); only a case with an active SLA target carries its keys.
+SLA_DUE_INDEX = "slaDue"
+
+
+def sla_due_keys(tenant_id: str, case_id: str, breach_at: str) -> dict[str, str]:
+    return {f"{SLA_DUE_INDEX}pk": sla_due_partition(due_shard(case_id)), f"{SLA_DUE_INDEX}sk": due_sort_key(breach_at, tenant_id, case_id)}
+
+
+def sla_due_partition(shard: int) -> str:
+    return f"SLADUE#{shard}"
+
+
 def task_templates_partition(tenant_id: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#TASK_TEMPLATES"
 

@@ -51,6 +51,8 @@ CASES_TABLE = TableSpec(
         _newest_first_index("byPriority"),
         _newest_first_index("byUpdated"),
         _newest_first_index("byAssigneeUpdated"),
+        # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
+        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk"),
     ),
     stream=True,
 )

@@ -1,0 +1,45 @@
+"""Keeps each case's SLAs current from its CASE.CREATED/UPDATED events (SQS, fed by the bus rule).
+
+Assigns SLAs by policy, pauses and resumes their clocks, records Met/NotMet. A repeated event
+changes nothing (the SLA already holds it); a record that fails is retried, then dead-lettered.
+"""
+
+from functools import cache
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from casetrail.handlers.billing_consumer import CaseEventMessage
+from casetrail.observability import logger, metrics, tracer
+from casetrail.service.slas import SlaService
+from casetrail.settings import get_settings
+from casetrail.store.cases import CaseRepository
+from casetrail.store.dynamo import Table
+from casetrail.store.timeline import TimelineRepository
+
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
+
+
+@cache
+def sla_service() -> SlaService:
+    settings = get_settings()
+    table = Table(settings.cases_table_name)
+    return SlaService(CaseRepository(table), TimelineRepository(table), settings.sla_configuration)
+
+
+def track(record: CaseEventMessage) -> None:
+    detail = record.body.detail
+    changes = sla_service().track(detail)
+    logger.info(
+        "SLAs changed" if changes else "No SLA change",
+        extra={"event_id": detail.get("eventId"), "tenant_id": detail.get("tenantId"), "sla_events": [c.event_type.value for c in changes]},
+    )
+    if changes:
+        metrics.add_metric(name="SlaChanges", unit="Count", value=len(changes))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=track, processor=processor, context=context)

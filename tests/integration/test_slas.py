@@ -1,0 +1,179 @@
+"""SLAs end to end on moto: cases made through the real API, their events delivered to the SLA
+consumer through SQS (built from the audit records, as the publisher relays them), breaches
+flagged by the sweeper handler and by a sweep with a controllable clock."""
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from casetrail.service.slas import SlaService
+from casetrail.store.cases import CaseRepository
+from casetrail.store.dynamo import Table
+from casetrail.store.timeline import TimelineRepository
+from casetrail.settings import get_settings
+from tests.conftest import TEST_ENVIRONMENT, load_event
+from tests.integration.api_client import ApiClient
+from tests.integration.test_billing import published_detail, sqs_batch
+from tests.lambda_context import FakeLambdaContext
+
+pytestmark = pytest.mark.usefixtures("aws", "sla_policies")
+
+URGENT_WITHIN_4_HOURS = {"policies": [{"name": "resolve-urgent", "priority": "urgent", "targetMinutes": 240}]}
+
+
+@pytest.fixture
+def sla_policies(monkeypatch):
+    from casetrail.handlers.sla_consumer import sla_service
+
+    monkeypatch.setenv("SLA_CONFIGURATION", json.dumps(URGENT_WITHIN_4_HOURS))  # 24x7 calendar
+    get_settings.cache_clear()
+    sla_service.cache_clear()
+    yield
+    get_settings.cache_clear()
+    sla_service.cache_clear()
+
+
+@pytest.fixture
+def agent() -> ApiClient:
+    agent = ApiClient()
+    agent.create_customer({"customerId": "cust-1", "name": "Customer 1"})
+    return agent
+
+
+def deliver(*details: dict) -> dict:
+    from casetrail.handlers.sla_consumer import handler
+
+    return handler(sqs_batch(*details), FakeLambdaContext())
+
+
+def urgent_case(agent: ApiClient) -> dict:
+    response = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"})
+    assert response.status == 201, response.body
+    deliver(published_detail(response.body["caseId"], version=1))
+    return agent.get_case(response.body["caseId"]).body
+
+
+def set_status(agent: ApiClient, case: dict, status: str) -> dict:
+    response = agent.patch_case(case["caseId"], {"status": status}, f'"{case["version"]}"')
+    assert response.status == 200, response.body
+    deliver(published_detail(case["caseId"], version=response.body["version"]))
+    return agent.get_case(case["caseId"]).body
+
+
+def sweeper_at(moment: datetime) -> SlaService:
+    table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
+    return SlaService(CaseRepository(table), TimelineRepository(table), get_settings().sla_configuration, clock=lambda: moment)
+
+
+def sla_events(agent: ApiClient, case_id: str) -> list[str]:
+    return [entry["action"] for entry in agent.audit(case_id).body["items"] if entry["action"].startswith("SLA.")]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_an_urgent_case_gets_its_sla_and_shows_when_it_breaches(agent):
+    # Given the policy "urgent → resolved within 240 business minutes" (24x7)
+    # When an urgent case is created and its event reaches the SLA consumer
+    case = urgent_case(agent)
+    # Then the case carries the SLA, Active, due 240 minutes after creation, as its next breach
+    [sla] = case["slas"]
+    assert (sla["name"], sla["status"], sla["completion"]) == ("resolve-urgent", "Active", "status = resolved")
+    assert at(sla["targetTime"]) == at(case["createdAt"]) + timedelta(minutes=240) == at(case["nextSlaBreachAt"])
+    # And the timeline shows an sla item, and the audit an SLA.ASSIGNED change
+    [item] = agent.timeline(case["caseId"], type="sla").body["items"]
+    assert item["content"]["name"] == "resolve-urgent" and item["content"]["event"] == "SLA.ASSIGNED"
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED"]
+
+
+def test_a_redelivered_event_assigns_the_sla_once(agent):
+    case = urgent_case(agent)
+    deliver(published_detail(case["caseId"], version=1), published_detail(case["caseId"], version=1))
+    assert len(agent.get_case(case["caseId"]).body["slas"]) == 1
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED"]
+
+
+def test_waiting_on_the_customer_pauses_the_clock_and_the_breach_moves_by_the_pause(agent):
+    case = urgent_case(agent)
+    # When the case waits on the customer, the clock stops: no breach is due
+    paused = set_status(agent, case, "pending_customer")
+    assert paused["nextSlaBreachAt"] is None and paused["slas"][0]["targetTime"] is None
+    # And when work resumes, the breach is later by exactly the time spent waiting
+    resumed = set_status(agent, paused, "in_progress")
+    history = {c["at"]: c["status"] for c in resumed["slas"][0]["statusChanges"]}
+    pause_started = next(at(t) for t, s in history.items() if s == "pending_customer")
+    pause_ended = next(at(t) for t, s in history.items() if s == "in_progress")
+    assert at(resumed["nextSlaBreachAt"]) == at(case["nextSlaBreachAt"]) + (pause_ended - pause_started)
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.UPDATED", "SLA.UPDATED"]
+
+
+def test_a_breach_is_flagged_once_however_often_the_sweeper_runs(agent):
+    case = urgent_case(agent)
+    just_past = at(case["nextSlaBreachAt"]) + timedelta(seconds=30)
+    # When two sweeps run after the target time
+    first, second = sweeper_at(just_past).flag_breaches(), sweeper_at(just_past).flag_breaches()
+    # Then the SLA is Overdue, flagged by the first only, with one SLA.BREACHED in the audit
+    assert (first.flagged, second.flagged) == (1, 0)
+    breached = agent.get_case(case["caseId"]).body
+    assert breached["slas"][0]["status"] == "Overdue" and breached["nextSlaBreachAt"] is None
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.BREACHED"]
+    breach = published_detail(case["caseId"], version=breached["version"])
+    assert breach["relatedItem"]["content"]["name"] == "resolve-urgent"
+
+
+def test_a_sweep_before_the_target_flags_nothing(agent):
+    case = urgent_case(agent)
+    result = sweeper_at(at(case["nextSlaBreachAt"]) - timedelta(seconds=1)).flag_breaches()
+    # Not even read: the due index holds it under its breach time
+    assert (result.read, result.flagged) == (0, 0) and agent.get_case(case["caseId"]).body["slas"][0]["status"] == "Active"
+
+
+def test_resolving_before_the_target_meets_the_sla(agent):
+    case = urgent_case(agent)
+    resolved = set_status(agent, case, "resolved")
+    [sla] = resolved["slas"]
+    assert sla["status"] == "Met"
+    assert at(sla["completionTime"]) == at(resolved["resolvedAt"]) and resolved["nextSlaBreachAt"] is None
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.MET"]
+    # And a later sweep does not even read it: a met SLA leaves the due index
+    assert sweeper_at(at(sla["targetTime"]) + timedelta(hours=1)).flag_breaches().read == 0
+
+
+def test_resolving_an_overdue_case_does_not_meet_its_sla(agent):
+    case = urgent_case(agent)
+    sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches()
+    resolved = set_status(agent, agent.get_case(case["caseId"]).body, "resolved")
+    assert resolved["slas"][0]["status"] == "NotMet"
+    assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.BREACHED", "SLA.NOT_MET"]
+
+
+def test_the_sweeper_handler_runs_on_a_scheduled_event(agent):
+    from casetrail.handlers import sla_sweeper
+
+    urgent_case(agent)  # due in 4 hours: not read by a sweep now
+    assert sla_sweeper.handler(load_event("schedule/scheduled_event.json"), FakeLambdaContext()) == {"read": 0, "flagged": 0}
+
+
+def test_a_wait_handled_before_the_cases_creation_still_pauses_its_new_sla(agent):
+    # Given an urgent case put straight into pending_customer
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    agent.patch_case(created["caseId"], {"status": "pending_customer"}, '"1"')
+    # When the consumer gets the wait's event before the creation's
+    deliver(published_detail(created["caseId"], version=2))
+    deliver(published_detail(created["caseId"], version=1))
+    # Then the SLA assigned from the creation is paused by the wait the audit records
+    case = agent.get_case(created["caseId"]).body
+    assert case["slas"][0]["name"] == "resolve-urgent" and case["nextSlaBreachAt"] is None
+
+
+def test_raising_a_cases_priority_gives_it_the_policys_sla(agent):
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1"}).body
+    deliver(published_detail(created["caseId"], version=1))
+    assert agent.get_case(created["caseId"]).body["slas"] == []
+    # When the case becomes urgent (by an agent or a rule), the SLA starts at that change
+    raised = agent.patch_case(created["caseId"], {"priority": "urgent"}, '"1"').body
+    deliver(published_detail(created["caseId"], version=2))
+    case = agent.get_case(created["caseId"]).body
+    assert at(case["nextSlaBreachAt"]) == at(raised["updatedAt"]) + timedelta(minutes=240)
