@@ -4,9 +4,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from casetrail import topology
-from casetrail.domain.billing import Pricing
-from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
-from casetrail.domain.slas import SlaConfiguration
+from casetrail.configuration import function_environment
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
@@ -83,12 +81,4 @@ class CasetrailStack(cdk.Stack):
 
 
 def _configuration(stack: cdk.Stack) -> dict[str, str]:
-    """Settings from cdk.json's context, validated here (a bad price list fails the synth, not a
-    request) and handed to the functions that need them as environment variables."""
-    pricing = Pricing.model_validate(stack.node.get_context("casetrail:billingPricing"))
-    fcr_reopen_days = int(stack.node.try_get_context("casetrail:fcrReopenDays") or DEFAULT_FCR_REOPEN_DAYS)
-    return {
-        topology.BILLING_PRICING_ENV_VAR: pricing.model_dump_json(by_alias=True, exclude_none=True),
-        topology.FCR_REOPEN_DAYS_ENV_VAR: str(fcr_reopen_days),
-        topology.SLA_CONFIGURATION_ENV_VAR: SlaConfiguration.model_validate(stack.node.try_get_context("casetrail:slaPolicies") or {}).model_dump_json(by_alias=True),
-    }
+    return function_environment(stack.node.try_get_context)

@@ -8,10 +8,10 @@ import json
 import os
 from pathlib import Path
 
+from casetrail.configuration import function_environment
 from casetrail.store.tables import ALL_TABLES, TableSpec
 from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
-    BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
@@ -48,10 +48,10 @@ def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: s
     )
 
 
-def _default_pricing() -> str:
-    # The same price list the stack deploys: cdk.json's context is its one home.
+def _deployment_settings() -> dict[str, str]:
+    # The same settings the stack deploys (price list, SLA policies...): cdk.json's context.
     context = json.loads((Path(__file__).resolve().parents[1] / "cdk.json").read_text())["context"]
-    return json.dumps(context["casetrail:billingPricing"])
+    return function_environment(context.get)
 
 
 def apply(moto_port: int) -> None:
@@ -70,7 +70,7 @@ def apply(moto_port: int) -> None:
             "POWERTOOLS_SERVICE_NAME": "casetrail",
             EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
             FILES_BUCKET_ENV_VAR: FILES_BUCKET_NAME,
-            BILLING_PRICING_ENV_VAR: _default_pricing(),
+            **_deployment_settings(),
             CONNECT_INSTANCES_ENV_VAR: json.dumps({DEMO_CONNECT_INSTANCE_ARN: "demo"}),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
         }

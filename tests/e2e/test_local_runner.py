@@ -325,4 +325,13 @@ def test_a_chat_transcript_mentioning_an_unauthorised_charge_makes_the_case_urge
         time.sleep(0.3)
     assert (case["priority"], case["category"], case["queue"]) == ("urgent", "fraud", "fraud")
     audit = casetrail.call("GET", f"/cases/{case_id}/audit").body["items"]
-    assert audit[-1]["performedBy"]["name"] == f"rule:{fraud_rule['name']}"
+    (made_urgent,) = [
+        entry for entry in audit if {"fieldId": "priority", "oldValue": "normal", "newValue": "urgent"} in entry["changes"]
+    ]
+    assert made_urgent["performedBy"]["name"] == f"rule:{fraud_rule['name']}"
+    # ...and, now urgent, the case is given the urgent SLA policy's clock
+    deadline = time.monotonic() + EVENT_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and not case.get("nextSlaBreachAt"):
+        case = casetrail.call("GET", f"/cases/{case_id}").body
+        time.sleep(0.3)
+    assert case["nextSlaBreachAt"] and [sla["status"] for sla in case["slas"]] == ["Active"]
