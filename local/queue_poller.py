@@ -7,6 +7,7 @@ import json
 import threading
 import traceback
 
+from local.background import BackgroundLoop
 from local.environment import ACCOUNT_ID, REGION
 from local.lambda_runtime import LocalFunction
 
@@ -51,23 +52,15 @@ def _with_eventbridge_account(body: str) -> str:
     return json.dumps({**event, "account": ACCOUNT_ID})
 
 
-class QueuePoller:
+class QueuePoller(BackgroundLoop):
     def __init__(
         self, sqs_client, queue_url: str, queue_arn: str, function: LocalFunction, stopping: threading.Event
     ):
+        super().__init__(f"queue-poller:{function.name}", stopping)
         self._client = sqs_client
         self._queue_url = queue_url
         self._queue_arn = queue_arn
         self._function = function
-        self._stopping = stopping
-        self._thread = threading.Thread(target=self._run, name=f"queue-poller:{function.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stopping.is_set():

@@ -19,6 +19,7 @@ import boto3
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, SCHEDULED_FUNCTIONS, STREAM_PUBLISHER_HANDLER
 from local import environment
 from local.api_gateway import ApiGateway
+from local.background import BackgroundLoop
 from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant
 from local.emulator import MotoServer, Resources, provision
 from local.environment import NAME_PREFIX
@@ -39,7 +40,7 @@ class RunningCasetrail:
         self._http = http
         self._moto = moto
         self._stopping = threading.Event()  # every poller's loop ends when it is set
-        self._pollers: list[StreamPoller | QueuePoller | ScheduleTimer] = []
+        self._pollers: list[BackgroundLoop] = []
         self.api_key = ""
 
     @property
@@ -100,12 +101,12 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
 
 def _pollers(
     session: boto3.Session, resources: Resources, tap: EventTap, stopping: threading.Event
-) -> list[StreamPoller | QueuePoller | ScheduleTimer]:
+) -> list[BackgroundLoop]:
     # Clients are created here, on one thread, because creating them concurrently is not thread-safe
     # (using them is).
     sqs = session.client("sqs")
     publisher = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-stream-publisher", STREAM_PUBLISHER_HANDLER)
-    pollers: list[StreamPoller | QueuePoller | ScheduleTimer] = [
+    pollers: list[BackgroundLoop] = [
         StreamPoller(session.client("dynamodbstreams"), resources.stream_arns, publisher, stopping)
     ]
     for consumer, queue in resources.consumer_queues:

@@ -6,6 +6,7 @@ import traceback
 import uuid
 from datetime import UTC, datetime
 
+from local.background import BackgroundLoop
 from local.environment import ACCOUNT_ID, REGION
 from local.lambda_runtime import LocalFunction
 
@@ -24,19 +25,11 @@ def scheduled_event(rule_name: str) -> dict:
     }
 
 
-class ScheduleTimer:
+class ScheduleTimer(BackgroundLoop):
     def __init__(self, function: LocalFunction, every_seconds: float, stopping: threading.Event):
+        super().__init__(f"schedule:{function.name}", stopping)
         self._function = function
         self._every_seconds = every_seconds
-        self._stopping = stopping
-        self._thread = threading.Thread(target=self._run, name=f"schedule:{function.name}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._stopping.wait(self._every_seconds):

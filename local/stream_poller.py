@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from casetrail.store.cases import ENTITY_AUDIT
+from local.background import BackgroundLoop
 from local.lambda_runtime import LocalFunction
 
 BATCH_SIZE = 100
@@ -51,24 +52,16 @@ class _ShardCursor:
     last_sequence_number: str | None = None  # checkpoint to resume from if the iterator is lost
 
 
-class StreamPoller:
+class StreamPoller(BackgroundLoop):
     def __init__(
         self, streams_client, stream_arns: tuple[str, ...], publisher: LocalFunction, stopping: threading.Event
     ):
+        super().__init__("stream-poller", stopping)
         self._client = streams_client
         self._stream_arns = stream_arns
         self._publisher = publisher
         self._cursors: dict[tuple[str, str], _ShardCursor] = {}
         self._closed_shards: set[tuple[str, str]] = set()
-        self._stopping = stopping
-        self._thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def join(self, timeout: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(timeout)
 
     def _run(self) -> None:
         next_discovery = 0.0
