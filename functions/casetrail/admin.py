@@ -8,6 +8,7 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
     python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
     python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
+    python -m casetrail.admin --local set-sla-calendar --tenant acme --file acme-calendar.json
     python -m casetrail.admin --local load-rules config/rules.json
 
 --local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
@@ -30,6 +31,7 @@ from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.rules import NewRule
+from casetrail.domain.sla_clock import BusinessCalendar
 from casetrail.service.billing import reconcile_month
 from casetrail.service.declared_templates import load_declared_templates
 from casetrail.service.metrics import rebuild_comparison
@@ -41,6 +43,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
+from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
@@ -115,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--tenant", required=True)
     revoke.add_argument("--key-id", required=True)
 
+    calendar = commands.add_parser("set-sla-calendar", help="give a tenant its own business calendar for SLA clocks")
+    calendar.add_argument("--tenant", required=True)
+    calendar.add_argument("--file", required=True, type=Path, help="{timeZone, hours: {mon..sun: [{opens, closes}]}, holidays}")
+
     pricing = commands.add_parser("set-pricing", help="give a tenant its own pricing (else the stack's default applies)")
     pricing.add_argument("--tenant", required=True)
     pricing.add_argument("--unit-price", help="per case, e.g. 0.25")
@@ -143,6 +150,15 @@ def _parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
     return parser
+
+
+def run_set_sla_calendar(arguments: argparse.Namespace, calendars: SlaCalendarRepository) -> dict:
+    try:
+        calendar = BusinessCalendar.model_validate_json(arguments.file.read_bytes())
+    except ValidationError as error:
+        raise SystemExit(f"invalid calendar in {arguments.file}: {error}") from None
+    calendars.put(arguments.tenant, calendar)
+    return {"tenantId": arguments.tenant, "calendar": calendar.model_dump(by_alias=True, mode="json")}
 
 
 def run_load_rules(path: str, repository: RuleRepository) -> dict:
@@ -224,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         result = {"tenantId": arguments.tenant, **loaded}
     elif arguments.command == "load-rules":
         result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
+    elif arguments.command == "set-sla-calendar":
+        result = run_set_sla_calendar(arguments, SlaCalendarRepository(table(CASES_TABLE)))
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:

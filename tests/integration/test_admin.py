@@ -45,3 +45,33 @@ def test_creating_a_tenant_twice_is_harmless(access):
 def test_keys_cannot_be_issued_for_an_unknown_tenant(access):
     with pytest.raises(SystemExit, match="no tenant ghost"):
         admin(access, "issue-key", "--tenant", "ghost", "--name", "x", "--role", "agent")
+
+
+def set_sla_calendar(tenant_id: str, calendar_file) -> dict:
+    from casetrail.admin import run_set_sla_calendar
+    from casetrail.store.dynamo import Table
+    from casetrail.store.sla_calendars import SlaCalendarRepository
+
+    arguments = _parser().parse_args(["--local", "set-sla-calendar", "--tenant", tenant_id, "--file", str(calendar_file)])
+    return run_set_sla_calendar(arguments, SlaCalendarRepository(Table("casetrail-test-cases")))
+
+
+def test_a_tenant_calendar_set_by_the_admin_command_is_the_one_its_slas_use(tmp_path):
+    from casetrail.store.dynamo import Table
+    from casetrail.store.sla_calendars import SlaCalendarRepository
+
+    calendar_file = tmp_path / "acme.json"
+    calendar_file.write_text('{"timeZone": "Europe/Paris", "hours": {"mon": [{"opens": "09:00", "closes": "17:00"}]}, "holidays": ["2026-12-25"]}')
+
+    set_sla_calendar("acme", calendar_file)
+
+    stored = SlaCalendarRepository(Table("casetrail-test-cases")).get("acme")
+    assert stored.time_zone == "Europe/Paris" and [str(d) for d in stored.holidays] == ["2026-12-25"]
+
+
+def test_an_invalid_calendar_is_refused_naming_the_file(tmp_path):
+    calendar_file = tmp_path / "broken.json"
+    calendar_file.write_text('{"timeZone": "Mars/Olympus_Mons"}')
+
+    with pytest.raises(SystemExit, match="invalid calendar in"):
+        set_sla_calendar("acme", calendar_file)

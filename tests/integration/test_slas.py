@@ -10,6 +10,7 @@ import pytest
 from casetrail.service.slas import SlaService
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.settings import get_settings
 from tests.conftest import TEST_ENVIRONMENT, load_event
@@ -63,7 +64,8 @@ def set_status(agent: ApiClient, case: dict, status: str) -> dict:
 
 def sweeper_at(moment: datetime) -> SlaService:
     table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
-    return SlaService(CaseRepository(table), TimelineRepository(table), get_settings().sla_configuration, clock=lambda: moment)
+    configuration = get_settings().sla_configuration
+    return SlaService(CaseRepository(table), TimelineRepository(table), configuration, SlaCalendarRepository(table), clock=lambda: moment)
 
 
 def sla_events(agent: ApiClient, case_id: str) -> list[str]:
@@ -177,3 +179,19 @@ def test_raising_a_cases_priority_gives_it_the_policys_sla(agent):
     deliver(published_detail(created["caseId"], version=2))
     case = agent.get_case(created["caseId"]).body
     assert at(case["nextSlaBreachAt"]) == at(raised["updatedAt"]) + timedelta(minutes=240)
+
+
+def test_a_tenant_with_its_own_business_calendar_gets_clocks_on_its_hours(agent):
+    from casetrail.domain.sla_clock import BusinessCalendar
+    from casetrail.store.sla_calendars import SlaCalendarRepository
+
+    # Given a tenant open one hour a week, on Mondays from 09:00 to 10:00 UTC
+    monday_hour = BusinessCalendar.model_validate({"timeZone": "UTC", "hours": {"mon": [{"opens": "09:00", "closes": "10:00"}]}})
+    SlaCalendarRepository(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])).put("demo", monday_hour)
+
+    # When an urgent case opens, its 240 business minutes run in four of those hours
+    sla = urgent_case(agent)["slas"][0]
+
+    target = at(sla["targetTime"])
+    assert target.weekday() == 0 and target.hour == 10 and target.minute == 0
+    assert timedelta(days=21) < target - at(sla["startedAt"]) < timedelta(days=29)

@@ -15,6 +15,7 @@ from casetrail.service.slas import SlaService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
+from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 
 processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
@@ -24,7 +25,7 @@ processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
 def sla_service() -> SlaService:
     settings = get_settings()
     table = Table(settings.cases_table_name)
-    return SlaService(CaseRepository(table), TimelineRepository(table), settings.sla_configuration)
+    return SlaService(CaseRepository(table), TimelineRepository(table), settings.sla_configuration, SlaCalendarRepository(table))
 
 
 def track(record: CaseEventMessage) -> None:

@@ -12,6 +12,7 @@ from casetrail.domain.slas import SlaConfiguration
 from casetrail.service.cases import Clock, utc_now
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
+from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 
 # A change made meanwhile by an agent or a rule is re-read and the SLAs recomputed on it.
@@ -27,10 +28,18 @@ class SweepResult:
 
 
 class SlaService:
-    def __init__(self, cases: CaseRepository, timeline: TimelineRepository, configuration: SlaConfiguration, clock: Clock = utc_now):
+    def __init__(
+        self,
+        cases: CaseRepository,
+        timeline: TimelineRepository,
+        configuration: SlaConfiguration,
+        calendars: SlaCalendarRepository,
+        clock: Clock = utc_now,
+    ):
         self._cases = cases
         self._timeline = timeline
         self._configuration = configuration
+        self._calendars = calendars
         self._clock = clock
 
     def track(self, detail: dict[str, Any]) -> list[CaseChange]:
@@ -38,8 +47,14 @@ class SlaService:
         if detail.get("eventType") not in sla_tracking.SLA_INPUT_EVENT_TYPES:
             return []
         tenant_id, case_id = detail["tenantId"], detail["caseId"]
-        history = self._cases.change_history(tenant_id, case_id) if sla_tracking.may_assign(detail) and self._configuration.policies else []
-        return self._commit(tenant_id, case_id, lambda case: sla_tracking.on_case_event(case, detail, self._configuration, history))
+        configuration = self._configuration_of(tenant_id)
+        history = self._cases.change_history(tenant_id, case_id) if sla_tracking.may_assign(detail) and configuration.policies else []
+        return self._commit(tenant_id, case_id, lambda case: sla_tracking.on_case_event(case, detail, configuration, history))
+
+    def _configuration_of(self, tenant_id: str) -> SlaConfiguration:
+        """The deployment's policies, on the tenant's own business calendar when it has one."""
+        calendar = self._calendars.get(tenant_id)
+        return self._configuration.model_copy(update={"calendar": calendar}) if calendar else self._configuration
 
     def flag_breaches(self, limit: int = SWEEP_LIMIT) -> SweepResult:
         """One sweep: every active SLA past its target becomes Overdue and publishes SLA.BREACHED,

@@ -312,3 +312,7 @@ def rule_applied_item(tenant_id: str, case_id: str, event_id: str, rule_id: str)
 def rule_event_item(tenant_id: str, case_id: str, event_id: str, rule_id: str, position: int) -> dict[str, str]:
     # The outbox item of an event a rule publishes (the stream publisher relays it).
     return {"pk": case_partition(tenant_id, case_id), "sk": f"RULE_EVENT#{event_id}#{rule_id}#{position}"}
+
+
+def tenant_sla_calendar_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#SLA", "sk": "CALENDAR"}
