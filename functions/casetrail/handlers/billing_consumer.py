@@ -9,23 +9,14 @@ idempotent, so a redelivered, replayed or duplicated event is a success that cou
 from functools import cache
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
+from casetrail.handlers.case_event_messages import CaseEventMessage
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.billing import MeteringService, PriceList
 from casetrail.settings import get_settings
 from casetrail.store.dynamo import Table
 from casetrail.store.usage import UsageRepository
-
-
-class BusEvent(EventBridgeModel):
-    account: str | None = None  # EventBridge always sets it; moto's copy (make run) has none
-
-
-class CaseEventMessage(SqsRecordModel):
-    body: Json[BusEvent]  # type: ignore[assignment]  (the envelope, parsed from the string body)
 
 
 processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)

@@ -5,22 +5,21 @@ again after the visibility timeout (the backoff) and, after maxReceiveCount atte
 the dead-letter queue. Deliveries that succeeded are recorded and not repeated on those retries.
 """
 
-import json
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from casetrail.handlers.notification_wiring import notifier
+from casetrail.handlers.case_event_messages import CaseEventMessage
 from casetrail.observability import logger, metrics, tracer
 
 # A batch where every record failed is reported item by item too, rather than as a function error:
 # SQS retries the same records either way, and one unreachable receiver is not a crash.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage, raise_on_entire_batch_failure=False)
 
 
-def notify_record(record: SQSRecord) -> None:
-    detail = json.loads(record.body)["detail"]
+def notify_record(record: CaseEventMessage) -> None:
+    detail = record.body.detail
     outcome = notifier().notify(detail)
     logger.info(
         "Notified",

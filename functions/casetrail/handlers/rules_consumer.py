@@ -5,13 +5,12 @@ failure: SQS redelivers it and, after a few attempts, parks it in the dead-lette
 already applied for that event are recorded and not applied again on the retry.
 """
 
-import json
 from functools import cache
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers.case_event_messages import CaseEventMessage
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.rules import RuleEngine
 from casetrail.service.tasks import TaskService
@@ -21,7 +20,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.rules import RuleRepository
 from casetrail.store.tasks import TaskRepository
 
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage, raise_on_entire_batch_failure=False)
 
 
 @cache
@@ -32,8 +31,8 @@ def rule_engine() -> RuleEngine:
     return RuleEngine(RuleRepository(cases_table), cases, TaskService(TaskRepository(Table(settings.tasks_table_name)), cases))
 
 
-def apply_rules(record: SQSRecord) -> None:
-    detail = json.loads(record.body)["detail"]
+def apply_rules(record: CaseEventMessage) -> None:
+    detail = record.body.detail
     outcomes = rule_engine().handle(detail)
     logger.info(
         "Rules applied" if outcomes else "No rule applied",

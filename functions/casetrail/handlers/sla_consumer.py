@@ -9,7 +9,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.handlers.billing_consumer import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.slas import SlaService
 from casetrail.settings import get_settings
