@@ -16,7 +16,8 @@ from werkzeug.serving import make_server
 from casetrail.store.provisioning import create_tables
 from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EVENT_CONSUMERS, EVENT_SOURCE, EventConsumer
-from local.environment import EVENT_BUS_NAME, FILES_BUCKET_NAME, NAME_PREFIX, table_name
+from local.environment import EVENT_BUS_NAME, EVENT_DETAILS_BUCKET_NAME, FILES_BUCKET_NAME, NAME_PREFIX, table_name
+from local.eventbridge_limits import enforce_put_events_limit
 
 # Short, so a failed message is retried within seconds locally; the deployed queues derive theirs
 # from the consumer's timeout.
@@ -35,6 +36,7 @@ class MotoServer:
 
     def __init__(self, port: int):
         self.port = port
+        enforce_put_events_limit()  # the server runs in this process: AWS's 256 KB, as deployed
         # Bound at once: a busy port fails here, in the caller's thread.
         try:
             self._server = make_server(
@@ -104,6 +106,7 @@ def provision(session: boto3.Session) -> Resources:
     tap_queue = _create_queue(sqs, f"{NAME_PREFIX}-tap")
     _route(events, f"{NAME_PREFIX}-tap", {"source": [EVENT_SOURCE]}, tap_queue)
     session.client("s3").create_bucket(Bucket=FILES_BUCKET_NAME)
+    session.client("s3").create_bucket(Bucket=EVENT_DETAILS_BUCKET_NAME)
     sns = session.client("sns")
     topic_arn = sns.create_topic(Name=f"{NAME_PREFIX}-notifications")["TopicArn"]
     outbox = _create_queue(sqs, f"{NAME_PREFIX}-outbox")

@@ -15,6 +15,7 @@ from casetrail.topology import (
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
+    EVENT_DETAILS_BUCKET_ENV_VAR,
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
@@ -27,6 +28,7 @@ STAGE = "local"
 NAME_PREFIX = "casetrail-local"
 EVENT_BUS_NAME = NAME_PREFIX
 FILES_BUCKET_NAME = f"{NAME_PREFIX}-files"
+EVENT_DETAILS_BUCKET_NAME = f"{NAME_PREFIX}-event-details"
 # The demo Connect instance of the samples in events/connect, mapped to the demo tenant.
 DEMO_CONNECT_INSTANCE_ARN = "arn:aws:connect:us-east-1:111122223333:instance/demo"
 
@@ -76,6 +78,7 @@ def apply(moto_port: int) -> None:
             "POWERTOOLS_SERVICE_NAME": "casetrail",
             EVENT_BUS_ENV_VAR: EVENT_BUS_NAME,
             FILES_BUCKET_ENV_VAR: FILES_BUCKET_NAME,
+            EVENT_DETAILS_BUCKET_ENV_VAR: EVENT_DETAILS_BUCKET_NAME,
             **_deployment_settings(),
             CONNECT_INSTANCES_ENV_VAR: json.dumps({DEMO_CONNECT_INSTANCE_ARN: "demo"}),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},

@@ -26,6 +26,7 @@ TEST_ENVIRONMENT = {
     # Tests' own price list, so their amounts do not move when cdk.json's default does.
     "BILLING_PRICING": json.dumps({"unitPrice": "0.35", "currency": "EUR", "freeCasesPerMonth": 1}),
     "FILES_BUCKET_NAME": "casetrail-test-files",
+    "EVENT_DETAILS_BUCKET_NAME": "casetrail-test-event-details",
     **{spec.env_var: f"casetrail-test-{spec.logical_id.lower()}" for spec in ALL_TABLES},
 }
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -38,14 +39,19 @@ def load_event(name: str) -> dict:
 
 @pytest.fixture
 def aws():
-    """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs."""
+    """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs,
+    the claim-check bucket, and EventBridge's 256 KB PutEvents limit enforced as AWS does."""
+    import boto3
     from moto import mock_aws
 
     from casetrail.store.dynamo import dynamodb_client
     from casetrail.store.provisioning import create_tables
+    from local.eventbridge_limits import enforce_put_events_limit
 
+    enforce_put_events_limit()
     with mock_aws():
         dynamodb_client.cache_clear()
         create_tables(dynamodb_client())
+        boto3.client("s3").create_bucket(Bucket=TEST_ENVIRONMENT["EVENT_DETAILS_BUCKET_NAME"])
         yield
         dynamodb_client.cache_clear()

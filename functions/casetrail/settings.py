@@ -24,6 +24,7 @@ from casetrail.topology import (
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
     EVENT_BUS_ENV_VAR,
+    EVENT_DETAILS_BUCKET_ENV_VAR,
     FCR_REOPEN_DAYS_ENV_VAR,
     FILE_CONTENT_TYPES_ENV_VAR,
     FILE_MAX_BYTES_ENV_VAR,
@@ -45,6 +46,7 @@ class Settings(BaseModel):
     access_table_name: str | None = None
     idempotency_table_name: str | None = None
     event_bus_name: str | None = None
+    event_details_bucket_name: str | None = None  # the publisher's claim checks
     notifications_table_name: str | None = None
     notification_topic_arn: str | None = None
     signing_key_id: str | None = None
@@ -58,6 +60,12 @@ class Settings(BaseModel):
         if self.billing_pricing is None:
             raise RuntimeError(f"{BILLING_PRICING_ENV_VAR} is not set: billing needs the default price list")
         return self.billing_pricing
+
+    def details_bucket(self) -> str:
+        if self.event_details_bucket_name is None:
+            raise RuntimeError(f"{EVENT_DETAILS_BUCKET_ENV_VAR} is not set: an event too large for the bus needs its bucket")
+        return self.event_details_bucket_name
+
     files_bucket_name: str | None = None
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
     file_content_types: frozenset[str] = frozenset(DEFAULT_FILE_CONTENT_TYPES.split(","))
@@ -77,6 +85,7 @@ def get_settings() -> Settings:
         access_table_name=os.environ.get(ACCESS_TABLE.env_var),
         idempotency_table_name=os.environ.get(IDEMPOTENCY_TABLE.env_var),
         event_bus_name=os.environ.get(EVENT_BUS_ENV_VAR),
+        event_details_bucket_name=os.environ.get(EVENT_DETAILS_BUCKET_ENV_VAR),
         notifications_table_name=os.environ.get(NOTIFICATIONS_TABLE.env_var),
         notification_topic_arn=os.environ.get(NOTIFICATION_TOPIC_ENV_VAR),
         signing_key_id=os.environ.get(SIGNING_KEY_ENV_VAR),

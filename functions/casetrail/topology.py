@@ -27,6 +27,8 @@ BILLING_PRICING_ENV_VAR = "BILLING_PRICING"
 FILES_BUCKET_ENV_VAR = "FILES_BUCKET_NAME"
 FILE_MAX_BYTES_ENV_VAR = "FILE_MAX_BYTES"
 FILE_CONTENT_TYPES_ENV_VAR = "FILE_CONTENT_TYPES"
+# Where the publisher keeps the full detail of an event too large for the bus (claim check).
+EVENT_DETAILS_BUCKET_ENV_VAR = "EVENT_DETAILS_BUCKET_NAME"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL

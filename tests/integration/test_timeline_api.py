@@ -87,7 +87,7 @@ def test_a_contact_leads_back_to_every_case_it_is_linked_to(api, case_id):
     [
         ("sla", {"name": "first response"}, "sla"),
         ("task", {"title": "call back"}, "task"),
-        ("comment", {"body": "x" * 3001}, "body"),
+        ("comment", {"body": "x" * 15_001}, "body"),
         ("contact", {**CALL, "channel": "FAX"}, "channel"),
         ("contact", {**CALL, "transcript": "x" * 50_001}, "transcript"),
         ("custom", {"values": {"nested": {"a": 1}}}, "values"),

@@ -114,3 +114,10 @@ class TemplateNotFound(NotFound):
     code = "TEMPLATE_NOT_FOUND"
 class RuleNotFound(NotFound):
     code = "RULE_NOT_FOUND"
+
+
+class PayloadTooLarge(CasetrailError):
+    """A write whose record would be larger than Casetrail (or DynamoDB) stores: refused before
+    anything is written."""
+
+    code = "PAYLOAD_TOO_LARGE"

@@ -96,6 +96,28 @@ class CaseChange(CamelModel):
         )
 
 
+class ClaimCheck(CamelModel):
+    """Where the full detail of an event too large for the bus is kept (the claim-check pattern).
+
+    Such an event carries a trimmed detail (its ids, `eventType`, `changedFieldIds`,
+    `performedBy`) and this reference; consumers read the full detail from S3 and check it."""
+
+    bucket: str
+    key: str
+    bytes: int = Field(description="Size of the stored detail (UTF-8 JSON)")
+    sha256: str = Field(description="Hex SHA-256 of the stored detail")
+
+
+# What a trimmed detail keeps besides its top-level scalars (ids, type, time, versions).
+CLAIM_CHECK_KEPT_FIELDS = ("changedFieldIds", "performedBy")
+
+
+def trimmed_detail(detail: dict[str, Any], claim_check: ClaimCheck) -> dict[str, Any]:
+    """The detail an event carries when its full detail is claim-checked: small whatever the change."""
+    kept = {name: value for name, value in detail.items() if not isinstance(value, dict | list) or name in CLAIM_CHECK_KEPT_FIELDS}
+    return {**kept, "claimCheck": claim_check.to_wire()}
+
+
 class AuditEntry(CamelModel):
     """What GET /cases/{caseId}/audit returns for one change (the event without the snapshot)."""
 

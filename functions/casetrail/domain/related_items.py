@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 # Caps keep a timeline item well under DynamoDB's 400 KB item limit (4 bytes per char at worst).
 MAX_TRANSCRIPT_CHARS = 50_000
 MAX_SUMMARY_CHARS = 4_000
-MAX_COMMENT_CHARS = 3_000
+MAX_COMMENT_CHARS = 15_000  # Amazon Connect Cases' limit for a comment
 
 
 class RelatedItemType(StrEnum):

@@ -20,7 +20,7 @@ from casetrail.domain.model_base import CamelModel, CommandModel, bounded_text
 DefinitionId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 FieldValue = bool | int | float | str
 Options = Annotated[list[bounded_text(100)], Field(min_length=1, max_length=100)]
-TEXT_MAX = 1_000
+TEXT_MAX = 4_100  # Amazon Connect Cases' limit for a text field
 
 
 class FieldType(StrEnum):

@@ -46,6 +46,7 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
     errors.Unauthenticated: HTTPStatus.UNAUTHORIZED,
     errors.UnsafeWebhookUrl: HTTPStatus.UNPROCESSABLE_ENTITY,
     errors.TooManySubscriptions: HTTPStatus.CONFLICT,
+    errors.PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     TemplateViolation: HTTPStatus.UNPROCESSABLE_ENTITY,
 }
 

@@ -118,10 +118,10 @@ class CaseService:
         if change is None:
             return case
         if self._closure is None:
-            self._repository.save(change)
+            self._repository.save(change, within_budget=True)
             return change.case
         closure = self._closure.plan(case, change, open_tasks, principal)
-        self._repository.save(closure.change, also=closure.also, earlier=closure.earlier)
+        self._repository.save(closure.change, also=closure.also, earlier=closure.earlier, within_budget=True)
         return closure.change.case
 
     def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:

@@ -51,7 +51,7 @@ class TaskService:
         if command.template_id is not None:
             command = apply_template(self._template(principal, command.template_id), command, at=now)
         change = domain.new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=principal, at=now)
-        return self._commit(change)
+        return self._commit(change, within_budget=True)
 
     def _template(self, principal: Principal, template_id: str):
         try:
@@ -70,7 +70,7 @@ class TaskService:
                 details={"currentVersion": task.version},
             )
         change = domain.update_task(task, patch, by=principal, at=self._clock())
-        return task if change is None else self._commit(change)
+        return task if change is None else self._commit(change, within_budget=True)
 
     def claim(self, principal: Principal, task_id: str) -> Task:
         """Exactly one of several agents claiming at once wins: each write is conditional on the
@@ -142,14 +142,16 @@ class TaskService:
             # Changed (flagged, completed, edited) since the index was read: the next sweep reads it again.
             return False
 
-    def _commit(self, change: TaskChange) -> Task:
+    def _commit(self, change: TaskChange, *, within_budget: bool = False) -> Task:
+        """`within_budget`: what a request wrote into the task keeps it within its budget (the
+        sweeper's flag and a claim add nothing a budget should refuse)."""
         if change.case_id is None:
-            self._tasks.save_standalone(change)
+            self._tasks.save_standalone(change, within_budget=within_budget)
             return change.task
         for _ in range(_ATTEMPTS):
             recorded = change.on_case(self._cases.get(change.tenant_id, change.case_id))
             try:
-                self._cases.save(recorded, also=self._tasks.linked_operations(recorded))
+                self._cases.save(recorded, also=self._tasks.linked_operations(recorded, within_budget=within_budget))
                 return recorded.task
             except VersionConflict:
                 if change.task_version > 1 and self._tasks.get(change.tenant_id, change.task_id).version != change.task_version - 1:

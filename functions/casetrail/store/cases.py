@@ -14,6 +14,7 @@ from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnsupportedFil
 from casetrail.domain.events import AuditEntry, CaseChange
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
+from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
 
 ENTITY_CASE = "CASE"
 ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
@@ -213,7 +214,7 @@ class CaseRepository:
         try:
             self._table.transact(
                 [
-                    _put_new(_case_item(case)),
+                    _put_new(_case_item(case), budget=CASE_RECORD_BUDGET),
                     _put_new(pointer),
                     _put_new(_audit_item(change)),
                 ]
@@ -225,23 +226,37 @@ class CaseRepository:
                 raise ReferenceTaken(case.reference_number) from error
             raise
 
-    def save(self, change: CaseChange, also: list[dict[str, Any]] | None = None, earlier: list | None = None) -> None:
+    def save(
+        self,
+        change: CaseChange,
+        also: list[dict[str, Any]] | None = None,
+        earlier: list | None = None,
+        *,
+        within_budget: bool = False,
+    ) -> None:
         """Stores an updated case, provided nobody changed it since the version it was read at.
 
         `change` is any change recorded on the case (CASE.*, TASK.*...) carrying the case after it.
         `earlier` are changes recorded in the same transaction at the versions before it (each with
         its own audit record: tasks cancelled by this resolution...). `also` adds operations (wire
         format; another table's name them with TableName) that must commit or fail with the change:
-        a timeline item, a task... Their conditions failing is a VersionConflict too."""
+        a timeline item, a task... Their conditions failing is a VersionConflict too.
+
+        `within_budget`: a change a request asked for keeps the case within CASE_RECORD_BUDGET
+        (else PayloadTooLarge); Casetrail's own bookkeeping (SLAs, rules) need only fit DynamoDB, so
+        a case at its budget still takes them."""
         case = change.case
         earlier = earlier or []
         read_version = case.version - 1 - len(earlier)
+        case_item = serialize(_case_item(case))
+        if within_budget:
+            require_within(case_item, CASE_RECORD_BUDGET, "case")
         try:
             self._table.transact(
                 [
                     {
                         "Put": {
-                            "Item": serialize(_case_item(case)),
+                            "Item": case_item,
                             "ConditionExpression": "version = :read_version",
                             "ExpressionAttributeValues": {":read_version": {"N": str(read_version)}},
                         }
@@ -338,5 +353,8 @@ def _audit_item(change: CaseChange) -> dict[str, Any]:
     }
 
 
-def _put_new(item: dict[str, Any]) -> dict[str, Any]:
-    return {"Put": {"Item": serialize(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+def _put_new(item: dict[str, Any], budget: int | None = None) -> dict[str, Any]:
+    wire = serialize(item)
+    if budget is not None:
+        require_within(wire, budget, item["entity"].lower())
+    return {"Put": {"Item": wire, "ConditionExpression": "attribute_not_exists(pk)"}}

@@ -17,6 +17,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from casetrail.store.item_sizes import DYNAMODB_ITEM_LIMIT, require_within
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -44,6 +46,14 @@ def dynamodb_client():
 
 def serialize(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+
+def _fitting(item: dict[str, Any]) -> dict[str, Any]:
+    """The item, once checked against DynamoDB's item limit: refused here with a clear 413 (and
+    nothing written) rather than by DynamoDB with a ValidationException, a 500."""
+    record = f"{item.get('entity', {}).get('S', 'item').lower().replace('_', ' ')} record"
+    require_within(item, DYNAMODB_ITEM_LIMIT, record)
+    return item
 
 
 def deserialize(item: dict[str, Any]) -> dict[str, Any]:
@@ -114,12 +124,12 @@ class Table:
         return deserialize(item) if item else None
 
     def put(self, item: dict[str, Any]) -> None:
-        self._client.put_item(TableName=self.name, Item=serialize(item))
+        self._client.put_item(TableName=self.name, Item=_fitting(serialize(item)))
 
     def put_if_absent(self, item: dict[str, Any]) -> bool:
         try:
             self._client.put_item(
-                TableName=self.name, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)"
+                TableName=self.name, Item=_fitting(serialize(item)), ConditionExpression="attribute_not_exists(pk)"
             )
             return True
         except ClientError as error:
@@ -145,6 +155,8 @@ class Table:
         items = []
         for operation in operations:
             ((kind, body),) = operation.items()
+            if kind == "Put":
+                _fitting(body["Item"])
             items.append({kind: {"TableName": self.name, **body}})
         try:
             self._client.transact_write_items(TransactItems=items)

@@ -16,6 +16,7 @@ from casetrail.domain.tasks import Task, TaskChange
 from casetrail.store import keys
 from casetrail.store.cases import ENTITY_AUDIT
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, serialize
+from casetrail.store.item_sizes import TASK_RECORD_BUDGET, require_within
 
 ENTITY_TASK = "TASK"
 ENTITY_RELATED_ITEM = "RELATED_ITEM"  # the timeline's item kind; a task entry is of type "task"
@@ -99,24 +100,27 @@ class TaskRepository:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def save_standalone(self, change: TaskChange) -> None:
-        """A task without a case: the task and its audit record (its event) in one transaction."""
+    def save_standalone(self, change: TaskChange, *, within_budget: bool = False) -> None:
+        """A task without a case: the task and its audit record (its event) in one transaction.
+        `within_budget`: as CaseRepository.save, for TASK_RECORD_BUDGET."""
         try:
-            self._table.transact([self._put_task(change, on_table=False), _put_new(_audit_item(change))])
+            self._table.transact([self._put_task(change, on_table=False, within_budget=within_budget), _put_new(_audit_item(change))])
         except ConditionFailed as error:
             raise _conflict(change) from error
 
-    def linked_operations(self, change: TaskChange) -> list[dict[str, Any]]:
+    def linked_operations(self, change: TaskChange, *, within_budget: bool = False) -> list[dict[str, Any]]:
         """What a linked task's change adds to its case's transaction: the task (on this table) and,
         for a change with a timeline action, the `task` entry on the case's timeline."""
-        operations = [self._put_task(change, on_table=True)]
+        operations = [self._put_task(change, on_table=True, within_budget=within_budget)]
         if change.action is not None:
             operations.append(_put_new(_timeline_item(change)))
         return operations
 
-    def _put_task(self, change: TaskChange, *, on_table: bool) -> dict[str, Any]:
+    def _put_task(self, change: TaskChange, *, on_table: bool, within_budget: bool) -> dict[str, Any]:
         task = change.task
         put: dict[str, Any] = {"Item": serialize(_task_item(task))}
+        if within_budget:
+            require_within(put["Item"], TASK_RECORD_BUDGET, "task")
         if on_table:
             put["TableName"] = self._table.name
         if task.version == 1:
