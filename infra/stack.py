@@ -78,6 +78,7 @@ class CasetrailStack(cdk.Stack):
         cdk.CfnOutput(self, "OpsAlarmTopicArn", value=monitoring.topic.topic_arn)
         cdk.CfnOutput(self, "NotificationTopicArn", value=notifications.topic.topic_arn)
         cdk.CfnOutput(self, "DataLakeBucketName", value=data_lake.bucket.bucket_name)
+        cdk.CfnOutput(self, "EventDetailsBucketName", value=events.details.bucket.bucket_name)
 
 
 def _configuration(stack: cdk.Stack) -> dict[str, str]:

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from casetrail.topology import EventConsumer
 from infra.constructs.data import Data
+from infra.constructs.event_details import EventDetails
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
@@ -34,6 +35,7 @@ class EventConsumerPipeline(Construct):
         notifications: Notifications,
         case_link_base_url: str,
         configuration: dict[str, str],
+        details: EventDetails,
     ):
         super().__init__(scope, construct_id)
         dead_letters = dead_letter_queue(self, "DeadLetters")
@@ -62,6 +64,7 @@ class EventConsumerPipeline(Construct):
         ).function
         data.grant_read(function, *consumer.reads)
         data.grant_read_write(function, *consumer.writes)
+        details.grant_get(function)  # a claim-checked event's full detail
         if consumer.sends_notifications:
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
         function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))

@@ -8,6 +8,7 @@ from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EventConsumer
 from infra.constructs.consumers import EventConsumerPipeline
 from infra.constructs.data import Data
+from infra.constructs.event_details import EventDetails
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
@@ -39,6 +40,8 @@ class Events(Construct):
             event_pattern=events.EventPattern(account=[cdk.Stack.of(self).account]),
             retention=ARCHIVE_RETENTION,
         )
+        # Claim checks: where the full detail of an event too large for the bus is kept.
+        self.details = EventDetails(self, "Details")
         StreamPublisher(
             self,
             "StreamPublisher",
@@ -46,6 +49,7 @@ class Events(Construct):
             tables=[data.table(spec) for spec in ALL_TABLES if spec.stream],
             bus=self.bus,
             monitoring=monitoring,
+            details=self.details,
         )
         for consumer in consumers:
             EventConsumerPipeline(
@@ -59,4 +63,5 @@ class Events(Construct):
                 notifications=notifications,
                 case_link_base_url=case_link_base_url,
                 configuration=configuration,
+                details=self.details,
             )

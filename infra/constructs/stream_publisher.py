@@ -9,6 +9,7 @@ from constructs import Construct
 
 from casetrail.store.cases import ENTITY_AUDIT
 from casetrail.topology import EVENT_BUS_ENV_VAR, STREAM_PUBLISHER_HANDLER
+from infra.constructs.event_details import EventDetails
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
@@ -37,6 +38,7 @@ class StreamPublisher(Construct):
         tables: list[dynamodb.ITable],
         bus: events.IEventBus,
         monitoring: Monitoring,
+        details: EventDetails,
     ):
         super().__init__(scope, construct_id)
         publisher = CasetrailFunction(
@@ -45,10 +47,11 @@ class StreamPublisher(Construct):
             packaging=packaging,
             handler=STREAM_PUBLISHER_HANDLER,
             description="Publishes each audit record of the tables' streams as an event on the bus",
-            environment={EVENT_BUS_ENV_VAR: bus.event_bus_name},
+            environment={EVENT_BUS_ENV_VAR: bus.event_bus_name, **details.environment()},
             timeout=cdk.Duration.seconds(30),
         ).function
         bus.grant_put_events_to(publisher)
+        details.grant_put(publisher)
 
         # Receives where in the stream a batch failed for good (not the records themselves); the
         # audit records stay in the table, so those events can be republished from them.

@@ -1,35 +1,11 @@
 """The stream publisher turns committed audit records into events on the bus, on moto."""
 
-import json
-
-import boto3
 import pytest
 
 from tests.conftest import load_event
 from tests.lambda_context import FakeLambdaContext
 
 pytestmark = pytest.mark.usefixtures("aws")
-
-
-@pytest.fixture
-def bus_inbox():
-    """An SQS queue subscribed to every Casetrail event on the bus, as a consumer would be."""
-    from casetrail.handlers import stream_publisher
-
-    stream_publisher._events_client.cache_clear()
-    events, sqs = boto3.client("events"), boto3.client("sqs")
-    events.create_event_bus(Name="casetrail-test")
-    queue_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="all", EventBusName="casetrail-test", EventPattern=json.dumps({"source": ["casetrail"]}))
-    events.put_targets(Rule="all", EventBusName="casetrail-test", Targets=[{"Id": "inbox", "Arn": queue_arn}])
-
-    def received() -> list[dict]:
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        return [json.loads(m["Body"]) for m in messages]
-
-    yield received
-    stream_publisher._events_client.cache_clear()
 
 
 def test_each_audit_record_becomes_one_event_in_order(bus_inbox):

@@ -10,7 +10,7 @@ Why two limits: DynamoDB refuses an item over 400 KB, and every change is writte
 its audit record, which holds the record after the change and each changed field's old and new
 value. A case or task allowed to reach 400 KB could then never change again (not even be
 closed), so the records a request writes are kept to a budget that leaves room for their audit
-records: case 100 KiB + old and new values (2 x 100 KiB) fits; a linked task's change carries the
+records: case 128 KiB + old and new values (2 x 128 KiB) fits; a linked task's change carries the
 case and the task.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from casetrail.domain.errors import PayloadTooLarge
 
 DYNAMODB_ITEM_LIMIT = 400 * 1024
-CASE_RECORD_BUDGET = 100 * 1024
+CASE_RECORD_BUDGET = 128 * 1024
 TASK_RECORD_BUDGET = 64 * 1024
 
 
