@@ -20,6 +20,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS casetrail_events (
     changedFieldIds: array<string>,
     changes: array<struct<fieldId: string, oldValue: string, newValue: string>>,
     performedBy: struct<principalId: string, name: string, role: string>,
+    claimCheck: struct<bucket: string, key: string, bytes: bigint, sha256: string>,
     `case`: struct<
       caseId: string, referenceNumber: string, title: string, customerId: string, status: string,
       priority: string, category: string, assignee: string, queue: string, tags: array<string>,
@@ -45,3 +46,28 @@ SELECT detail.tenantId, count(DISTINCT detail.caseId) AS cases_created
 FROM casetrail_events
 WHERE year = '2026' AND month = '11' AND detail.eventType = 'CASE.CREATED'
 GROUP BY detail.tenantId;
+
+-- Events too large for the bus (entry over 240 KiB) reach the lake trimmed: ids, eventType, times,
+-- versions, changedFieldIds, performedBy and detail.claimCheck, without case/changes/relatedItem.
+-- Their full detail is one JSON object on one line in the EventDetailsBucketName bucket, under
+-- event-details/T#<tenant>/cases/<caseId>/<eventId>.json; this table reads them (Athena reads the
+-- prefix recursively). Replace <details-bucket> with that output.
+CREATE EXTERNAL TABLE IF NOT EXISTS casetrail_event_details (
+  eventId string,
+  eventType string,
+  approximateChangeTime string,
+  tenantId string,
+  caseId string,
+  caseVersion int,
+  changedFieldIds array<string>,
+  changes array<struct<fieldId: string, oldValue: string, newValue: string>>,
+  `case` struct<caseId: string, referenceNumber: string, title: string, status: string, priority: string, queue: string>
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+LOCATION 's3://<details-bucket>/event-details/';
+
+-- Every change of November 2026 with its full changes, whether it travelled whole or by claim check.
+SELECT e.detail.eventId, e.detail.eventType, coalesce(d.changes, e.detail.changes) AS changes
+FROM casetrail_events e
+LEFT JOIN casetrail_event_details d ON d.eventId = e.detail.eventId AND e.detail.claimCheck IS NOT NULL
+WHERE e.year = '2026' AND e.month = '11';

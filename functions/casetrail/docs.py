@@ -30,6 +30,21 @@ def openapi_document() -> dict:
     return json.loads(document)
 
 
+CLAIM_CHECK_NOTE = (
+    " An event too large for the bus (its entry over 240 KiB) carries a trimmed detail instead: its top-level ids, "
+    "eventType, times and versions, changedFieldIds, performedBy, and `claimCheck` ($defs/ClaimCheck), the S3 object "
+    "holding this full detail."
+)
+
+
+def _with_claim_check(schema: dict) -> dict:
+    from casetrail.domain.events import ClaimCheck
+
+    schema.setdefault("$defs", {})["ClaimCheck"] = ClaimCheck.model_json_schema(by_alias=True, mode="serialization")
+    schema["description"] += CLAIM_CHECK_NOTE
+    return schema
+
+
 def event_schema() -> dict:
     from casetrail.domain.events import CaseChange
 
@@ -39,7 +54,7 @@ def event_schema() -> dict:
         'The `detail` of EventBridge events with source "casetrail" and detail-type "Casetrail Case Change". '
         "Deduplicate on eventId: delivery is at least once."
     )
-    return schema
+    return _with_claim_check(schema)
 
 
 def task_event_schema() -> dict:
@@ -51,7 +66,7 @@ def task_event_schema() -> dict:
         'The `detail` of TASK.* events (source "casetrail", detail-type "Casetrail Case Change"). A linked '
         "task's change also carries caseId, caseVersion and the case. Deduplicate on eventId."
     )
-    return schema
+    return _with_claim_check(schema)
 
 
 def render(document: dict) -> str:

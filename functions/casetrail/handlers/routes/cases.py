@@ -52,7 +52,7 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "/cases",
     summary="Open a case",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)},
+    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)},
     tags=["Cases"],
 )
 def create_case(
@@ -100,6 +100,7 @@ def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
         HTTPStatus.NOT_FOUND,
         HTTPStatus.CONFLICT,
         HTTPStatus.PRECONDITION_FAILED,
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
         HTTPStatus.PRECONDITION_REQUIRED,
     ),
     tags=["Cases"],

@@ -23,7 +23,7 @@ CaseId = Annotated[str, Path(alias="caseId", **_ID)]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page")]
 PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, description="From the previous page")]
 _FILTER = {"min_length": 1, "max_length": 128, "pattern": r"^[^#\s]+$"}
-_WRITE_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT)
+_WRITE_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
 
 class TaskList(BaseModel):
@@ -36,7 +36,7 @@ class TaskList(BaseModel):
 @router.post(
     "/tasks",
     summary="Create a standalone task",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)},
+    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)},
     tags=["Tasks"],
 )
 def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
