@@ -336,3 +336,32 @@ def test_a_chat_transcript_mentioning_an_unauthorised_charge_makes_the_case_urge
         case = casetrail.call("GET", f"/cases/{case_id}").body
         time.sleep(0.3)
     assert case["nextSlaBreachAt"] and [sla["status"] for sla in case["slas"]] == ["Active"]
+
+
+def test_a_change_too_large_for_the_bus_reaches_the_consumers_by_claim_check(casetrail):
+    # Given 30 text fields, and a case with 4,100 characters in each (124 KB, within its budget)
+    field_ids = [f"big{i:02d}" for i in range(30)]
+    for field_id in field_ids:
+        assert casetrail.call("POST", "/fields", {"fieldId": field_id, "name": field_id, "type": "text"}).status == 201
+    created = casetrail.call("POST", "/cases", {"title": "Big", "customerId": "cust-2", "fields": {f: "a" * 4_100 for f in field_ids}})
+    assert created.status == 201, created.body
+    case_id = created.body["caseId"]
+
+    # When one PATCH rewrites them all and makes the case urgent (a 370 KB event: over the bus's 256 KB)
+    patch = {"priority": "urgent", "fields": {f: "b" * 4_100 for f in field_ids}}
+    assert casetrail.call("PATCH", f"/cases/{case_id}", patch, headers={"If-Match": '"1"'}).status == 200
+
+    # Then the bus carries it trimmed, with a claim check to its full detail
+    deadline, updated = time.monotonic() + EVENT_TIMEOUT_SECONDS, []
+    while not updated and time.monotonic() < deadline:
+        items = casetrail.call("GET", "/events/recent?limit=50").body["items"]
+        updated = [e["detail"] for e in items if e["detail"]["caseId"] == case_id and e["detail"]["caseVersion"] == 2]
+        time.sleep(0.2)
+    assert updated and updated[0]["eventType"] == "CASE.UPDATED"
+    assert "case" not in updated[0] and updated[0]["claimCheck"]["bytes"] > 256 * 1024
+    # ...and the SLA consumer, reading the full detail, gives the now urgent case its clock
+    case = {}
+    while time.monotonic() < deadline + EVENT_TIMEOUT_SECONDS and not case.get("nextSlaBreachAt"):
+        case = casetrail.call("GET", f"/cases/{case_id}").body
+        time.sleep(0.3)
+    assert case["nextSlaBreachAt"]
