@@ -51,7 +51,7 @@ class CasetrailStack(cdk.Stack):
             case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
             configuration=configuration,
         )
-        data_lake = DataLake(self, "DataLake", bus=events.bus)
+        data_lake = DataLake(self, "DataLake", bus=events.bus, monitoring=monitoring)
         ScheduledFunctions(
             self,
             "Schedules",
