@@ -69,7 +69,7 @@ class Api(Construct):
             environment=data.environment(ACCESS_TABLE),
             timeout=cdk.Duration.seconds(5),
         ).function
-        data.table(ACCESS_TABLE).grant_read_data(authorizer_function)
+        data.grant_read(authorizer_function, ACCESS_TABLE)
 
         api_function = CasetrailFunction(
             self,
@@ -85,7 +85,10 @@ class Api(Construct):
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
-        data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE)
+        # Deletes: comments, customers' old phone/email lookups and rules (cases table); Powertools
+        # Idempotency's record of a failed create. Tasks are never deleted (cancelled instead).
+        data.grant_read_write_delete(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        data.grant_read_write(api_function, TASKS_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
         data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes

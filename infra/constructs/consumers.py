@@ -65,8 +65,7 @@ class EventConsumerPipeline(Construct):
             },
             timeout=TIMEOUT,
         ).function
-        data.grant_read(function, *consumer.reads)
-        data.grant_read_write(function, *consumer.writes)
+        data.grant_declared(function, reads=consumer.reads, writes=consumer.writes, deletes=consumer.deletes)
         if consumer.sends_notifications:
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
         function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
