@@ -63,6 +63,7 @@ class EventConsumer:
     deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
+    batch_size: int = 10  # queue messages per invocation
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -79,6 +80,9 @@ NOTIFICATIONS = EventConsumer(
     writes=(NOTIFICATIONS_TABLE,),
     deletes=(NOTIFICATIONS_TABLE,),  # a failed send releases its delivery claim
     sends_notifications=True,
+    # One event per invocation: its deliveries run in parallel within the function's time, and no
+    # event waits behind another event's slow receiver.
+    batch_size=1,
 )
 
 BILLING = EventConsumer(

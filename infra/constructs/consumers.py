@@ -68,7 +68,9 @@ class EventConsumerPipeline(Construct):
         data.grant_declared(function, reads=consumer.reads, writes=consumer.writes, deletes=consumer.deletes)
         if consumer.sends_notifications:
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
-        function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
+        function.add_event_source(
+            event_sources.SqsEventSource(queue, batch_size=consumer.batch_size, report_batch_item_failures=True)
+        )
         monitoring.alarm_on_dead_letters(self, dead_letters)
         # `python -m casetrail.admin --stack <name> redrive --consumer <id>` finds both queues by these names.
         for name, exported in (("QueueUrl", queue), ("DeadLetterQueueUrl", dead_letters)):
