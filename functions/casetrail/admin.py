@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import boto3
-
+from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from casetrail.dead_letters import redrive
@@ -36,6 +36,7 @@ from casetrail.domain.identity import Role, valid_tenant_id
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.rules import NewRule
 from casetrail.domain.sla_clock import BusinessCalendar
+from casetrail.domain.tenant_limits import usage_identifier_key
 from casetrail.service.billing import reconcile_month
 from casetrail.service.declared_templates import load_declared_templates
 from casetrail.service.metrics import rebuild_comparison
@@ -222,6 +223,37 @@ def run(arguments: argparse.Namespace, access: AccessRepository) -> dict:
     return {"keyId": arguments.key_id, "revoked": True}
 
 
+def meter_tenant(apigateway, *, stack_name: str, api_id: str, usage_plan_id: str, tenant_id: str) -> dict:
+    """Gives a tenant its meter in the stack's usage plan (idempotent): the API key whose value the
+    authorizer names for this tenant. Without it, the tenant's requests are refused (403)."""
+    name = f"{stack_name}-{tenant_id}"
+    existing = apigateway.get_api_keys(nameQuery=name, limit=500)["items"]
+    key_id = next((key["id"] for key in existing if key["name"] == name), None)
+    if key_id is None:
+        key_id = apigateway.create_api_key(
+            name=name,
+            description=f"Meters Casetrail tenant {tenant_id}'s requests (never presented by clients)",
+            enabled=True,
+            value=usage_identifier_key(api_id, tenant_id),
+        )["id"]
+    try:
+        apigateway.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=key_id, keyType="API_KEY")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConflictException":  # already in the plan
+            raise
+    return {"usagePlanId": usage_plan_id, "apiKeyId": key_id}
+
+
+def _meter_in_stack(stack_name: str, tenant_id: str) -> dict:
+    return meter_tenant(
+        boto3.client("apigateway"),
+        stack_name=stack_name,
+        api_id=_stack_output(stack_name, "RestApiId"),
+        usage_plan_id=_stack_output(stack_name, "TenantUsagePlanId"),
+        tenant_id=tenant_id,
+    )
+
+
 def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CaseRepository) -> dict:
     if arguments.command == "reconcile":
         return reconcile_month(usage, cases, arguments.tenant, arguments.month).to_wire()
@@ -278,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))
+        if arguments.command == "create-tenant" and arguments.stack:
+            # Also for a tenant that exists: tenants created before per-tenant limits get their meter.
+            result["limits"] = _meter_in_stack(arguments.stack, arguments.tenant_id)
     print(json.dumps(result, indent=2))
     return 0
 
