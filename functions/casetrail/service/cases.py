@@ -27,6 +27,16 @@ MAX_PAGE_SIZE = 100
 _REFERENCE_ATTEMPTS = 5
 
 
+# A case created on behalf of something the client retries (an Idempotency-Key, a Connect contact)
+# gets an id derived from it, so a retry after a crash past the commit finds the first case instead
+# of opening (and billing) a second one.
+_IDEMPOTENCY_KEY_NAMESPACE = uuid.UUID("0b9a4c36-5f0e-4d8e-8d57-2f1d6a3c9e41")
+
+
+def case_id_for_idempotency_key(tenant_id: str, idempotency_key: str) -> str:
+    return str(uuid.uuid5(_IDEMPOTENCY_KEY_NAMESPACE, f"{tenant_id}\n{idempotency_key}"))
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
