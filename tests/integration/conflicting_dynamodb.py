@@ -27,3 +27,28 @@ class ConflictingDynamoDb:
 
     def __getattr__(self, name):
         return getattr(self._client, name)
+
+
+class CompetingWriter:
+    """A DynamoDB client under which another request always gets in first: before each of the next
+    `rounds` TransactWriteItems calls, `competitor()` runs (its own writes go straight through), so
+    the write that follows finds the case at a newer version than it was computed on."""
+
+    def __init__(self, client, competitor, rounds: int):
+        self._client = client
+        self._competitor = competitor
+        self.rounds_left = rounds
+        self._competing = False
+
+    def transact_write_items(self, **request):
+        if self.rounds_left > 0 and not self._competing:
+            self.rounds_left -= 1
+            self._competing = True
+            try:
+                self._competitor()
+            finally:
+                self._competing = False
+        return self._client.transact_write_items(**request)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)

@@ -4,7 +4,7 @@ intent still holds is retried on the fresh case, and one that cannot get through
 import pytest
 
 from tests.integration.api_client import ApiClient
-from tests.integration.conflicting_dynamodb import ConflictingDynamoDb
+from tests.integration.conflicting_dynamodb import CompetingWriter, ConflictingDynamoDb
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -35,6 +35,28 @@ def racing_writers(monkeypatch):
         return fake
 
     return lose
+
+
+def test_a_note_that_keeps_losing_the_race_for_the_case_is_saved_on_the_fresh_version(api, case_id, monkeypatch):
+    from casetrail.handlers.dependencies import cases_table
+    from casetrail.service import write_conflicts
+
+    # Given another agent who adds a note to the case between each read and write of ours, 10 times
+    monkeypatch.setattr(write_conflicts, "_sleep", lambda _: None)
+    colleague = ApiClient(principal_id="p-demo-colleague", name="Ben Agent")
+    table = cases_table()
+    monkeypatch.setattr(
+        table, "_client", CompetingWriter(table.client, lambda: colleague.add_related_item(case_id, "comment", {"body": "me first"}), rounds=10)
+    )
+
+    # When we add our note, without an If-Match
+    added = api.add_related_item(case_id, "comment", {"body": "Refund approved"})
+
+    # Then it is accepted after the colleague's ten, and every version is there once
+    assert added.status == 201, added.body
+    assert [entry["version"] for entry in api.audit(case_id).body["items"]] == list(range(1, 13))
+    timeline = api.timeline(case_id, order="asc", limit="50").body["items"]
+    assert [item["content"]["body"] for item in timeline] == ["me first"] * 10 + ["Refund approved"]
 
 
 def test_a_note_whose_transaction_is_cancelled_by_a_conflict_is_retried_and_saved(api, case_id, racing_writers):
