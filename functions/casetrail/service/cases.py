@@ -11,9 +11,9 @@ from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFou
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
+from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
-from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.templates import DefinitionRepository
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ from casetrail.domain.rules import (
     is_rule_change,
 )
 from casetrail.domain.tasks import NewTask
-from casetrail.service.write_conflicts import LOST_RACE
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tasks import TaskService
+from casetrail.service.write_conflicts import LOST_RACE
 from casetrail.store.cases import CaseRepository
 from casetrail.store.rules import RuleRepository
 

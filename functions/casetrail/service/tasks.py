@@ -138,7 +138,7 @@ class TaskService:
         try:
             self._commit(change)
             return True
-        except (VersionConflict, CaseNotFound):
+        except (*LOST_RACE, CaseNotFound):
             # Changed (flagged, completed, edited) since the index was read: the next sweep reads it again.
             return False
 
