@@ -195,3 +195,43 @@ def test_a_tenant_with_its_own_business_calendar_gets_clocks_on_its_hours(agent)
     target = at(sla["targetTime"])
     assert target.weekday() == 0 and target.hour == 10 and target.minute == 0
     assert timedelta(days=21) < target - at(sla["startedAt"]) < timedelta(days=29)
+
+
+def test_an_sla_assigned_after_the_case_was_resolved_still_publishes_its_completion(agent):
+    from casetrail.handlers.metrics_consumer import handler as metrics_handler
+    from casetrail.handlers.metrics_consumer import recorder
+
+    recorder.cache_clear()
+    # Given two urgent cases that breached their SLA and were then resolved (NotMet)
+    missed = []
+    for _ in range(2):
+        case = urgent_case(agent)
+        sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches()
+        missed.append(set_status(agent, agent.get_case(case["caseId"]).body, "resolved"))
+    # And an urgent case resolved at once, before the SLA consumer got to its creation (consumer lag)
+    late = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    agent.patch_case(late["caseId"], {"status": "resolved"}, '"1"')
+
+    # When the creation and then the resolution reach the SLA consumer
+    deliver(published_detail(late["caseId"], version=1))
+    deliver(published_detail(late["caseId"], version=2))
+
+    # Then the SLA is Met and the audit says so: SLA.ASSIGNED, then SLA.MET at the resolution
+    case = agent.get_case(late["caseId"]).body
+    assert case["slas"][0]["status"] == "Met"
+    assert sla_events(agent, late["caseId"]) == ["SLA.ASSIGNED", "SLA.MET"]
+    met = published_detail(late["caseId"], version=case["version"])
+    assert met["eventType"] == "SLA.MET" and at(met["approximateChangeTime"]) == at(case["resolvedAt"])
+    # And the metrics consumer, given every SLA event, reads the true rate: 1 met of 3 completed
+    sla_details = [
+        published_detail(c["caseId"], version=v)
+        for c in (*missed, case)
+        for v in range(1, agent.get_case(c["caseId"]).body["version"] + 1)
+        if published_detail(c["caseId"], version=v)["eventType"] in ("SLA.MET", "SLA.NOT_MET")
+    ]
+    assert metrics_handler(sqs_batch(*sla_details), FakeLambdaContext()) == {"batchItemFailures": []}
+    supervisor = ApiClient(principal_id="p-demo-supervisor", name="Sam Supervisor", role="supervisor")
+    resolved_on = at(case["resolvedAt"]).date()
+    days = {"from": (resolved_on - timedelta(days=1)).isoformat(), "to": (resolved_on + timedelta(days=1)).isoformat()}
+    report = supervisor.request("get_metrics", query={**days, "groupBy": "day"}).body
+    assert report["totals"]["slaMetRate"] == 0.3333
