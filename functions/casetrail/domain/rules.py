@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from casetrail.domain.cases import MAX_TAGS, Category, Tag
+from casetrail.domain.cases import MAX_TAGS, Case, Category, Tag
+from casetrail.domain.events import PerformedBy
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 from casetrail.domain.related_items import Channel
 from casetrail.domain.rule_text import check_regex, contains_phrase, matches_regex, phrase_words
@@ -283,6 +284,24 @@ def _measure(condition: Any, depth: int) -> tuple[int, int]:
 
 
 # --- evaluation ----------------------------------------------------------------------------
+
+
+class RuleEvent(CamelModel):
+    """The detail of an event a rule publishes (RULE.NOTIFY, RULE.<name>): the case after the rule's
+    change, which rule, and the event that triggered it."""
+
+    version: Literal["0"] = "0"
+    event_id: str = Field(description="Stable for a source event and rule, so consumers can dedupe")
+    event_type: Annotated[str, Field(pattern=r"^RULE\.[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    approximate_change_time: datetime
+    tenant_id: str
+    case_id: str
+    case_version: int
+    rule_id: str
+    rule_name: str
+    triggered_by: str = Field(description="The eventId of the event that made the rule act")
+    performed_by: PerformedBy
+    case: Case
 
 
 class PlannedTask(CamelModel):

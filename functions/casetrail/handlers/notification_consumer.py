@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from casetrail.handlers.notification_wiring import notifier
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 
 # A batch where every record failed is reported item by item too, rather than as a function error:
@@ -19,7 +19,7 @@ processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage, rai
 
 
 def notify_record(record: CaseEventMessage) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     outcome = notifier().notify(detail)
     logger.info(
         "Notified",
