@@ -56,15 +56,23 @@ def _consumer(handler_module: str, detail: dict) -> dict:
     return module.handler(sqs_batch(detail), FakeLambdaContext())
 
 
-def make_every_event() -> dict[str, dict]:
-    """Drives the product through everything that publishes an event; returns one event of each
-    shape, keyed by shape_of. Needs the `aws` and `notifications` fixtures and SLA_POLICIES set."""
+def flag_overdue_tasks_and_sla_breaches() -> None:
+    """Runs the two sweepers: tasks past due now, SLAs past their target two days from now."""
     from casetrail.handlers.overdue_sweeper import handler as overdue_sweep
     from casetrail.service.slas import SlaService
     from casetrail.store.cases import CaseRepository
     from casetrail.store.sla_calendars import SlaCalendarRepository
     from casetrail.store.timeline import TimelineRepository
 
+    overdue_sweep({}, FakeLambdaContext())
+    table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
+    later = datetime.now(UTC) + timedelta(days=2)
+    SlaService(CaseRepository(table), TimelineRepository(table), get_settings().sla_configuration, SlaCalendarRepository(table), clock=lambda: later).flag_breaches()
+
+
+def make_every_event() -> dict[str, dict]:
+    """Drives the product through everything that publishes an event; returns one event of each
+    shape, keyed by shape_of. Needs the `aws` and `notifications` fixtures and SLA_POLICIES set."""
     agent = ApiClient()
     supervisor = ApiClient(principal_id="p-demo-supervisor", name="Sam Supervisor", role="supervisor")
     assert supervisor.request("create_rule", body=ANNOUNCE_RULE).status == 201
@@ -88,10 +96,7 @@ def make_every_event() -> dict[str, dict]:
     patch(late, {"status": "pending_customer"})
     patch(late, {"status": "in_progress", "assignee": "ana", "queue": "billing"})
     patch(late, {"category": "cards"})
-    table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
-    configuration = get_settings().sla_configuration
-    later = datetime.now(UTC) + timedelta(days=2)
-    SlaService(CaseRepository(table), TimelineRepository(table), configuration, SlaCalendarRepository(table), clock=lambda: later).flag_breaches()
+    flag_overdue_tasks_and_sla_breaches()  # no task yet: only the SLA breaches
     patch(late, {"status": "resolved"})
     on_time = new_case(priority="urgent")
     patch(on_time, {"status": "resolved"})
@@ -122,7 +127,7 @@ def make_every_event() -> dict[str, dict]:
         dropped = agent.create_task({"name": "Send form", "queue": "billing"}, case_id=case_id).body
         assert agent.patch_task(dropped["taskId"], {"status": "cancelled"}, f'"{dropped["version"]}"').status == 200
         assert agent.create_task({"name": "Chase the bank", "queue": "billing", "dueAt": PAST_DUE}, case_id=case_id).status == 201
-    overdue_sweep({}, FakeLambdaContext())
+    flag_overdue_tasks_and_sla_breaches()
 
     catalogue = one_of_each(outbox())
     return catalogue

@@ -93,5 +93,4 @@ def test_every_consumer_refuses_the_same_malformed_messages():
     accepted = [(c.logical_id, name) for c in EVENT_CONSUMERS for name, body in malformed.items() if not dead_lettered(c, body)]
 
     # Then every consumer refuses every one (one rule, everywhere): to the DLQ, where ops see it
-    print("ACCEPTED", accepted)
     assert accepted == [], accepted
