@@ -10,6 +10,7 @@ import pytest
 
 from casetrail.store.tables import ALL_TABLES
 
+DEMO_TENANT = "demo"
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 REGION = "us-east-1"
 
@@ -48,10 +49,18 @@ def aws():
     from casetrail.store.provisioning import create_tables
     from local.eventbridge_limits import enforce_put_events_limit
 
+    from casetrail.handlers.case_event_messages import event_intake
+    from casetrail.store.access import AccessRepository
+    from casetrail.store.dynamo import Table
+
     enforce_put_events_limit()
     with mock_aws():
         dynamodb_client.cache_clear()
+        event_intake.cache_clear()
         create_tables(dynamodb_client())
         boto3.client("s3").create_bucket(Bucket=TEST_ENVIRONMENT["EVENT_DETAILS_BUCKET_NAME"])
+        # The tenant the tests act as exists, as `make run`'s demo tenant does.
+        AccessRepository(Table(TEST_ENVIRONMENT["ACCESS_TABLE_NAME"])).create_tenant(DEMO_TENANT, "Demo Ltd")
         yield
         dynamodb_client.cache_clear()
+        event_intake.cache_clear()

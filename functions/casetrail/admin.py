@@ -10,6 +10,8 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     casetrail-admin --local load-templates --tenant demo --file config/templates.json
     casetrail-admin --local set-sla-calendar --tenant acme --file acme-calendar.json
     casetrail-admin --local load-rules config/rules.json
+    casetrail-admin --stack Casetrail republish --failed-batches
+    casetrail-admin --local republish --from 2026-11-30T09:00:00Z --to 2026-11-30T10:00:00Z
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
 `python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
@@ -23,7 +25,7 @@ import json
 import os
 import socket
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import boto3
@@ -31,6 +33,7 @@ from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from casetrail.dead_letters import redrive
+from casetrail.republish import republish_failed_batches, republish_window
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role, valid_tenant_id
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
@@ -46,7 +49,8 @@ from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.outbox import OutboxReader
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
@@ -56,7 +60,8 @@ from casetrail.topology import EVENT_CONSUMERS
 BILLING_COMMANDS = ("set-pricing", "reconcile")
 
 
-LOCAL_PREFIX = "casetrail-local"  # how `make run` names its tables and queues
+LOCAL_PREFIX = "casetrail-local"  # how `make run` names its tables, queues and bus
+FAILED_BATCHES_OUTPUT = "PublisherFailedBatchesQueueUrl"  # infra/constructs/stream_publisher.py
 DEFAULT_MOTO_PORT = "5055"  # as local/run.py
 
 
@@ -168,6 +173,12 @@ def _parser() -> argparse.ArgumentParser:
     moving = commands.add_parser("redrive", help="move a consumer's dead-letter messages back to its queue (after fixing the cause)")
     moving.add_argument("--consumer", required=True, choices=[c.logical_id for c in EVENT_CONSUMERS])
     moving.add_argument("--max", type=int, default=None, help="move at most this many messages")
+    again = commands.add_parser("republish", help="publish again the events the stream publisher gave up on (same eventIds)")
+    source = again.add_mutually_exclusive_group(required=True)
+    source.add_argument("--failed-batches", action="store_true", help="every window the publisher's failed-batches queue names (each message deleted once done)")
+    source.add_argument("--from", dest="start", type=_instant, help="ISO 8601 with a zone: republish the audit records changed from then...")
+    again.add_argument("--to", dest="end", type=_instant, help="...until then (inclusive)")
+    again.add_argument("--max", type=int, default=None, help="with --failed-batches: at most this many messages")
     rebuild = commands.add_parser(
         "rebuild-metrics", help="recompute a range's metrics from the cases created in it and compare them with the aggregates"
     )
@@ -276,6 +287,24 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
     result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
     return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
+def run_republish(arguments: argparse.Namespace, events_client, bus_name: str, outboxes: list[OutboxReader], sqs=None, failed_batches_url: str | None = None, wait_seconds: int = 1) -> dict:
+    if arguments.failed_batches:
+        by_table = {outbox.table_name: outbox for outbox in outboxes}
+        result = republish_failed_batches(sqs, failed_batches_url, events_client, bus_name, by_table, max_messages=arguments.max, wait_seconds=wait_seconds)
+        return {"failedBatches": result.batches, "republished": result.republished}
+    if arguments.end is None or arguments.end < arguments.start:
+        raise SystemExit("republish --from needs --to, not before it")
+    count = sum(republish_window(events_client, bus_name, outbox, arguments.start, arguments.end) for outbox in outboxes)
+    return {"from": arguments.start.isoformat(), "to": arguments.end.isoformat(), "republished": count}
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text} has no time zone (add Z for UTC)")
+    return moment
+
+
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
     return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
 
@@ -292,7 +321,17 @@ def main(argv: list[str] | None = None) -> int:
         result = run_rebuild(arguments, MetricsRepository(table(METRICS_TABLE)), CaseRepository(table(CASES_TABLE)))
         print(json.dumps(result, indent=2))
         return 1 if result["differences"] else 0  # a mismatch fails the command (and a CI job)
-    if arguments.command == "redrive":
+    if arguments.command == "republish":
+        streamed = [OutboxReader(table(spec)) for spec in ALL_TABLES if spec.stream]
+        if arguments.local:
+            if arguments.failed_batches:
+                raise SystemExit("make run has no failed-batches queue (its stream poller prints what it gave up on): use --from/--to")
+            result = run_republish(arguments, _local_client("events"), LOCAL_PREFIX, streamed)
+        else:
+            bus_name = _stack_output(arguments.stack, "EventBusName")
+            url = _stack_output(arguments.stack, FAILED_BATCHES_OUTPUT) if arguments.failed_batches else None
+            result = run_republish(arguments, boto3.client("events"), bus_name, streamed, boto3.client("sqs"), url)
+    elif arguments.command == "redrive":
         sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
         urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)
         result = run_redrive(arguments, sqs, *urls)

@@ -10,6 +10,7 @@ DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 OPENAPI_FILE = DOCS_DIR / "openapi.json"
 EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
 TASK_EVENT_SCHEMA_FILE = DOCS_DIR / "task-event.schema.json"
+RULE_EVENT_SCHEMA_FILE = DOCS_DIR / "rule-event.schema.json"
 
 
 def openapi_document() -> dict:
@@ -69,6 +70,18 @@ def task_event_schema() -> dict:
     return _with_claim_check(schema)
 
 
+def rule_event_schema() -> dict:
+    from casetrail.domain.rules import RuleEvent
+
+    schema = RuleEvent.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail rule event detail"
+    schema["description"] = (
+        'The `detail` of RULE.NOTIFY and RULE.<name> events a rule publishes (source "casetrail", detail-type '
+        '"Casetrail Case Change"). eventId is stable for a source event and rule: deduplicate on it.'
+    )
+    return schema
+
+
 def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -78,7 +91,8 @@ def main() -> int:
     OPENAPI_FILE.write_text(render(openapi_document()))
     EVENT_SCHEMA_FILE.write_text(render(event_schema()))
     TASK_EVENT_SCHEMA_FILE.write_text(render(task_event_schema()))
-    print(f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name} and {TASK_EVENT_SCHEMA_FILE.name}")
+    RULE_EVENT_SCHEMA_FILE.write_text(render(rule_event_schema()))
+    print(f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name} and {RULE_EVENT_SCHEMA_FILE.name}")
     return 0
 
 

@@ -11,6 +11,7 @@ from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.store.tables import (
+    ACCESS_TABLE,
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
     METRICS_TABLE,
@@ -66,6 +67,11 @@ class EventConsumer:
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
     batch_size: int = 10  # queue messages per invocation
+
+    def __post_init__(self):
+        # Every consumer lets an event in only when its tenant exists (service/event_intake.py).
+        if ACCESS_TABLE not in self.reads:
+            object.__setattr__(self, "reads", (ACCESS_TABLE, *self.reads))
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}

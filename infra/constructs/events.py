@@ -4,6 +4,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from constructs import Construct
 
+from casetrail.retention import ARCHIVE_RETENTION_DAYS
 from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EventConsumer
 from infra.constructs.consumers import EventConsumerPipeline
@@ -14,7 +15,7 @@ from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.stream_publisher import StreamPublisher
 
-ARCHIVE_RETENTION = cdk.Duration.days(365)
+ARCHIVE_RETENTION = cdk.Duration.days(ARCHIVE_RETENTION_DAYS)  # the consumers' dedupe records outlive it
 
 
 class Events(Construct):

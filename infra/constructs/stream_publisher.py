@@ -79,6 +79,8 @@ class StreamPublisher(Construct):
                 )
             )
 
+        # `casetrail.admin republish --failed-batches` reads it (the name is the admin's FAILED_BATCHES_OUTPUT).
+        cdk.CfnOutput(self, "FailedBatchesQueueUrl", value=failed_batches.queue_url).override_logical_id("PublisherFailedBatchesQueueUrl")
         monitoring.alarm_on_dead_letters(self, failed_batches)
         monitoring.alarm_on_stream_lag(self, publisher)
         monitoring.alarm_on_errors(self, publisher)

@@ -5,11 +5,14 @@ lists, exports and reconciles them."""
 import copy
 import json
 import uuid
+from datetime import datetime
 
 import pytest
 
+from casetrail.domain.billing import Pricing
 from casetrail.store import keys
 from casetrail.store.dynamo import Table
+from casetrail.store.usage import MonthCounts, UsageRepository
 from tests.conftest import TEST_ENVIRONMENT, load_event
 from tests.integration.api_client import ApiClient
 from tests.lambda_context import FakeLambdaContext
@@ -34,6 +37,16 @@ def case_created(case_id: str, created_at: str) -> dict:
     detail["caseId"] = case_id
     detail["case"].update(caseId=case_id, createdAt=created_at, updatedAt=created_at)
     return detail
+
+
+def task_created(case_id: str | None, created_at: str) -> dict:
+    """A TASK.CREATED detail as the tasks service makes it (linked to case_id, or standalone)."""
+    from casetrail.domain.identity import Principal, Role
+    from casetrail.domain.tasks import NewTask, new_task
+
+    agent = Principal(tenant_id="demo", principal_id="p-demo-agent", name="Ana Agent", role=Role.AGENT)
+    command = NewTask(name="Call back", queue="billing")
+    return new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=agent, at=datetime.fromisoformat(created_at)).to_wire()
 
 
 def published_detail(case_id: str, version: int = 1, tenant_id: str = "demo") -> dict:
@@ -276,12 +289,7 @@ def test_a_tenants_own_pricing_set_by_the_admin_command_applies_and_prices_its_t
         ["--local", "set-pricing", "--tenant", "demo", "--unit-price", "0.125", "--currency", "USD", "--task-unit-price", "0.02"]
     )
     run_billing(arguments, usage_repository, CaseRepository(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])))
-    task = {
-        "eventId": str(uuid.uuid4()),
-        "eventType": "TASK.CREATED",
-        "tenantId": "demo",
-        "task": {"taskId": "t-1", "caseId": "case-1", "createdAt": "2026-11-03T09:00:00Z"},
-    }
+    task = task_created("case-1", "2026-11-03T09:00:00Z")
 
     deliver(case_created("case-1", "2026-11-02T09:00:00Z"), task, task)
     bill = usage(supervisor, "2026-11")
@@ -292,12 +300,38 @@ def test_a_tenants_own_pricing_set_by_the_admin_command_applies_and_prices_its_t
 
 
 def test_tasks_are_not_metered_when_tasks_have_no_price(supervisor):
-    task = {
-        "eventId": str(uuid.uuid4()),
-        "eventType": "TASK.CREATED",
-        "tenantId": "demo",
-        "task": {"taskId": "t-1", "caseId": "case-1", "createdAt": "2026-11-03T09:00:00Z"},
-    }
+    task = task_created("case-1", "2026-11-03T09:00:00Z")
 
     assert deliver(task) == {"batchItemFailures": []}
     assert usage(supervisor, "2026-11")["tasksMetered"] == 0
+
+
+def test_a_standalone_task_is_metered_when_tasks_are_priced_and_never_poisons_the_queue(supervisor):
+    # Given a tenant whose tasks are priced
+    UsageRepository(Table(TEST_ENVIRONMENT["USAGE_TABLE_NAME"])).set_pricing(
+        "demo", Pricing(unit_price="0.35", currency="EUR", task_unit_price="0.05")
+    )
+    # When the TASK.CREATED of a task without a case arrives (POST /tasks {"name", "queue"}), twice
+    task = task_created(None, "2026-11-03T09:00:00Z")
+    response = deliver(task, task)
+
+    # Then it is metered once, as a task of no case, and nothing is retried or dead-lettered
+    assert response == {"batchItemFailures": []}
+    assert usage(supervisor, "2026-11")["tasksMetered"] == 1
+    line = records(supervisor, "2026-11").body["items"][0]
+    assert (line["kind"], line["caseId"], line["taskId"]) == ("task", None, task["taskId"])
+
+
+def test_no_usage_is_recorded_for_a_tenant_that_does_not_exist(supervisor):
+    # Given a well-formed CASE.CREATED naming a tenant nobody created
+    ghost = case_created("case-ghost", "2026-11-02T09:00:00Z")
+    ghost["tenantId"] = ghost["case"]["tenantId"] = "ghost"
+
+    # When it reaches the Billing consumer
+    response = deliver(ghost, case_created("case-1", "2026-11-02T09:00:00Z"))
+
+    # Then it alone is refused (retried, then dead-lettered) and the ghost tenant has no usage
+    assert len(response["batchItemFailures"]) == 1
+    usage_repository = UsageRepository(Table(TEST_ENVIRONMENT["USAGE_TABLE_NAME"]))
+    assert usage_repository.counts("ghost", "2026-11") == MonthCounts(cases=0, tasks=0)
+    assert usage_repository.counts("demo", "2026-11").cases == 1

@@ -235,3 +235,27 @@ def test_a_case_changed_while_a_rule_applies_is_read_again_and_both_changes_surv
     assert cases.raced and [o.rule_name for o in outcomes] == [FRAUD_RULE]
     case = agent.get_case(case_id).body
     assert (case["title"], case["priority"], case["queue"], case["version"]) == ("Renamed meanwhile", "urgent", "fraud", 4)
+
+
+@pytest.mark.parametrize(
+    ("title", "renamed_to", "fires"),
+    [
+        ("Unauthorised charge on my card", "Card question", True),
+        ("Card question", "Unauthorised charge on my card", False),
+    ],
+)
+def test_a_case_creation_rule_judges_the_title_the_event_carries_not_a_later_rename(agent, title, renamed_to, fires):
+    # Given the default rules ("fraud ... unauthorised charge" in a new case's title → fraud queue)
+    run_load_rules(str(DEFAULT_RULES), RuleRepository(cases_table()))
+    case_id = new_case(agent, title=title)
+    created = published_detail(case_id, version=1)
+    # And the case renamed before the Rules consumer gets to its CASE.CREATED
+    assert agent.patch_case(case_id, {"title": renamed_to}, if_match='"1"').status == 200
+
+    # When the CASE.CREATED is delivered
+    assert deliver(created) == {"batchItemFailures": []}
+
+    # Then the rule judged the title the case was created with, whatever it is called now
+    case = agent.get_case(case_id).body
+    assert (case["queue"] == "fraud") is fires
+    assert case["title"] == renamed_to

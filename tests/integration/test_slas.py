@@ -20,6 +20,7 @@ from casetrail.store.timeline import TimelineRepository
 from casetrail.settings import get_settings
 from tests.conftest import TEST_ENVIRONMENT, load_event
 from tests.integration.api_client import ApiClient
+from tests.integration.task_store import case_audit_events
 from tests.integration.test_billing import published_detail, sqs_batch
 from tests.lambda_context import FakeLambdaContext
 
@@ -244,3 +245,40 @@ def test_an_edit_computed_before_the_sla_clock_wrote_cannot_erase_its_sla(agent)
     with pytest.raises(VersionConflict):
         repository.save(change)
     assert [sla["name"] for sla in agent.get_case(created["caseId"]).body["slas"]] == ["resolve-urgent"]
+
+
+def test_an_sla_assigned_after_the_case_was_resolved_still_publishes_its_completion(agent):
+    from casetrail.handlers.metrics_consumer import handler as metrics_handler
+    from casetrail.handlers.metrics_consumer import recorder
+
+    recorder.cache_clear()
+    # Given two urgent cases that breached their SLA and were then resolved (NotMet)
+    missed = []
+    for _ in range(2):
+        case = urgent_case(agent)
+        sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches()
+        missed.append(set_status(agent, agent.get_case(case["caseId"]).body, "resolved"))
+    # And an urgent case resolved at once, before the SLA consumer got to its creation (consumer lag)
+    late = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    agent.patch_case(late["caseId"], {"status": "resolved"}, '"1"')
+
+    # When the creation and then the resolution reach the SLA consumer
+    deliver(published_detail(late["caseId"], version=1))
+    deliver(published_detail(late["caseId"], version=2))
+
+    # Then the SLA is Met and the audit says so: SLA.ASSIGNED, then SLA.MET at the resolution
+    case = agent.get_case(late["caseId"]).body
+    assert case["slas"][0]["status"] == "Met"
+    assert sla_events(agent, late["caseId"]) == ["SLA.ASSIGNED", "SLA.MET"]
+    [met] = [e for e in case_audit_events("demo", late["caseId"]) if e["eventType"] == "SLA.MET"]
+    assert at(met["approximateChangeTime"]) == at(case["resolvedAt"])
+    # And the metrics consumer, given every SLA event, reads the true rate: 1 met of 3 completed
+    completions = ("SLA.MET", "SLA.NOT_MET")
+    sla_details = [e for c in (*missed, case) for e in case_audit_events("demo", c["caseId"]) if e["eventType"] in completions]
+    assert len(sla_details) == 3
+    assert metrics_handler(sqs_batch(*sla_details), FakeLambdaContext()) == {"batchItemFailures": []}
+    supervisor = ApiClient(principal_id="p-demo-supervisor", name="Sam Supervisor", role="supervisor")
+    resolved_on = at(case["resolvedAt"]).date()
+    days = {"from": (resolved_on - timedelta(days=1)).isoformat(), "to": (resolved_on + timedelta(days=1)).isoformat()}
+    report = supervisor.request("get_metrics", query={**days, "groupBy": "day"}).body
+    assert report["totals"]["slaMetRate"] == 0.3333

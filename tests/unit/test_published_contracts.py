@@ -11,8 +11,9 @@ from casetrail import docs
         (docs.OPENAPI_FILE, docs.openapi_document),
         (docs.EVENT_SCHEMA_FILE, docs.event_schema),
         (docs.TASK_EVENT_SCHEMA_FILE, docs.task_event_schema),
+        (docs.RULE_EVENT_SCHEMA_FILE, docs.rule_event_schema),
     ],
-    ids=["openapi", "event-schema", "task-event-schema"],
+    ids=["openapi", "event-schema", "task-event-schema", "rule-event-schema"],
 )
 def test_the_committed_contract_is_current(committed, generate):
     assert committed.read_text() == docs.render(generate()), f"{committed.name} is stale: run `make docs`"

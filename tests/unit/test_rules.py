@@ -120,10 +120,14 @@ def test_changed_to_needs_an_update_that_moved_the_field():
     assert not evaluate(rule(condition, trigger="OnCaseUpdate"), other, pending).matched
 
 
-def test_a_case_event_reads_the_title_and_description():
-    created = {"eventType": "CASE.CREATED", "performedBy": {"principalId": "a"}}
-    case = {**CASE, "description": "Customer reports a stolen card"}
-    assert evaluate(rule(any_of("stolen card"), trigger="OnCaseCreate"), created, case).matched
+def test_a_case_event_reads_the_title_and_description_the_event_carries():
+    # Given a CASE.CREATED whose case spoke of a stolen card, and the case since reworded
+    created = {"eventType": "CASE.CREATED", "performedBy": {"principalId": "a"}, "case": {**CASE, "description": "Customer reports a stolen card"}}
+    now = {**CASE, "description": "Card question"}
+    # Then the rule judges the event, not the case as it is now (and the reverse)
+    assert evaluate(rule(any_of("stolen card"), trigger="OnCaseCreate"), created, now).matched
+    reworded = {**created, "case": now}
+    assert not evaluate(rule(any_of("stolen card"), trigger="OnCaseCreate"), reworded, created["case"]).matched
 
 
 def test_a_rule_only_fires_on_its_trigger():

@@ -42,7 +42,7 @@ class UsageRecord(CamelModel):
     """One metered unit: a line of the bill."""
 
     kind: UnitKind
-    case_id: str
+    case_id: str | None = Field(default=None, description="None for a standalone task")
     task_id: str | None = None
     reference_number: str | None = None
     created_at: datetime = Field(description="When the case (or task) was created: it decides the month")
@@ -70,7 +70,7 @@ class _CaseCreated(CamelModel):
 class _TaskCreated(CamelModel):
     class _Task(CamelModel):
         task_id: str
-        case_id: str
+        case_id: str | None = None  # a standalone task has no case, and is metered all the same
         created_at: datetime
 
     event_id: str

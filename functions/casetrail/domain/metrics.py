@@ -48,7 +48,9 @@ Contribution = Counter  # (dimension, period, value, counter) -> amount
 def case_fact(detail: dict[str, Any]) -> dict[str, Any] | None:
     """The fact a case event adds to its case's history; None when metrics do not depend on it."""
     event_type = detail["eventType"]
-    case = detail.get("case") or {}
+    if event_type not in METRIC_EVENT_TYPES or event_type in COUNTED_EVENTS:
+        return None  # e.g. a task's or an SLA's change: no fact of the case's history
+    case = detail["case"]
     fact = {
         "v": detail["caseVersion"],
         "at": detail["approximateChangeTime"],

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from casetrail.domain.cases import MAX_TAGS, Category, Tag
+from casetrail.domain.cases import MAX_TAGS, Case, Category, Tag
+from casetrail.domain.events import PerformedBy
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 from casetrail.domain.related_items import Channel
 from casetrail.domain.rule_text import check_regex, contains_phrase, matches_regex, phrase_words
@@ -285,6 +286,24 @@ def _measure(condition: Any, depth: int) -> tuple[int, int]:
 # --- evaluation ----------------------------------------------------------------------------
 
 
+class RuleEvent(CamelModel):
+    """The detail of an event a rule publishes (RULE.NOTIFY, RULE.<name>): the case after the rule's
+    change, which rule, and the event that triggered it."""
+
+    version: Literal["0"] = "0"
+    event_id: str = Field(description="Stable for a source event and rule, so consumers can dedupe")
+    event_type: Annotated[str, Field(pattern=r"^RULE\.[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    approximate_change_time: datetime
+    tenant_id: str
+    case_id: str
+    case_version: int
+    rule_id: str
+    rule_name: str
+    triggered_by: str = Field(description="The eventId of the event that made the rule act")
+    performed_by: PerformedBy
+    case: Case
+
+
 class PlannedTask(CamelModel):
     name: str
     description: str | None = None
@@ -313,7 +332,8 @@ def is_rule_change(detail: dict[str, Any]) -> bool:
 
 def evaluate(rule: Rule, detail: dict[str, Any], case: dict[str, Any]) -> Outcome:
     """Does `rule` match the event `detail`, given the `case` (wire format) as it is now, and what
-    would it change? Field conditions read `case`; text and channel conditions read the event."""
+    would it change? Field conditions read `case`; text and channel conditions read only the event
+    (conversation_text), so they judge what happened, whenever the consumer gets to it."""
     def no(reason: str) -> Outcome:
         return Outcome(rule_id=rule.rule_id, rule_name=rule.name, matched=False, reason=reason)
 
@@ -335,15 +355,17 @@ def evaluate(rule: Rule, detail: dict[str, Any], case: dict[str, Any]) -> Outcom
     )
 
 
-def conversation_text(detail: dict[str, Any], case: dict[str, Any]) -> str:
-    """The words a rule reads: a new contact's transcript and summary, or a comment's body; for
-    case events, the case's title and description."""
+def conversation_text(detail: dict[str, Any]) -> str:
+    """The words a rule reads, all from the event: a new contact's transcript and summary, or a
+    comment's body; for case events, the title and description of the case the event carries (as it
+    was at that change, not as it is when the rule runs: a rename meanwhile changes nothing)."""
     item = detail.get("relatedItem")
     if item is not None:
         content = item.get("content") or {}
         parts = [content.get("summary"), content.get("transcript"), content.get("body")]
     else:
-        parts = [case.get("title"), case.get("description")]
+        snapshot = detail.get("case") or {}
+        parts = [snapshot.get("title"), snapshot.get("description")]
     return "\n".join(p for p in parts if isinstance(p, str))
 
 
@@ -364,13 +386,13 @@ def _holds(condition: Any, detail: dict[str, Any], case: dict[str, Any]) -> bool
                 c.get("fieldId") == name and c.get("newValue") == value for c in detail.get("changes") or ()
             )
         case ContainsAny(phrases=phrases):
-            text = conversation_text(detail, case)
+            text = conversation_text(detail)
             return any(contains_phrase(text, p) for p in phrases)
         case ContainsAll(phrases=phrases):
-            text = conversation_text(detail, case)
+            text = conversation_text(detail)
             return all(contains_phrase(text, p) for p in phrases)
         case Matches(pattern=pattern):
-            return matches_regex(conversation_text(detail, case), pattern)
+            return matches_regex(conversation_text(detail), pattern)
         case ChannelIs(channels=channels):
             channel = ((detail.get("relatedItem") or {}).get("content") or {}).get("channel")
             return channel in channels

@@ -21,6 +21,7 @@ SLA_PRINCIPAL_ID = "sla"
 # The case events that can assign, pause, resume or complete an SLA.
 SLA_INPUT_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED")
 _ASSIGNING_FIELDS = frozenset({"priority", "category", "templateId"})
+_COMPLETION_EVENTS = frozenset({ChangeType.SLA_MET.value, ChangeType.SLA_NOT_MET.value})
 
 
 def sla_principal(tenant_id: str) -> Principal:
@@ -43,11 +44,21 @@ def on_case_event(case: Case, detail: dict[str, Any], configuration: SlaConfigur
     if may_assign(detail):
         snapshot = detail["case"]  # policies match the case as the event saw it
         for sla in new_slas(updated, snapshot, configuration.policies, at):
-            sla = with_status_change(sla, at, snapshot["status"], calendar)
-            for when, later_status in _status_changes(history):
-                sla = with_status_change(sla, when, later_status, calendar)
-            updated.append(sla)
+            updated.extend(_caught_up(with_status_change(sla, at, snapshot["status"], calendar), history, calendar))
     return _changes(case, updated, at)
+
+
+def _caught_up(assigned: Sla, history: list[dict[str, Any]], calendar) -> list[Sla]:
+    """A new SLA brought up to date with the status changes the audit already holds: its state
+    when assigned (paused or resumed since, still running) and, when the case was resolved since
+    (consumer lag, redelivery, a redrive), its completion too. Each is one change, so a late
+    assignment still publishes the SLA.MET or SLA.NOT_MET that metrics count."""
+    running = final = assigned
+    for when, later_status in _status_changes(history):
+        final = with_status_change(final, when, later_status, calendar)
+        if final.is_running:
+            running = final
+    return [running] if final == running else [running, final]
 
 
 def _changed(detail: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -68,22 +79,26 @@ def on_sweep(case: Case, now: datetime) -> list[CaseChange]:
 
 
 def _changes(case: Case, updated: list[Sla], at: datetime) -> list[CaseChange]:
+    """One change per SLA state in `updated` (in order; an SLA may appear more than once) that
+    differs from the state before it."""
     by = sla_principal(case.tenant_id)
-    before = {sla.name: sla for sla in case.slas}
     changes: list[CaseChange] = []
     current = case
     for sla in updated:
-        event_type = event_type_for(before.get(sla.name), sla)
+        before = next((s for s in current.slas if s.name == sla.name), None)
+        event_type = event_type_for(before, sla)
         if event_type is None:
             continue
-        slas = [sla if s.name == sla.name else s for s in current.slas] if sla.name in before else [*current.slas, sla]
+        # A completion happened when the case was resolved, whenever the consumer learns of it.
+        when = sla.completion_time if event_type in _COMPLETION_EVENTS and sla.completion_time else at
+        slas = [sla if s.name == sla.name else s for s in current.slas] if before is not None else [*current.slas, sla]
         previous = current
         current = current.model_copy(
             update={"slas": slas, "next_sla_breach_at": next_breach_at(slas), "sla_revision": current.sla_revision + 1}
         )
         field = FieldChange.of("next_sla_breach_at", _iso(previous.next_sla_breach_at), _iso(current.next_sla_breach_at))
-        change = CaseChange.record(ChangeType(event_type), case=current, changes=[field], by=by, at=at)
-        changes.append(change.model_copy(update={"related_item": _timeline_entry(current, sla, event_type, change.event_id, at, by)}))
+        change = CaseChange.record(ChangeType(event_type), case=current, changes=[field], by=by, at=when)
+        changes.append(change.model_copy(update={"related_item": _timeline_entry(current, sla, event_type, change.event_id, when, by)}))
     return changes
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.billing import MeteringService, PriceList
 from casetrail.settings import get_settings
@@ -29,7 +29,7 @@ def metering_service() -> MeteringService:
 
 
 def meter(record: CaseEventMessage) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     counted = metering_service().meter(detail)
     logger.info(
         "Metered" if counted else "Already metered or not billable",

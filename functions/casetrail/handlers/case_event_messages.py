@@ -1,18 +1,27 @@
 """The message every event consumer's SQS queue delivers: a Casetrail event from the bus, parsed by
-Powertools (a message whose body is not such an event fails on its own, as a batch item failure).
+Powertools (a message whose body is not such an event fails on its own, as a batch item failure),
+then let in by the one shared rule (service/event_intake.py) before the consumer sees its detail.
 
 A claim-checked event (too large for the bus) is resolved here, so every consumer sees the full
 detail; reading or checking it failing fails the message alone, which SQS retries."""
 
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
-from pydantic import Json, model_validator
+from pydantic import Field, Json, model_validator
 
+from casetrail.service.event_intake import EventIntake
+from casetrail.settings import get_settings
+from casetrail.store.access import AccessRepository
+from casetrail.store.dynamo import Table
 from casetrail.store.event_details import full_detail
+from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE
 
 
 class BusEvent(EventBridgeModel):
+    source: Literal[EVENT_SOURCE]  # type: ignore[assignment]  (only Casetrail's own events)
+    detail_type: Literal[EVENT_DETAIL_TYPE] = Field(alias="detail-type")  # type: ignore[assignment]
     account: str | None = None  # EventBridge always sets it; moto's copy (make run) has none
 
     @model_validator(mode="before")
@@ -25,3 +34,13 @@ class BusEvent(EventBridgeModel):
 
 class CaseEventMessage(SqsRecordModel):
     body: Json[BusEvent]  # type: ignore[assignment]  (the envelope, parsed from the string body)
+
+
+@cache
+def event_intake() -> EventIntake:
+    return EventIntake(AccessRepository(Table(get_settings().access_table_name)))
+
+
+def accepted_detail(record: CaseEventMessage) -> dict[str, Any]:
+    """The event's detail once the shared rule let it in (else MalformedEvent: a batch item failure)."""
+    return event_intake().accept(record.body.detail)

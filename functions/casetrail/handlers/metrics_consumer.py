@@ -9,7 +9,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.metrics import MetricsRecorder
 from casetrail.settings import get_settings
@@ -26,7 +26,7 @@ def recorder() -> MetricsRecorder:
 
 
 def record(record: CaseEventMessage) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     applied = recorder().record(detail)
     logger.info(
         "Applied to metrics" if applied else "Already applied or not a metrics input",

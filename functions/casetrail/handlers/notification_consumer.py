@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from casetrail.handlers.notification_wiring import notifier
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 
 # A batch where every record failed is reported item by item too, rather than as a function error:
@@ -24,7 +24,7 @@ SAFETY_MARGIN_SECONDS = 3.0
 
 
 def notify_record(record: CaseEventMessage, lambda_context: LambdaContext) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     budget_seconds = lambda_context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
     outcome = notifier().notify(detail, budget_seconds=budget_seconds)
     logger.info(

@@ -10,7 +10,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.rules import RuleEngine
 from casetrail.service.tasks import TaskService
@@ -32,7 +32,7 @@ def rule_engine() -> RuleEngine:
 
 
 def apply_rules(record: CaseEventMessage) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     outcomes = rule_engine().handle(detail)
     logger.info(
         "Rules applied" if outcomes else "No rule applied",

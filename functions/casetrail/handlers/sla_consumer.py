@@ -9,7 +9,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.handlers.case_event_messages import CaseEventMessage
+from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.slas import SlaService
 from casetrail.settings import get_settings
@@ -29,7 +29,7 @@ def sla_service() -> SlaService:
 
 
 def track(record: CaseEventMessage) -> None:
-    detail = record.body.detail
+    detail = accepted_detail(record)
     changes = sla_service().track(detail)
     logger.info(
         "SLAs changed" if changes else "No SLA change",

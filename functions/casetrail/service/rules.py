@@ -18,6 +18,7 @@ from casetrail.domain.rules import (
     NewRule,
     Outcome,
     Rule,
+    RuleEvent,
     RulePatch,
     evaluate,
     is_rule_change,
@@ -169,20 +170,19 @@ class RuleEngine:
 
 
 def _published_event(event_type: str, rule: Rule, source: dict[str, Any], case: dict[str, Any], principal: Principal, now) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "eventId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{source['eventId']}/{rule.rule_id}/{event_type}")),
-        "eventType": event_type,
-        "approximateChangeTime": now.isoformat(),
-        "tenantId": rule.tenant_id,
-        "caseId": case["caseId"],
-        "caseVersion": case["version"],
-        "ruleId": rule.rule_id,
-        "ruleName": rule.name,
-        "triggeredBy": source["eventId"],
-        "performedBy": PerformedBy.of(principal).to_wire(),
-        "case": case,
-    }
+    return RuleEvent(
+        event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{source['eventId']}/{rule.rule_id}/{event_type}")),
+        event_type=event_type,
+        approximate_change_time=now,
+        tenant_id=rule.tenant_id,
+        case_id=case["caseId"],
+        case_version=case["version"],
+        rule_id=rule.rule_id,
+        rule_name=rule.name,
+        triggered_by=source["eventId"],
+        performed_by=PerformedBy.of(principal),
+        case=case,
+    ).to_wire()
 
 
 def _require_writer(principal: Principal) -> None:

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casetrail.domain.metrics import CURRENT, Contribution, by_bucket
+from casetrail.retention import DEDUPE_RETENTION_SECONDS  # past any redelivery and archive replay
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, Table, deserialize, serialize
 
-EVENT_MARKER_DAYS = 30  # longer than SQS retention (14 days): no redelivery can outlive it
 
 
 class FactsChanged(Exception):
@@ -104,7 +104,7 @@ class MetricsRepository:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _marker(self, tenant_id: str, event_id: str) -> dict[str, Any]:
-        item = {**keys.metrics_event_item(tenant_id, event_id), "expiresAt": int(time.time()) + EVENT_MARKER_DAYS * 86400}
+        item = {**keys.metrics_event_item(tenant_id, event_id), "expiresAt": int(time.time()) + DEDUPE_RETENTION_SECONDS}
         return {"Put": {"Item": serialize(item), "ConditionExpression": "attribute_not_exists(pk)"}}
 
     def _adds(self, tenant_id: str, delta: Contribution) -> list[dict[str, Any]]:

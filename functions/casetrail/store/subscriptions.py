@@ -15,11 +15,11 @@ from botocore.exceptions import ClientError
 
 from casetrail.domain.errors import SubscriptionNotFound
 from casetrail.domain.subscriptions import Subscription
+from casetrail.retention import DEDUPE_RETENTION_SECONDS
 from casetrail.store import keys
 from casetrail.store.dynamo import Table, serialize
 
 ENTITY_SUBSCRIPTION = "SUBSCRIPTION"
-DELIVERY_RECORD_DAYS = 14  # SQS keeps a message at most 14 days: no redelivery comes later
 _CLAIMED, _DELIVERED = "claimed", "delivered"
 
 
@@ -77,7 +77,8 @@ class SubscriptionRepository:
             "state": _CLAIMED,
             "claimToken": claim.token,
             "leaseUntil": now + lease_seconds,
-            "expiresAt": now + DELIVERY_RECORD_DAYS * 86_400,
+            # Past any redelivery and any replay of the archive (casetrail/retention.py).
+            "expiresAt": now + DEDUPE_RETENTION_SECONDS,
         }
         try:
             self._client.put_item(

@@ -1,0 +1,42 @@
+"""The outbox read back: the audit-entity items (case and task audit records, rules' published
+events) of a streamed table, found by when they happened, to publish them again.
+
+This is a Scan, on purpose: it serves a rare recovery run by an operator (the publisher's retries
+spent during a bus outage), never a request, and a time index over every tenant's audit records
+would cost a write on every change of every case to save a read that almost never happens. It reads
+the table page by page and keeps only audit items (the filter runs server-side, the time test here:
+stored times are not all written in one text format, so they are compared as instants)."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from casetrail.store.cases import ENTITY_AUDIT
+from casetrail.store.dynamo import Table, deserialize
+
+
+class OutboxReader:
+    def __init__(self, table: Table):
+        self._table = table
+
+    @property
+    def table_name(self) -> str:
+        return self._table.name
+
+    def details_between(self, start: datetime, end: datetime) -> Iterator[dict[str, Any]]:
+        """The event details whose approximateChangeTime is within [start, end], in no order."""
+        pages = self._table.client.get_paginator("scan").paginate(
+            TableName=self._table.name,
+            FilterExpression="entity = :audit",
+            ExpressionAttributeValues={":audit": {"S": ENTITY_AUDIT}},
+            ConsistentRead=True,
+        )
+        for page in pages:
+            for item in page.get("Items", []):
+                detail = deserialize(item)["change"]
+                if start <= _instant(detail["approximateChangeTime"]) <= end:
+                    yield detail
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
