@@ -38,12 +38,15 @@ def load_event(name: str) -> dict:
 
 @pytest.fixture
 def aws():
-    """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs."""
+    """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs.
+    moto's transactions are patched as in the local runner (local/moto_transactions.py)."""
     from moto import mock_aws
 
     from casetrail.store.dynamo import dynamodb_client
     from casetrail.store.provisioning import create_tables
+    from local import moto_transactions
 
+    moto_transactions.install()
     with mock_aws():
         dynamodb_client.cache_clear()
         create_tables(dynamodb_client())
