@@ -13,7 +13,7 @@ from urllib.error import HTTPError, URLError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_SECONDS = 30  # a busy 2-core machine can take this long to import everything
-STOP_TIMEOUT_SECONDS = 10
+STOP_TIMEOUT_SECONDS = 20  # it finishes the calls in flight first
 
 
 class RunnerDidNotStart(RuntimeError):
@@ -65,7 +65,11 @@ class RunnerProcess:
     def __exit__(self, *_) -> None:
         if self._process is not None and self.exit_code is None:
             self._process.terminate()
-            self.exit_code = self._process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            try:
+                self.exit_code = self._process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:  # never leave a runner behind: its caller sees the exit code
+                self._process.kill()
+                self.exit_code = self._process.wait()
 
     def output(self) -> str:
         """What the runner printed so far (events, notifications, errors)."""
