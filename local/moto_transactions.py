@@ -152,11 +152,11 @@ def _apply(backend: DynamoDBBackend, writes: list[tuple[int, str, dict, dict]], 
     """The writes, with moto's own methods; all undone if one fails."""
     journal = _Journal()
     for position, operation, parameters, key in writes:
-        table = backend.get_table(parameters["TableName"])
-        journal.record(table, *backend.get_keys_value(table, key))
         names, values = parameters.get("ExpressionAttributeNames"), parameters.get("ExpressionAttributeValues")
         condition = parameters.get("ConditionExpression")
         try:
+            table = backend.get_table(parameters["TableName"])
+            journal.record(table, *backend.get_keys_value(table, key))
             if operation == "Put":
                 backend.put_item(
                     table.name,
@@ -185,7 +185,7 @@ def _apply(backend: DynamoDBBackend, writes: list[tuple[int, str, dict, dict]], 
         except MockValidationException:
             journal.undo()
             raise
-        except Exception as error:  # e.g. an item over the size limit: the transaction is cancelled
+        except Exception as error:  # as moto does: any other failure cancels, with that item's reason
             journal.undo()
             reasons: list[tuple[str | None, str | None, dict | None]] = [(None, None, None)] * transaction_length
             reasons[position] = (type(error).__name__, str(error), None)
