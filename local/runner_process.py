@@ -58,11 +58,15 @@ class RunnerProcess:
         try:
             self._wait_until_ready()
         except BaseException:
-            self.__exit__()
+            self.stop()
             raise
         return self
 
     def __exit__(self, *_) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """SIGTERM, as Ctrl-C would; killed if it does not stop in time. Sets exit_code."""
         if self._process is not None and self.exit_code is None:
             self._process.terminate()
             try:

@@ -9,35 +9,27 @@ import sys
 
 import pytest
 
-from local.runner_process import RunnerProcess
-from tests.e2e.client import API_KEY, EVENT_TIMEOUT_SECONDS, REPO_ROOT, Client
+from tests.e2e.local_runner import EVENT_TIMEOUT_SECONDS, REPO_ROOT, Runner, local_runner
 
 PROBE_TENANT = "e2e-probe"
 
 
 @pytest.fixture(scope="module")
-def runner():
-    with RunnerProcess(api_key=API_KEY) as running:
-        yield running
-        print(running.output())  # shown by pytest when a test failed
-    assert running.exit_code == 0, "the runner did not stop cleanly on SIGTERM"
-
-
-@pytest.fixture(scope="module")
-def casetrail(runner):
-    client = Client(runner.url)
-    for customer_id in ("cust-2", "cust-3"):  # cust-1 is the runner's demo customer
-        assert client.call("POST", "/customers", {"customerId": customer_id, "name": "E2E"}).status == 201
-    return client
+def casetrail():
+    """One runner for the tests of a module, with two more customers beside the demo one."""
+    with local_runner() as runner:
+        for customer_id in ("cust-2", "cust-3"):  # cust-1 is the runner's demo customer
+            assert runner.call("POST", "/customers", {"customerId": customer_id, "name": "E2E"}).status == 201
+        yield runner
 
 
 class EventPathProbe:
     """A case of a tenant of its own (so no test sees its events or counts its cases), changed after
     each test: the change's event must reach the bus, as every change must."""
 
-    def __init__(self, runner: RunnerProcess):
+    def __init__(self, runner: Runner):
         self._runner = runner
-        self.client = Client(runner.url, api_key=self._issue_key())
+        self.client = runner.as_caller(self._issue_key())
         assert self.client.call("POST", "/customers", {"customerId": "probe", "name": "Probe"}).status == 201
         created = self.client.call("POST", "/cases", {"title": "Event path probe", "customerId": "probe", "priority": "low"})
         assert created.status == 201, created.body
@@ -81,14 +73,18 @@ class EventPathProbe:
             )
 
 
-@pytest.fixture(scope="module")
-def event_path_probe(runner):
-    return EventPathProbe(runner)
+# One probe per runner (a module's, or a test's own), keyed by the runner's identity; the runner is
+# kept with it, so that identity is never reused while the entry exists.
+_probes: dict[int, tuple[Runner, EventPathProbe]] = {}
 
 
 @pytest.fixture(autouse=True)
 def the_event_path_still_flows(request):
-    """After each test that drove the runner: one more change, whose event must arrive."""
+    """After each test that drove a runner (its `casetrail` fixture): one more change, whose event
+    must arrive. The runner is requested here first, so it is still running at this teardown."""
+    runner = request.getfixturevalue("casetrail") if "casetrail" in request.fixturenames else None
     yield
-    if "casetrail" in request.fixturenames:
-        request.getfixturevalue("event_path_probe").assert_events_flow(after=request.node.name)
+    if runner is not None:
+        if id(runner) not in _probes:
+            _probes[id(runner)] = (runner, EventPathProbe(runner))
+        _probes[id(runner)][1].assert_events_flow(after=request.node.name)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.e2e.client import EVENT_TIMEOUT_SECONDS, REPO_ROOT
+from tests.e2e.local_runner import EVENT_TIMEOUT_SECONDS, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -1,17 +1,21 @@
-"""An HTTP client of the local runner, as a developer's script would be: JSON in and out, the demo
-key unless told otherwise."""
+"""`make run`'s runner started by a test (a child process on free ports with a fixed demo key), and
+a client of it, as a developer's script would be: JSON in and out, the demo key unless told otherwise."""
 
+import dataclasses
 import json
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-API_KEY = "ctk_e2e-fixed-demo-key-0123456789"  # the runner's demo tenant's key (CASETRAIL_API_KEY)
+from local.runner_process import REPO_ROOT, RunnerProcess
+
+__all__ = ["API_KEY", "EVENT_TIMEOUT_SECONDS", "REPO_ROOT", "Reply", "Runner", "local_runner"]
+
+API_KEY = "ctk_e2e-fixed-demo-key-0123456789"  # the demo tenant's supervisor key (CASETRAIL_API_KEY)
 EVENT_TIMEOUT_SECONDS = 10
 
 
@@ -22,10 +26,16 @@ class Reply:
     body: Any
 
 
-class Client:
-    def __init__(self, url: str, api_key: str = API_KEY):
-        self.url = url
-        self.api_key = api_key
+@dataclass
+class Runner:
+    url: str
+    moto_port: int
+    api_key: str = API_KEY
+    output: Callable[[], str] = lambda: ""  # what the runner has printed so far
+
+    def as_caller(self, api_key: str) -> "Runner":
+        """The same runner, called with another key (another tenant or principal)."""
+        return dataclasses.replace(self, api_key=api_key)
 
     def call(
         self, method: str, path: str, body: Any = None, headers: dict | None = None, api_key: str | None = ""
@@ -43,13 +53,13 @@ class Client:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return Reply(response.status, response.headers, _parse(response))
         except HTTPError as error:
             return Reply(error.code, error.headers, _parse(error))
 
     def recent_events(self) -> list[dict]:
-        """The event details the bus carried for this client's tenant, newest first (the runner's tap)."""
+        """The details of the events the bus carried for this caller's tenant, newest first (the runner's tap)."""
         reply = self.call("GET", "/events/recent?limit=200")
         assert reply.status == 200, reply.body
         return [event["detail"] for event in reply.body["items"]]
@@ -69,6 +79,17 @@ class Client:
 
 def _parse(response) -> Any:
     raw = response.read()
-    if "json" in (response.headers.get("Content-Type") or ""):
-        return json.loads(raw)
-    return raw.decode()
+    return json.loads(raw) if "json" in (response.headers.get("Content-Type") or "") else raw.decode()
+
+
+@contextmanager
+def local_runner() -> Iterator[Runner]:
+    """Starts `python -m local.run` (what `make run` runs) and stops it with SIGTERM afterwards,
+    which it must survive cleanly. What it printed is shown by pytest when a test failed."""
+    with RunnerProcess(api_key=API_KEY) as process:
+        try:
+            yield Runner(process.url, process.moto_port, output=process.output)
+        finally:
+            process.stop()
+            print(process.output())
+    assert process.exit_code == 0, f"the runner did not stop cleanly on SIGTERM (exit code {process.exit_code})"
