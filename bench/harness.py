@@ -32,9 +32,13 @@ def requests_from_command_line(default: int) -> int:
 @contextmanager
 def emulated_casetrail() -> Iterator:
     """Casetrail's tables on a fresh moto, with the environment the tests use; yields the
-    DynamoDB client. Cached services are cleared so none holds a client of an earlier moto."""
+    DynamoDB client. Cached services are cleared so none holds a client of an earlier moto. moto's
+    transactions are patched as in the local runner and the tests (local/moto_transactions.py)."""
     from moto import mock_aws
 
+    from local import moto_transactions
+
+    moto_transactions.install()
     os.environ.update(TEST_ENVIRONMENT)
     with mock_aws():
         from casetrail.handlers import dependencies

@@ -4,8 +4,8 @@ range's aggregate items, so neither must grow with the number of cases.
 
 The aggregates are written straight through the store (one put per aggregate item), with the
 figures the consumer's own pure functions compute for each synthetic case (created, one chat,
-resolved): 10,000 cases through the consumer would be ~20,000 transactions on moto, whose
-TransactWriteItems copies the table, measuring moto rather than the read.
+resolved): 10,000 cases through the consumer would be ~20,000 transactions on moto, measuring
+moto rather than the read.
 
     python -m bench.metrics --requests 50
 """

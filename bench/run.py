@@ -1,7 +1,7 @@
 """Benchmark: DynamoDB calls per request and time per request for creating and reading a case,
-relative to a bare boto3 put_item/get_item on the same emulation (moto, in process). Figures are ratios from one run: this machine is noisy. Note that
-moto's TransactWriteItems copies the table, so its create figure grows with the run; DynamoDB's
-does not.
+relative to a bare boto3 put_item/get_item on the same emulation (moto, in process, with its
+transactions patched as in the runner: local/moto_transactions.py). Figures are ratios from one run:
+this machine is noisy.
 
     make bench            (or: python -m bench.run --requests 100)
 """
@@ -52,8 +52,8 @@ def _run(client, requests: int) -> list[tuple[str, float, dict]]:
     def get(_: int) -> None:
         assert handler(get_event, context)["statusCode"] == 200
 
-    # A table of its own for the baseline: moto copies a table's whole state on every
-    # TransactWriteItems, so bare items in the cases table would slow the measured requests.
+    # A table of its own for the baseline, so the measured requests run on the same cases table
+    # whatever the baseline writes.
     bare_table = os.environ["ACCESS_TABLE_NAME"]
 
     def bare_put(i: int) -> None:

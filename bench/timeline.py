@@ -46,7 +46,7 @@ def _run(client, requests: int) -> list[tuple[int, float, dict]]:
     def case_with(items: int) -> str:
         case_id = json.loads(handler(json.loads(json.dumps(create_event)), context)["body"])["caseId"]
         # Seeded straight into the table with the store's own item shapes: 5,000 API calls would
-        # measure moto's transaction copying, not the read.
+        # measure moto's transactions, not the read.
         for i in range(items):
             item = RelatedItem(
                 related_item_id=f"item-{i:05d}", case_id=case_id, tenant_id="demo", type=RelatedItemType.COMMENT,

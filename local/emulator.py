@@ -1,7 +1,9 @@
 """moto in server mode, and the AWS resources Casetrail needs, created from the same specs as infra/
 (tables from store/tables.py, queues and rules from topology.py).
 
-Server mode rather than in-process mocks because DynamoDB Streams only work there (moto 5.2).
+Server mode rather than in-process mocks because DynamoDB Streams only work there (moto 5.2). Its
+TransactWriteItems is patched (local/moto_transactions.py) so a cancelled transaction leaves no trace,
+on the table or its stream, as in DynamoDB.
 """
 
 import json
@@ -16,6 +18,7 @@ from werkzeug.serving import make_server
 from casetrail.store.provisioning import create_tables
 from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EVENT_CONSUMERS, EVENT_SOURCE, EventConsumer
+from local import moto_transactions
 from local.environment import EVENT_BUS_NAME, EVENT_DETAILS_BUCKET_NAME, FILES_BUCKET_NAME, NAME_PREFIX, table_name
 from local.eventbridge_limits import enforce_put_events_limit
 
@@ -37,6 +40,7 @@ class MotoServer:
     def __init__(self, port: int):
         self.port = port
         enforce_put_events_limit()  # the server runs in this process: AWS's 256 KB, as deployed
+        moto_transactions.install()
         # Bound at once: a busy port fails here, in the caller's thread.
         try:
             self._server = make_server(

@@ -41,19 +41,20 @@ def load_event(name: str) -> dict:
 @pytest.fixture
 def aws():
     """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs,
-    the claim-check bucket, and EventBridge's 256 KB PutEvents limit enforced as AWS does."""
+    the claim-check bucket, and EventBridge's 256 KB PutEvents limit enforced as AWS does. moto's
+    transactions are patched as in the local runner (local/moto_transactions.py)."""
     import boto3
     from moto import mock_aws
 
-    from casetrail.store.dynamo import dynamodb_client
-    from casetrail.store.provisioning import create_tables
-    from local.eventbridge_limits import enforce_put_events_limit
-
     from casetrail.handlers.case_event_messages import event_intake
     from casetrail.store.access import AccessRepository
-    from casetrail.store.dynamo import Table
+    from casetrail.store.dynamo import Table, dynamodb_client
+    from casetrail.store.provisioning import create_tables
+    from local import moto_transactions
+    from local.eventbridge_limits import enforce_put_events_limit
 
     enforce_put_events_limit()
+    moto_transactions.install()
     with mock_aws():
         dynamodb_client.cache_clear()
         event_intake.cache_clear()

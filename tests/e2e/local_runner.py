@@ -1,25 +1,22 @@
-"""`make run`'s runner started by a test: a subprocess on free ports with a fixed demo key."""
+"""`make run`'s runner started by a test (a child process on free ports with a fixed demo key), and
+a client of it, as a developer's script would be: JSON in and out, the demo key unless told otherwise."""
 
+import dataclasses
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError, URLError
+from urllib.error import HTTPError
 
-import pytest
+from local.runner_process import REPO_ROOT, RunnerProcess
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-API_KEY = "ctk_e2e-fixed-demo-key-0123456789"
-START_TIMEOUT_SECONDS = 15
+__all__ = ["API_KEY", "EVENT_TIMEOUT_SECONDS", "REPO_ROOT", "Reply", "Runner", "local_runner"]
+
+API_KEY = "ctk_e2e-fixed-demo-key-0123456789"  # the demo tenant's supervisor key (CASETRAIL_API_KEY)
+EVENT_TIMEOUT_SECONDS = 10
 
 
 @dataclass
@@ -34,13 +31,26 @@ class Runner:
     url: str
     moto_port: int
     api_key: str = API_KEY
+    output: Callable[[], str] = lambda: ""  # what the runner has printed so far
 
-    def call(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> Reply:
+    def as_caller(self, api_key: str) -> "Runner":
+        """The same runner, called with another key (another tenant or principal)."""
+        return dataclasses.replace(self, api_key=api_key)
+
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict | None = None, api_key: str | None = ""
+    ) -> Reply:
+        """api_key: this client's key unless given; None sends no Authorization header."""
+        api_key = self.api_key if api_key == "" else api_key
         request = urllib.request.Request(
             self.url + path,
             method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}", **(headers or {})},
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {api_key}"} if api_key else {}),
+                **(headers or {}),
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -48,51 +58,38 @@ class Runner:
         except HTTPError as error:
             return Reply(error.code, error.headers, _parse(error))
 
+    def recent_events(self) -> list[dict]:
+        """The details of the events the bus carried for this caller's tenant, newest first (the runner's tap)."""
+        reply = self.call("GET", "/events/recent?limit=200")
+        assert reply.status == 200, reply.body
+        return [event["detail"] for event in reply.body["items"]]
+
+    def wait_for_events(
+        self, wanted: Callable[[dict], bool], count: int = 1, timeout: float = EVENT_TIMEOUT_SECONDS
+    ) -> list[dict]:
+        """The events matching `wanted` once at least `count` of them reached the bus, or all
+        matching ones seen when the timeout passed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [event for event in self.recent_events() if wanted(event)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+
 
 def _parse(response) -> Any:
     raw = response.read()
     return json.loads(raw) if "json" in (response.headers.get("Content-Type") or "") else raw.decode()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def local_runner() -> Iterator[Runner]:
-    """Starts `python -m local.run` (what `make run` runs) and stops it with SIGTERM afterwards."""
-    port, moto_port = _free_port(), _free_port()
-    environment = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "CASETRAIL_API_KEY": API_KEY}
-    environment["PYTHONPATH"] = os.pathsep.join(["functions", "."])
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local.run"], cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
-        )
+    """Starts `python -m local.run` (what `make run` runs) and stops it with SIGTERM afterwards,
+    which it must survive cleanly. What it printed is shown by pytest when a test failed."""
+    with RunnerProcess(api_key=API_KEY) as process:
         try:
-            runner = Runner(f"http://127.0.0.1:{port}", moto_port)
-            _wait_until_ready(runner, process, output)
-            yield runner
+            yield Runner(process.url, process.moto_port, output=process.output)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            output.seek(0)
-            print(output.read().decode(errors="replace"))  # shown by pytest when a test failed
-
-
-def _wait_until_ready(runner: Runner, process: subprocess.Popen, output) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if runner.call("GET", "/events/recent").status == 200:
-                return
-        except (URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    output.seek(0)
-    pytest.fail(f"the local runner did not become ready:\n{output.read().decode(errors='replace')}")
+            process.stop()
+            print(process.output())
+    assert process.exit_code == 0, f"the runner did not stop cleanly on SIGTERM (exit code {process.exit_code})"

@@ -2,108 +2,13 @@
 answers through the emulated API Gateway and authorizer, and each change reaches the event stream."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from urllib.error import HTTPError, URLError
 
 import pytest
 
+from tests.e2e.local_runner import EVENT_TIMEOUT_SECONDS, REPO_ROOT
+
 pytestmark = pytest.mark.e2e
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-API_KEY = "ctk_e2e-fixed-demo-key-0123456789"
-START_TIMEOUT_SECONDS = 15
-EVENT_TIMEOUT_SECONDS = 10
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: Any
-    body: Any
-
-
-class Client:
-    def __init__(self, url: str):
-        self.url = url
-
-    def call(
-        self, method: str, path: str, body: Any = None, headers: dict | None = None, api_key: str | None = API_KEY
-    ) -> Reply:
-        request = urllib.request.Request(
-            self.url + path,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={
-                "Content-Type": "application/json",
-                **({"Authorization": f"Bearer {api_key}"} if api_key else {}),
-                **(headers or {}),
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                return Reply(response.status, response.headers, _parse(response))
-        except HTTPError as error:
-            return Reply(error.code, error.headers, _parse(error))
-
-
-def _parse(response) -> Any:
-    raw = response.read()
-    if "json" in (response.headers.get("Content-Type") or ""):
-        return json.loads(raw)
-    return raw.decode()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_ready(client: Client, process: subprocess.Popen, output) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if client.call("GET", "/events/recent").status == 200:
-                return
-        except (URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    output.seek(0)
-    pytest.fail(f"the local runner did not become ready:\n{output.read().decode(errors='replace')}")
-
-
-@pytest.fixture(scope="module")
-def casetrail():
-    port, moto_port = _free_port(), _free_port()
-    environment = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "CASETRAIL_API_KEY": API_KEY}
-    environment["PYTHONPATH"] = os.pathsep.join(["functions", "."])
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local.run"], cwd=REPO_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            client = Client(f"http://127.0.0.1:{port}")
-            _wait_until_ready(client, process, output)
-            for customer_id in ("cust-2", "cust-3"):  # cust-1 is the runner's demo customer
-                assert client.call("POST", "/customers", {"customerId": customer_id, "name": "E2E"}).status == 201
-            yield client
-        finally:
-            process.terminate()
-            exit_code = process.wait(timeout=10)
-            output.seek(0)
-            print(output.read().decode(errors="replace"))  # shown by pytest when a test failed
-        assert exit_code == 0, "the runner did not stop cleanly on SIGTERM"
 
 
 @pytest.fixture(scope="module")
@@ -365,3 +270,45 @@ def test_a_change_too_large_for_the_bus_reaches_the_consumers_by_claim_check(cas
         case = casetrail.call("GET", f"/cases/{case_id}").body
         time.sleep(0.3)
     assert case["nextSlaBreachAt"]
+
+
+def test_a_refused_duplicate_phone_does_not_stop_later_changes_reaching_the_bus(casetrail):
+    # Given a customer with a phone
+    first = casetrail.call("POST", "/customers", {"customerId": "phone-1", "name": "First", "phone": "+15550001111"})
+    assert first.status == 201
+
+    # When another customer is given the same phone: refused, its transaction cancelled
+    duplicate = casetrail.call("POST", "/customers", {"customerId": "phone-2", "name": "Second", "phone": "+15550001111"})
+    assert duplicate.status == 409
+
+    # Then a change made after it still reaches the bus
+    case_id = casetrail.call("POST", "/cases", {"title": "After a refusal", "customerId": "cust-2", "priority": "low"}).body["caseId"]
+    created = casetrail.wait_for_events(lambda event: event["caseId"] == case_id and event["eventType"] == "CASE.CREATED")
+    assert created, "the case created after a refused transaction never reached the bus: the event path went quiet"
+
+
+def test_of_claims_of_one_task_at_once_one_wins_and_only_its_claim_is_published(casetrail):
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Given a queued task on a case
+    case_id = casetrail.call("POST", "/cases", {"title": "Call back", "customerId": "cust-2", "priority": "low"}).body["caseId"]
+    task = casetrail.call("POST", f"/cases/{case_id}/tasks", {"name": "Call back", "queue": "billing"})
+    assert task.status == 201, task.body
+    task_id = task.body["taskId"]
+
+    # When eight claims of it arrive at once: the losers' transactions are cancelled on the task's version
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        claims = list(pool.map(lambda _: casetrail.call("POST", f"/tasks/{task_id}/claim"), range(8)))
+
+    # Then one wins, and after a later change of the case reaches the bus...
+    assert sorted(claim.status for claim in claims) == [200] + [409] * 7, [claim.body for claim in claims]
+    version = casetrail.call("GET", f"/cases/{case_id}").body["version"]
+    later = casetrail.call("PATCH", f"/cases/{case_id}", {"description": "after the claims"}, headers={"If-Match": str(version)})
+    assert later.status == 200, later.body
+    arrived = casetrail.wait_for_events(
+        lambda event: event["caseId"] == case_id and event["eventType"] == "CASE.UPDATED" and event["caseVersion"] == version + 1
+    )
+    assert arrived, "the change made after the claims never reached the bus: the event path went quiet"
+    # ...the bus has carried exactly one claim: the winner's (never a rolled-back one)
+    published = [event for event in casetrail.recent_events() if event["eventType"] == "TASK.ASSIGNED" and event.get("taskId") == task_id]
+    assert [event["taskVersion"] for event in published] == [2]
