@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from casetrail.domain.cases import MAX_TAGS, Category, Tag
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
@@ -221,7 +221,7 @@ class NewRule(CommandModel):
     trigger: Trigger
     condition: Condition | None = None
     actions: Actions
-    active: bool = True
+    active: StrictBool = True
 
     _bounded = field_validator("condition")(lambda c: _check_size(c))
 
@@ -234,7 +234,7 @@ class RulePatch(CommandModel):
     trigger: Trigger | None = None
     condition: Condition | None = None
     actions: Actions | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
     _bounded = field_validator("condition")(lambda c: _check_size(c))
 
@@ -256,7 +256,7 @@ class Rule(CamelModel):
     trigger: Trigger
     condition: Condition | None = None
     actions: list[Action]
-    active: bool
+    active: StrictBool
     version: int
     created_at: datetime
     updated_at: datetime
