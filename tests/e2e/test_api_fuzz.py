@@ -80,7 +80,8 @@ def served_api():
 schema = schemathesis.openapi.from_dict(json.loads(OPENAPI_DOCUMENT.read_text()))
 # The coverage phase alone sends ~140 boundary requests per operation: too many for every `make test`.
 # Generated valid and invalid requests (the fuzzing phase) find the same classes of fault.
-schema.config.phases.coverage.enabled = False
+# FUZZ_COVERAGE=1 adds it for a deeper run by hand.
+schema.config.phases.coverage.enabled = os.environ.get("FUZZ_COVERAGE") == "1"
 
 
 @schema.parametrize()
