@@ -110,7 +110,9 @@ def proxy_event(request: HttpRequest, authorizer_context: dict | None) -> dict:
             "httpMethod": request.method,
             "extendedRequestId": request_id,
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "path": f"/{STAGE}{path}",
+            # The local URL carries no stage (as behind a custom domain), so neither does this path:
+            # Powertools derives the docs' server URL from it.
+            "path": path,
             "accountId": ACCOUNT_ID,
             "protocol": "HTTP/1.1",
             "stage": STAGE,

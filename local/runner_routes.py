@@ -2,14 +2,13 @@
 document, the recent events seen by the event tap, and the contact-flow functions. The Swagger UI
 at /docs is the API function's own (through the gateway, as deployed)."""
 
-import dataclasses
 import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from casetrail.topology import CONTACT_FLOW_FUNCTIONS, CONTACT_FLOW_TIMEOUT_SECONDS
 from local.api_gateway import AccessDenied, ApiGateway, error_response
-from local.environment import NAME_PREFIX, STAGE
+from local.environment import NAME_PREFIX
 from local.event_tap import EVENTS_KEPT_PER_TENANT, EventTap
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
@@ -17,9 +16,6 @@ from local.lambda_runtime import LocalFunction
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 DEFAULT_RECENT_EVENTS = 50
 CONNECT_PREFIX = "/local/connect/"
-# Deployed, every URL starts with the stage (/v1/cases); Swagger UI's "Try it out" adds it from the
-# proxy event, so the runner accepts it too.
-STAGE_PREFIX = f"/{STAGE}/"
 
 
 class RunnerRoutes:
@@ -33,8 +29,6 @@ class RunnerRoutes:
         }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(STAGE_PREFIX):
-            request = dataclasses.replace(request, path=request.path[len(STAGE_PREFIX) - 1 :])
         if request.method == "GET":
             if request.path == "/openapi.json":
                 return _openapi_document()
