@@ -42,6 +42,7 @@ def test_every_method_but_the_documentation_requires_the_authorizer(template):
     for name, method in methods.items():
         if name == "GET docs":
             assert method["AuthorizationType"] == "NONE" and "AuthorizerId" not in method
+            assert not method.get("ApiKeyRequired")  # no tenant: no meter to name
         else:
             assert method["AuthorizationType"] == "CUSTOM"
             assert method["AuthorizerId"] == {"Ref": authorizer_id}
