@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import parse_qsl, unquote
 
 from casetrail.gateway_errors import GATEWAY_ERRORS
+from casetrail.topology import DOCS_PATH
 from local.environment import ACCOUNT_ID, API_ID, REGION, STAGE
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
@@ -48,10 +49,12 @@ class ApiGateway:
         self._throttle = throttle  # per-tenant limits, as the deployed usage plan (None: unlimited)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            authorizer_context = self.authorize(request)
-        except AccessDenied as denied:
-            return denied.response
+        authorizer_context = None
+        if not _is_public(request):
+            try:
+                authorizer_context = self.authorize(request)
+            except AccessDenied as denied:
+                return denied.response
         try:
             return to_http_response(self._api.invoke(proxy_event(request, authorizer_context)))
         except Exception:
@@ -88,7 +91,12 @@ class ApiGateway:
         return {**(result.get("context") or {}), "principalId": principal_id, "integrationLatency": latency_ms}
 
 
-def proxy_event(request: HttpRequest, authorizer_context: dict) -> dict:
+def _is_public(request: HttpRequest) -> bool:
+    # As deployed (infra/constructs/api.py): GET /docs is the one method without the authorizer.
+    return request.method == "GET" and _path(request) == DOCS_PATH
+
+
+def proxy_event(request: HttpRequest, authorizer_context: dict | None) -> dict:
     """The event a REST API's Lambda proxy integration on "/{proxy+}" sends (payload format 1.0)."""
     path = _path(request)
     resource = "/{proxy+}" if path != "/" else "/"
@@ -111,7 +119,9 @@ def proxy_event(request: HttpRequest, authorizer_context: dict) -> dict:
             "httpMethod": request.method,
             "extendedRequestId": request_id,
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "path": f"/{STAGE}{path}",
+            # The local URL carries no stage (as behind a custom domain), so neither does this path:
+            # Powertools derives the docs' server URL from it.
+            "path": path,
             "accountId": ACCOUNT_ID,
             "protocol": "HTTP/1.1",
             "stage": STAGE,

@@ -8,6 +8,7 @@ on the table or its stream, as in DynamoDB.
 
 import json
 import logging
+import secrets
 import threading
 from dataclasses import dataclass
 
@@ -94,6 +95,7 @@ class Resources:
     notification_topic_arn: str
     signing_key_id: str
     outbox_queue: Queue  # what the notification topic sends: moto delivers no real email
+    page_token_secret_arn: str
 
 
 def provision(session: boto3.Session) -> Resources:
@@ -118,7 +120,12 @@ def provision(session: boto3.Session) -> Resources:
     signing_key_id = session.client("kms").create_key(Description="Casetrail local webhook signing secrets")[
         "KeyMetadata"
     ]["KeyId"]
+    # As deployed, a generated secret signs page tokens: a new one each run.
+    page_token_secret_arn = session.client("secretsmanager").create_secret(
+        Name=f"{NAME_PREFIX}-page-token-key", SecretString=secrets.token_urlsafe(48)
+    )["ARN"]
     return Resources(
+        page_token_secret_arn=page_token_secret_arn,
         stream_arns=stream_arns,
         consumer_queues=tuple(consumer_queues),
         tap_queue=tap_queue,

@@ -18,6 +18,7 @@ from casetrail.topology import (
     EVENT_DETAILS_BUCKET_ENV_VAR,
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
+    PAGE_TOKEN_SECRET_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
 )
 
@@ -37,10 +38,11 @@ def table_name(spec: TableSpec) -> str:
     return f"{NAME_PREFIX}-{spec.logical_id.lower()}"
 
 
-def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: str) -> None:
+def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: str, page_token_secret_arn: str) -> None:
     """What only exists once the emulation is provisioned; set before any handler runs."""
     os.environ.update(
         {
+            PAGE_TOKEN_SECRET_ENV_VAR: page_token_secret_arn,
             NOTIFICATION_TOPIC_ENV_VAR: topic_arn,
             SIGNING_KEY_ENV_VAR: signing_key_id,
             CASE_LINK_BASE_URL_ENV_VAR: api_url,

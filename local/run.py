@@ -81,7 +81,7 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         session = boto3.Session()
         resources = provision(session)
         environment.apply_notification_resources(
-            resources.notification_topic_arn, resources.signing_key_id, running.url
+            resources.notification_topic_arn, resources.signing_key_id, running.url, resources.page_token_secret_arn
         )
         running.api_key = create_demo_tenant(api_key).api_key
         # The handlers are imported from here on, after the environment is set. Metrics are off

@@ -1,13 +1,10 @@
-"""What the runner answers itself, in front of the emulated API Gateway: the OpenAPI document, a
-Swagger UI page served from the swagger-ui-bundle package (no CDN: it works offline), and the
-recent events seen by the event tap."""
+"""What the runner answers itself, in front of the emulated API Gateway: the committed OpenAPI
+document, the recent events seen by the event tap, and the contact-flow functions. The Swagger UI
+at /docs is the API function's own (through the gateway, as deployed)."""
 
 import json
-import mimetypes
 from pathlib import Path
 from urllib.parse import parse_qs
-
-from swagger_ui_bundle import swagger_ui_path
 
 from casetrail.topology import CONTACT_FLOW_FUNCTIONS, CONTACT_FLOW_TIMEOUT_SECONDS
 from local.api_gateway import AccessDenied, ApiGateway, error_response
@@ -17,32 +14,8 @@ from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
 
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
-SWAGGER_ASSETS = Path(str(swagger_ui_path))
-STATIC_PREFIX = "/docs/static/"
 DEFAULT_RECENT_EVENTS = 50
 CONNECT_PREFIX = "/local/connect/"
-
-DOCS_PAGE = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <title>Casetrail API (local)</title>
-  <link rel="stylesheet" href="{STATIC_PREFIX}swagger-ui.css">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="{STATIC_PREFIX}swagger-ui-bundle.js"></script>
-  <script>
-    window.ui = SwaggerUIBundle({{
-      url: "/openapi.json",
-      dom_id: "#swagger-ui",
-      validatorUrl: null,
-      persistAuthorization: true
-    }});
-  </script>
-</body>
-</html>
-""".encode()
 
 
 class RunnerRoutes:
@@ -59,10 +32,6 @@ class RunnerRoutes:
         if request.method == "GET":
             if request.path == "/openapi.json":
                 return _openapi_document()
-            if request.path == "/docs":
-                return HttpResponse(200, (("Content-Type", "text/html; charset=utf-8"),), DOCS_PAGE)
-            if request.path.startswith(STATIC_PREFIX):
-                return _swagger_asset(request.path[len(STATIC_PREFIX):])
             if request.path == "/events/recent":
                 return self._recent_events(request)
         if request.method == "POST" and request.path.startswith(CONNECT_PREFIX):
@@ -96,15 +65,6 @@ def _openapi_document() -> HttpResponse:
     if not OPENAPI_DOCUMENT.is_file():
         return error_response(404, "NOT_FOUND", "docs/openapi.json does not exist yet: run `make docs`")
     return HttpResponse(200, (("Content-Type", "application/json"),), OPENAPI_DOCUMENT.read_bytes())
-
-
-def _swagger_asset(name: str) -> HttpResponse:
-    # Only files directly in the bundle's directory, looked up by name: no path from the request is joined.
-    assets = {p.name: p for p in SWAGGER_ASSETS.iterdir() if p.is_file()}
-    if name not in assets:
-        return error_response(404, "NOT_FOUND", "No such asset")
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return HttpResponse(200, (("Content-Type", content_type),), assets[name].read_bytes())
 
 
 def _json(status: int, payload: dict) -> HttpResponse:

@@ -36,6 +36,11 @@ EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # of case links, and the local-only switch that lets webhooks reach http://127.0.0.1.
 NOTIFICATION_TOPIC_ENV_VAR = "NOTIFICATION_TOPIC_ARN"
 SIGNING_KEY_ENV_VAR = "SIGNING_KEY_ID"
+# The API's documentation (Swagger UI, and the OpenAPI document at ?format=json): the one path that
+# needs no API key, so a browser can open it.
+DOCS_PATH = "/docs"
+# The Secrets Manager secret whose value signs page tokens (store/page_tokens.py).
+PAGE_TOKEN_SECRET_ENV_VAR = "PAGE_TOKEN_SECRET_ARN"
 CASE_LINK_BASE_URL_ENV_VAR = "CASE_LINK_BASE_URL"
 ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR = "ALLOW_LOOPBACK_WEBHOOKS"
 # Amazon Connect: JSON {instanceArn: tenantId}, from CDK context "connectInstances".

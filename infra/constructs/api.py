@@ -5,11 +5,18 @@ import json
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from casetrail.domain.tenant_limits import ApiThrottle
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE
-from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, BILLING_PRICING_ENV_VAR
+from casetrail.topology import (
+    API_HANDLER,
+    AUTHORIZER_HANDLER,
+    BILLING_PRICING_ENV_VAR,
+    DOCS_PATH,
+    PAGE_TOKEN_SECRET_ENV_VAR,
+)
 from infra.constructs.data import Data
 from infra.constructs.files import Files
 from infra.constructs.function import LOG_RETENTION, CasetrailFunction
@@ -71,6 +78,21 @@ class Api(Construct):
         ).function
         data.grant_read(authorizer_function, ACCESS_TABLE)
 
+        # Signs page tokens (store/page_tokens.py): generated at deployment, never in the code.
+        page_token_key = secretsmanager.Secret(
+            self,
+            "PageTokenKey",
+            description="Casetrail: signs the API's page tokens (nextToken)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+        )
+        cdk.Validations.of(page_token_key).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions-SMG4",
+                reason="Rotating the page-token key only invalidates the page tokens open at that moment (a client "
+                "starts its listing again); rotate it by hand, no rotation Lambda is needed.",
+            )
+        )
+
         api_function = CasetrailFunction(
             self,
             "Handler",
@@ -80,6 +102,7 @@ class Api(Construct):
             environment={
                 **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE),
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
+                PAGE_TOKEN_SECRET_ENV_VAR: page_token_key.secret_arn,
                 **files.environment(),
             },
             timeout=cdk.Duration.seconds(10),
@@ -93,6 +116,7 @@ class Api(Construct):
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
         data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes
         files.grant_presigning(api_function)
+        page_token_key.grant_read(api_function)
 
         authorizer = apigateway.TokenAuthorizer(
             self,
@@ -140,6 +164,25 @@ class Api(Construct):
                 rate_limit=throttle.per_tenant.rate_limit, burst_limit=throttle.per_tenant.burst_limit
             ),
             api_stages=[apigateway.UsagePlanPerApiStage(api=self.rest_api, stage=self.rest_api.deployment_stage)],
+        )
+        # The documentation (Swagger UI, served by the function) is the one method a browser opens
+        # without an API key: it shows the published contract and no tenant data.
+        docs_method = self.rest_api.root.add_resource(DOCS_PATH.strip("/")).add_method(
+            "GET",
+            apigateway.LambdaIntegration(api_function),
+            authorization_type=apigateway.AuthorizationType.NONE,
+            api_key_required=False,  # no tenant: nothing to meter
+        )
+        cdk.Validations.of(docs_method).acknowledge(
+            cdk.Acknowledgment(
+                id="AwsSolutions-APIG4",
+                reason="GET /docs is the public API documentation (the OpenAPI document of this open-source API); "
+                "it reads no tenant data. Every other method requires the API-key authorizer.",
+            ),
+            cdk.Acknowledgment(
+                id="AwsSolutions-COG4",
+                reason="GET /docs is public documentation; the API itself uses the API-key authorizer, not Cognito.",
+            ),
         )
         # The stack exports the URL as ApiUrl, the name the admin CLI reads; drop the duplicate.
         self.rest_api.node.try_remove_child("Endpoint")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE
-from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
+from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, PAGE_TOKEN_SECRET_ENV_VAR
 from tests.infrastructure.resources import function_id, references, resources, table_id
 
 GATEWAY_ERRORS = ("UNAUTHORIZED", "ACCESS_DENIED", "MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX")
@@ -24,29 +24,51 @@ def test_authorizer_checks_the_bearer_key_and_caches_for_a_minute(template):
     assert function_id(template, AUTHORIZER_HANDLER) in json.dumps(authorizer["Properties"]["AuthorizerUri"])
 
 
-def test_every_method_requires_the_authorizer(template):
+def _methods_by_path(template) -> dict[str, dict]:
+    """Each method's properties, keyed by "<HTTP method> <path part>" ("/" for the root)."""
+    parts = {logical_id: r["Properties"]["PathPart"] for logical_id, r in resources(template, "AWS::ApiGateway::Resource").items()}
+    methods = {}
+    for method in resources(template, "AWS::ApiGateway::Method").values():
+        resource = method["Properties"]["ResourceId"]
+        part = parts[resource["Ref"]] if "Ref" in resource else "/"
+        methods[f"{method['Properties']['HttpMethod']} {part}"] = method["Properties"]
+    return methods
+
+
+def test_every_method_but_the_documentation_requires_the_authorizer(template):
     authorizer_id, _ = _only(template, "AWS::ApiGateway::Authorizer")
-    methods = resources(template, "AWS::ApiGateway::Method").values()
-    assert methods
-    for method in methods:
-        assert method["Properties"]["AuthorizationType"] == "CUSTOM"
-        assert method["Properties"]["AuthorizerId"] == {"Ref": authorizer_id}
+    methods = _methods_by_path(template)
+    assert set(methods) == {"ANY /", "ANY {proxy+}", "GET docs"}
+    for name, method in methods.items():
+        if name == "GET docs":
+            assert method["AuthorizationType"] == "NONE" and "AuthorizerId" not in method
+            assert not method.get("ApiKeyRequired")  # no tenant: no meter to name
+        else:
+            assert method["AuthorizationType"] == "CUSTOM"
+            assert method["AuthorizerId"] == {"Ref": authorizer_id}
 
 
 def test_root_and_every_path_go_to_the_api_function(template):
-    (proxy_id,) = [
-        logical_id
-        for logical_id, resource in resources(template, "AWS::ApiGateway::Resource").items()
-        if resource["Properties"]["PathPart"] == "{proxy+}"
-    ]
-    methods = [method["Properties"] for method in resources(template, "AWS::ApiGateway::Method").values()]
-    resource_ids = [method["ResourceId"] for method in methods]
-    assert {"Ref": proxy_id} in resource_ids
-    assert any("RootResourceId" in json.dumps(resource_id) for resource_id in resource_ids)
-    for method in methods:
-        assert method["HttpMethod"] == "ANY"
+    for method in _methods_by_path(template).values():
         assert method["Integration"]["Type"] == "AWS_PROXY"
         assert references(method["Integration"]["Uri"], function_id(template, API_HANDLER))
+
+
+def test_page_tokens_are_signed_with_a_generated_secret_only_the_api_function_reads(template):
+    (secret_id, secret), = resources(template, "AWS::SecretsManager::Secret").items()
+    assert "GenerateSecretString" in secret["Properties"]
+    environments = {
+        logical_id: function["Properties"].get("Environment", {}).get("Variables", {})
+        for logical_id, function in resources(template, "AWS::Lambda::Function").items()
+    }
+    holders = [logical_id for logical_id, variables in environments.items() if PAGE_TOKEN_SECRET_ENV_VAR in variables]
+    assert holders == [function_id(template, API_HANDLER)]
+    assert environments[holders[0]][PAGE_TOKEN_SECRET_ENV_VAR] == {"Ref": secret_id}
+    readers = [
+        policy for policy in resources(template, "AWS::IAM::Policy").values()
+        if any(references(statement.get("Resource"), secret_id) for statement in policy["Properties"]["PolicyDocument"]["Statement"])
+    ]
+    assert len(readers) == 1
 
 
 @pytest.mark.parametrize("response_type", GATEWAY_ERRORS)

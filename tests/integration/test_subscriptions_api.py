@@ -90,7 +90,7 @@ def test_another_tenants_subscription_is_not_found():
         ({**WEBHOOK, "events": ["CASE.EXPLODED"]}, "events.0"),
         ({**WEBHOOK, "events": []}, "events"),
         ({**WEBHOOK, "filter": {"priorities": ["very"]}}, "filter.priorities.0"),
-        ({"target": {"type": "pigeon"}, "events": ["CASE.CREATED"]}, "target"),
+        ({"target": {"type": "pigeon"}, "events": ["CASE.CREATED"]}, "target.type"),
         ({**EMAIL, "target": {"type": "email", "address": "not-an-address"}}, "target.email.address"),
     ],
 )

@@ -9,11 +9,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
 from casetrail.domain.errors import Conflict, Forbidden
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange, PerformedBy
 from casetrail.domain.identity import Principal
+from casetrail.domain.instants import Instant
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class ContactContent(CommandModel):
     contact_id: Identifier
     channel: Channel
     direction: Direction
-    initiated_at: datetime
+    initiated_at: Instant
     summary: bounded_text(MAX_SUMMARY_CHARS) | None = None
     transcript: bounded_text(MAX_TRANSCRIPT_CHARS) | None = None
     agent: Identifier | None = None
@@ -69,7 +70,7 @@ class ContactContent(CommandModel):
 
 class CommentContent(CommandModel):
     body: bounded_text(MAX_COMMENT_CHARS)
-    internal: bool = True  # agents' notes stay internal unless said otherwise
+    internal: StrictBool = True  # agents' notes stay internal unless said otherwise
 
 
 class FileContent(CommandModel):
@@ -126,7 +127,7 @@ NewRelatedItem = Annotated[NewContact | NewComment | NewFile | NewCaseLink | New
 
 class CommentPatch(CommandModel):
     body: bounded_text(MAX_COMMENT_CHARS) | None = None
-    internal: bool | None = None
+    internal: StrictBool | None = None
 
 
 class RelatedItem(CamelModel):

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from casetrail.domain.cases import MAX_TAGS, Case, Category, Tag
 from casetrail.domain.events import PerformedBy
@@ -222,7 +222,7 @@ class NewRule(CommandModel):
     trigger: Trigger
     condition: Condition | None = None
     actions: Actions
-    active: bool = True
+    active: StrictBool = True
 
     _bounded = field_validator("condition")(lambda c: _check_size(c))
 
@@ -235,7 +235,7 @@ class RulePatch(CommandModel):
     trigger: Trigger | None = None
     condition: Condition | None = None
     actions: Actions | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
     _bounded = field_validator("condition")(lambda c: _check_size(c))
 
@@ -257,7 +257,7 @@ class Rule(CamelModel):
     trigger: Trigger
     condition: Condition | None = None
     actions: list[Action]
-    active: bool
+    active: StrictBool
     version: int
     created_at: datetime
     updated_at: datetime

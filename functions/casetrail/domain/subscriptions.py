@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier
 from casetrail.domain.statuses import CaseStatus, Priority
@@ -52,7 +52,7 @@ class SubscriptionFilter(CommandModel):
 
     priorities: list[Priority] | None = Field(default=None, min_length=1, description="The case's priority is one of these")
     queues: list[Identifier] | None = Field(default=None, min_length=1, max_length=50, description="The case's queue is one of these")
-    status_changed: bool = Field(default=False, description="Only updates that change the status")
+    status_changed: StrictBool = Field(default=False, description="Only updates that change the status")
     status_to: list[CaseStatus] | None = Field(default=None, min_length=1, description="Only updates that move the status to one of these")
 
 

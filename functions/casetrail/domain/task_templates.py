@@ -9,7 +9,7 @@ one changes nothing for the tasks already made from it.
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from casetrail.domain.cases import Description
 from casetrail.domain.errors import CasetrailError, Conflict, NotFound
@@ -24,8 +24,8 @@ DueIn = Annotated[timedelta, Field(gt=timedelta(0), le=timedelta(days=366), desc
 
 
 class _FieldRule(CommandModel):
-    required: bool = Field(default=False, description="The task must end up with a value (from the request or the default)")
-    read_only: bool = Field(default=False, description="A request may not set a value other than the default")
+    required: StrictBool = Field(default=False, description="The task must end up with a value (from the request or the default)")
+    read_only: StrictBool = Field(default=False, description="A request may not set a value other than the default")
 
     @property
     def fallback(self) -> Any:
@@ -85,7 +85,7 @@ class NewTaskTemplate(CommandModel):
 
     name: TemplateName
     description: Description | None = None
-    active: bool = True
+    active: StrictBool = True
     fields: TemplateFields = Field(default_factory=TemplateFields)
 
 
@@ -94,7 +94,7 @@ class TaskTemplatePatch(CommandModel):
 
     name: TemplateName | None = None
     description: Description | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     fields: TemplateFields | None = None
 
     @model_validator(mode="after")
@@ -114,7 +114,7 @@ class TaskTemplate(CamelModel):
     tenant_id: str
     name: str
     description: str | None = None
-    active: bool
+    active: StrictBool
     fields: TemplateFields
     version: int = Field(ge=1)
     created_at: datetime

@@ -6,26 +6,23 @@ case's timeline; a standalone task keeps its audit records in the tasks table.
 """
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from casetrail.domain.cases import Case, Description
 from casetrail.domain.errors import Conflict, InvalidRequest, InvalidTransition
 from casetrail.domain.events import ChangeType, FieldChange, PerformedBy
 from casetrail.domain.identity import Principal
+from casetrail.domain.instants import Instant
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 from casetrail.domain.statuses import Priority
 from casetrail.domain.task_references import References
 from casetrail.domain.task_statuses import ACTIVE, TaskStatus, can_move
 
 TaskName = bounded_text(200)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
 
 
 class TaskAction(StrEnum):
@@ -50,11 +47,10 @@ class NewTask(CommandModel):
     assignee: Identifier | None = None
     queue: Identifier | None = None
     priority: Priority = Priority.NORMAL
-    due_at: AwareDatetime | None = None
-    scheduled_for: AwareDatetime | None = Field(default=None, description="Not workable before this time")
+    due_at: Instant | None = None
+    scheduled_for: Instant | None = Field(default=None, description="Not workable before this time")
     references: References = Field(default_factory=dict)
 
-    _in_utc = field_validator("due_at", "scheduled_for")(_utc)
 
     @model_validator(mode="after")
     def _complete_without_template(self):
@@ -77,12 +73,11 @@ class TaskPatch(CommandModel):
     queue: Identifier | None = None
     status: TaskStatus | None = None
     priority: Priority | None = None
-    due_at: AwareDatetime | None = None
-    scheduled_for: AwareDatetime | None = None
+    due_at: Instant | None = None
+    scheduled_for: Instant | None = None
     references: References | None = None
-    reopen: bool = Field(default=False, description="Required to move a done or cancelled task back to work")
+    reopen: StrictBool = Field(default=False, description="Required to move a done or cancelled task back to work")
 
-    _in_utc = field_validator("due_at", "scheduled_for")(_utc)
 
     @model_validator(mode="after")
     def _required_fields_stay_set(self):

@@ -5,14 +5,15 @@ fields in display order, says which are required and gives defaults. Deactivatin
 new use only: a case keeps and shows what it has.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from casetrail.domain.errors import InvalidFieldValues, UnknownReference
+from casetrail.domain.instants import parse_instant
 from casetrail.domain.model_base import CamelModel, CommandModel, bounded_text
 
 # Ids are chosen by the tenant (so templates can be declared as code) and appear in
@@ -41,7 +42,7 @@ class NewFieldDefinition(CommandModel):
     description: bounded_text(500, min_length=0) | None = None
     type: FieldType
     options: Options | None = Field(default=None, description="singleSelect only: the allowed values")
-    active: bool = True
+    active: StrictBool = True
 
     @model_validator(mode="after")
     def _options_only_for_single_select(self):
@@ -56,7 +57,7 @@ class FieldDefinitionPatch(CommandModel):
     name: bounded_text(100) | None = None
     description: bounded_text(500, min_length=0) | None = None
     options: Options | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class FieldDefinition(CamelModel):
@@ -66,7 +67,7 @@ class FieldDefinition(CamelModel):
     description: str | None = None
     type: FieldType
     options: list[str] | None = None
-    active: bool = True
+    active: StrictBool = True
     created_at: datetime
     updated_at: datetime
 
@@ -80,7 +81,7 @@ def _named_once(template):
 
 class TemplateField(CommandModel):
     field_id: DefinitionId
-    required: bool = False
+    required: StrictBool = False
     default_value: FieldValue | None = None
 
 
@@ -90,7 +91,7 @@ class NewTemplate(CommandModel):
     template_id: DefinitionId
     name: bounded_text(100)
     description: bounded_text(1_000, min_length=0) | None = None
-    active: bool = True
+    active: StrictBool = True
     fields: Annotated[list[TemplateField], Field(max_length=100)] = Field(default_factory=list)
 
     _fields_once = model_validator(mode="after")(lambda self: _named_once(self))
@@ -99,7 +100,7 @@ class NewTemplate(CommandModel):
 class TemplatePatch(CommandModel):
     name: bounded_text(100) | None = None
     description: bounded_text(1_000, min_length=0) | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     fields: Annotated[list[TemplateField], Field(max_length=100)] | None = None
 
     _fields_once = model_validator(mode="after")(lambda self: _named_once(self))
@@ -110,7 +111,7 @@ class Template(CamelModel):
     tenant_id: str
     name: str
     description: str | None = None
-    active: bool = True
+    active: StrictBool = True
     fields: list[TemplateField] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
@@ -224,13 +225,7 @@ def _typed(definition: FieldDefinition, value: Any) -> FieldValue:
             raise ValueError(f"expected one of {definition.options}")
         return value
     if kind is FieldType.DATETIME:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError("expected an ISO 8601 date-time") from None
-        if moment.tzinfo is None:
-            raise ValueError("expected a date-time with a time zone")
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return parse_instant(value).isoformat().replace("+00:00", "Z")
     if kind is FieldType.URL:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2_048:

@@ -3,9 +3,11 @@
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.docs import openapi_settings
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
+from casetrail.handlers.request_body import screen
 from casetrail.handlers.routes import (
     cases,
     customers,
@@ -19,6 +21,7 @@ from casetrail.handlers.routes import (
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
+from casetrail.topology import DOCS_PATH
 
 app.include_router(cases.router)
 app.include_router(customers.router)
@@ -31,6 +34,9 @@ app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
 register_error_handlers(app)
+# Swagger UI 5 (it reads OpenAPI 3.1) as bundled in Powertools: served by the function itself, inlined
+# in the page, so it needs no CDN and works offline and deployed alike.
+app.enable_swagger(path=DOCS_PATH, **openapi_settings())
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
@@ -38,4 +44,7 @@ register_error_handlers(app)
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     idempotency_config.register_lambda_context(context)
+    refused = screen(event)
+    if refused is not None:
+        return refused
     return app.resolve(event, context)

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
+from casetrail.handlers import request_body
 from casetrail.service.billing import BillingService, PriceList
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
@@ -30,7 +31,7 @@ from casetrail.store.tasks import TaskRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.service.templates import TemplateService
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=request_body.loads)
 
 
 def current_principal() -> Principal:

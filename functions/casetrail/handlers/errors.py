@@ -3,6 +3,7 @@
     {"status": 422, "code": "VALIDATION_ERROR", "message": "...", "fields": [{"field": "title", "issue": "..."}]}
 """
 
+import re
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -52,14 +53,41 @@ _STATUS_BY_ERROR: dict[type[errors.CasetrailError], HTTPStatus] = {
 }
 
 
-def documented_errors(*statuses: HTTPStatus) -> dict[int, dict]:
-    """OpenAPI `responses` entries for the errors a route can answer with, all in the one shape."""
+# Every route can answer these: the gateway's 401 (no valid key) and the 422 of request validation.
+_ALWAYS = (HTTPStatus.UNAUTHORIZED, HTTPStatus.UNPROCESSABLE_ENTITY)
+# A route that reads a body can also answer: 400 MALFORMED_JSON, the gateway's 413, and 415 for a body
+# that is not JSON (handlers/request_body.py).
+_WITH_BODY = (HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+ETAG_HEADER = {
+    "ETag": {
+        "description": 'The resource\'s version ("3"): send it back in If-Match to change it',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def documented(
+    *errors: HTTPStatus, success: HTTPStatus = HTTPStatus.OK, body: bool = False, etag: bool = False
+) -> dict[int, dict]:
+    """A route's OpenAPI `responses`: its success (body from the route's return type, or none for a
+    204, and the ETag header of a versioned resource) and every error it can answer with, all in
+    the one error shape."""
+    if success is HTTPStatus.NO_CONTENT:
+        outcome: dict = {"description": success.phrase, "content": {}}
+    else:
+        outcome = {"description": success.phrase}  # content: Powertools fills in the return type's schema
+    if etag:
+        outcome["headers"] = ETAG_HEADER
+    statuses = sorted({*errors, *_ALWAYS, *(_WITH_BODY if body else ())})
     return {
-        status.value: {
-            "description": status.phrase,
-            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
-        }
-        for status in (*statuses, HTTPStatus.UNAUTHORIZED, HTTPStatus.UNPROCESSABLE_ENTITY)
+        success.value: outcome,
+        **{
+            status.value: {
+                "description": status.phrase,
+                "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+            }
+            for status in statuses
+        },
     }
 
 
@@ -84,14 +112,28 @@ def _field_issues(validation: RequestValidationError) -> tuple[str, str, list[Fi
     malformed = [e for e in errors if e.get("type") == "json_invalid"]
     if malformed:
         # Its location is a character offset, not a field: report the body itself.
-        return "MALFORMED_JSON", "The request body is not valid JSON", [FieldIssue(field="body", issue=malformed[0]["msg"])]
+        reason = (malformed[0].get("ctx") or {}).get("error") or malformed[0]["msg"]
+        return "MALFORMED_JSON", "The request body is not valid JSON", [FieldIssue(field="body", issue=reason)]
     issues = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ())]
         if location[:1] == ["body"]:  # the body's own fields are named without it (a field may be called body)
             location = location[1:]
-        issues.append(FieldIssue(field=".".join(location) or "body", issue=error.get("msg", "invalid")))
+        issue = error.get("msg", "invalid").removeprefix("Value error, ")
+        if error.get("type") == "union_tag_invalid":
+            # pydantic names the expected tags by their Python repr (<RelatedItemType.CONTACT: 'contact'>):
+            # say it as for any other choice, on the field that chooses.
+            context = error.get("ctx") or {}
+            location.append(str(context.get("discriminator", "type")).strip("'"))
+            allowed = _choices(re.findall(r"'([^']*)'", str(context.get("expected_tags", ""))))
+            issue = f"Input should be {allowed}, not '{context.get('tag')}'"
+        issues.append(FieldIssue(field=".".join(location) or "body", issue=issue))
     return "VALIDATION_ERROR", "The request is not valid", issues
+
+
+def _choices(values: list[str]) -> str:
+    quoted = [f"'{value}'" for value in values]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else "".join(quoted)
 
 
 def register_error_handlers(app: APIGatewayRestResolver) -> None:

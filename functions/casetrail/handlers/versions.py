@@ -1,5 +1,6 @@
 """Optimistic concurrency on the wire: the version a client read comes back in If-Match."""
 
+import re
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -8,6 +9,7 @@ from pydantic import BaseModel
 from casetrail.domain.errors import InvalidRequest, PreconditionRequired
 
 Versioned = TypeVar("Versioned", bound=BaseModel)
+_VERSION = re.compile(r"[0-9]{1,18}")
 
 
 def expected_version(if_match: str | None, what: str = "case") -> int:
@@ -15,7 +17,8 @@ def expected_version(if_match: str | None, what: str = "case") -> int:
     if if_match is None:
         raise PreconditionRequired(f"send the version you read in an If-Match header to update a {what}")
     raw = if_match.strip().removeprefix("W/").strip('"')
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only, and no more than a version can have (int() would take "٣" or 5,000 digits).
+    if not _VERSION.fullmatch(raw) or int(raw) < 1:
         raise InvalidRequest(f"If-Match must be a {what} version such as \"3\"")
     return int(raw)
 

@@ -4,8 +4,6 @@ The low-level client is used (not boto3's resource layer) because TransactWriteI
 there and the client is cheaper to create on a cold start.
 """
 
-import base64
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +16,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casetrail.domain.errors import ConcurrentChange
+from casetrail.store import page_tokens
+from casetrail.store.page_tokens import InvalidPageToken  # noqa: F401  (raised by query_page)
 from casetrail.store.item_sizes import DYNAMODB_ITEM_LIMIT, require_within
 
 _serializer = TypeSerializer()
@@ -34,10 +34,6 @@ class ConditionFailed(Exception):
 
 # The cancellation reason DynamoDB gives a transaction that raced another writer of one of its items.
 TRANSACTION_CONFLICT = "TransactionConflict"
-
-
-class InvalidPageToken(Exception):
-    pass
 
 
 @cache
@@ -91,27 +87,6 @@ def _from_dynamo(value: Any) -> Any:
 class Page:
     items: list[dict[str, Any]]
     next_token: str | None
-
-
-def encode_page_token(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
-
-
-def decode_page_token(token: str, *, expected: dict[str, str]) -> dict[str, Any]:
-    """Decodes a token and checks it continues the same query (same partition): a token crafted
-    to point at another tenant's partition is refused rather than passed to DynamoDB."""
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, TypeError) as error:
-        raise InvalidPageToken() from error
-    if not isinstance(key, dict):
-        raise InvalidPageToken()
-    for attribute, value in expected.items():
-        if key.get(attribute) != {"S": value}:
-            raise InvalidPageToken()
-    return key
 
 
 class Table:
@@ -260,12 +235,14 @@ class Table:
         request["ExpressionAttributeValues"] = values
         if index:
             request["IndexName"] = index
+        # The query a token continues: it only ever resumes this table, index and partition.
+        query = f"{self.name}\n{index or ''}\n{partition_value}"
         if page_token:
-            request["ExclusiveStartKey"] = decode_page_token(page_token, expected={partition_attribute: partition_value})
+            request["ExclusiveStartKey"] = page_tokens.decode(page_token, query=query)
         response = self._client.query(**request)
         return Page(
             items=[deserialize(i) for i in response.get("Items", [])],
-            next_token=encode_page_token(response.get("LastEvaluatedKey")),
+            next_token=page_tokens.encode(response.get("LastEvaluatedKey"), query=query),
         )
 
     def query_all(self, *, pk: str) -> list[dict[str, Any]]:

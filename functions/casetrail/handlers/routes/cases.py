@@ -1,6 +1,5 @@
 """HTTP routes for cases. Thin: parse, call the service, shape the response."""
 
-from datetime import datetime
 from enum import StrEnum
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -13,9 +12,10 @@ from pydantic import BaseModel, Field
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
+from casetrail.domain.instants import Instant
 from casetrail.domain.statuses import CaseStatus, Priority
 from casetrail.handlers.dependencies import CurrentPrincipal, case_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.idempotency import once_per_key
 from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.case_closure import OpenTasksChoice
@@ -55,7 +55,7 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "/cases",
     summary="Open a case",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)},
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, success=HTTPStatus.CREATED, body=True, etag=True),
     tags=["Cases"],
 )
 def create_case(
@@ -80,7 +80,7 @@ def create_case(
 @router.get(
     "/cases/by-reference/<referenceNumber>",
     summary="Find a case by its reference number",
-    responses=documented_errors(HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.NOT_FOUND, etag=True),
     tags=["Cases"],
 )
 def get_case_by_reference(
@@ -90,7 +90,7 @@ def get_case_by_reference(
     return versioned_response(Case, case_service().get_by_reference(principal, reference_number))
 
 
-@router.get("/cases/<caseId>", summary="Read a case", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Cases"])
+@router.get("/cases/<caseId>", summary="Read a case", responses=documented(HTTPStatus.NOT_FOUND, etag=True), tags=["Cases"])
 def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
     return versioned_response(Case, case_service().get(principal, case_id))
 
@@ -98,14 +98,12 @@ def get_case(case_id: CaseId, principal: CurrentPrincipal) -> Response[Case]:
 @router.patch(
     "/cases/<caseId>",
     summary="Change a case (optimistic concurrency with If-Match)",
-    responses=documented_errors(
+    responses=documented(
         HTTPStatus.BAD_REQUEST,
         HTTPStatus.NOT_FOUND,
         HTTPStatus.CONFLICT,
         HTTPStatus.PRECONDITION_FAILED,
-        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-        HTTPStatus.PRECONDITION_REQUIRED,
-    ),
+        HTTPStatus.PRECONDITION_REQUIRED, body=True, etag=True),
     tags=["Cases"],
     description="Moving to resolved or closed while the case has open tasks is refused (409 OPEN_TASKS, "
     "listing them) unless openTasks says to cancel or keep them.",
@@ -135,7 +133,7 @@ class CaseSort(StrEnum):
     "with one of customerId, assignee or queue; else at most one of templateId, category, status or priority; "
     "createdFrom/createdTo with sort=createdAt (the default); sort=updatedAt for all cases or with assignee "
     "(plus any other filter), with updatedFrom/updatedTo.",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST),
+    responses=documented(HTTPStatus.BAD_REQUEST),
     tags=["Cases"],
 )
 def list_cases(
@@ -148,10 +146,10 @@ def list_cases(
     priority: Annotated[Priority | None, Query()] = None,
     category: Annotated[str | None, Query(**_FILTER)] = None,
     tag: Annotated[str | None, Query(**_FILTER)] = None,
-    created_from: Annotated[datetime | None, Query(alias="createdFrom", description="Inclusive, ISO 8601")] = None,
-    created_to: Annotated[datetime | None, Query(alias="createdTo", description="Inclusive, ISO 8601")] = None,
-    updated_from: Annotated[datetime | None, Query(alias="updatedFrom", description="Inclusive, ISO 8601")] = None,
-    updated_to: Annotated[datetime | None, Query(alias="updatedTo", description="Inclusive, ISO 8601")] = None,
+    created_from: Annotated[Instant | None, Query(alias="createdFrom", description="Inclusive, ISO 8601")] = None,
+    created_to: Annotated[Instant | None, Query(alias="createdTo", description="Inclusive, ISO 8601")] = None,
+    updated_from: Annotated[Instant | None, Query(alias="updatedFrom", description="Inclusive, ISO 8601")] = None,
+    updated_to: Annotated[Instant | None, Query(alias="updatedTo", description="Inclusive, ISO 8601")] = None,
     sort: Annotated[CaseSort, Query(description="Newest first by this time")] = CaseSort.CREATED_AT,
     limit: PageSize = 25,
     next_token: PageToken = None,
@@ -178,7 +176,7 @@ def list_cases(
 @router.get(
     "/cases/<caseId>/audit",
     summary="Every change made to a case, oldest first",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     tags=["Cases"],
 )
 def case_audit(

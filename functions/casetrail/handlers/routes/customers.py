@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from casetrail.domain.customers import Customer, CustomerPatch, NewCustomer
 from casetrail.domain.statuses import CaseStatus
 from casetrail.handlers.dependencies import customer_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CaseList, CurrentPrincipal, PageSize, PageToken
 
 router = Router()
@@ -26,7 +26,7 @@ class CustomerList(BaseModel):
 @router.post(
     "/customers",
     summary="Create a customer",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.CONFLICT)},
+    responses=documented(HTTPStatus.CONFLICT, success=HTTPStatus.CREATED, body=True),
     tags=["Customers"],
 )
 def create_customer(command: Annotated[NewCustomer, Body()], principal: CurrentPrincipal) -> Response[Customer]:
@@ -37,7 +37,7 @@ def create_customer(command: Annotated[NewCustomer, Body()], principal: CurrentP
 @router.get(
     "/customers",
     summary="Look a customer up by E.164 phone or (case-insensitive) email",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST),
+    responses=documented(HTTPStatus.BAD_REQUEST),
     tags=["Customers"],
 )
 def find_customers(
@@ -51,7 +51,7 @@ def find_customers(
 @router.get(
     "/customers/<customerId>",
     summary="Read a customer",
-    responses=documented_errors(HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.NOT_FOUND),
     tags=["Customers"],
 )
 def get_customer(customer_id: CustomerId, principal: CurrentPrincipal) -> Customer:
@@ -61,7 +61,7 @@ def get_customer(customer_id: CustomerId, principal: CurrentPrincipal) -> Custom
 @router.patch(
     "/customers/<customerId>",
     summary="Change a customer",
-    responses=documented_errors(HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED),
+    responses=documented(HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, body=True),
     tags=["Customers"],
 )
 def update_customer(customer_id: CustomerId, patch: Annotated[CustomerPatch, Body()], principal: CurrentPrincipal) -> Customer:
@@ -71,7 +71,7 @@ def update_customer(customer_id: CustomerId, patch: Annotated[CustomerPatch, Bod
 @router.get(
     "/customers/<customerId>/cases",
     summary="A customer's cases, newest first",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     tags=["Customers"],
 )
 def customer_cases(

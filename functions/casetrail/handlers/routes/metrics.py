@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from casetrail.domain.metrics import MAX_RANGE_DAYS, GroupBy, MetricsReport
 from casetrail.handlers.dependencies import CurrentPrincipal, metrics_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 
 router = Router()
 
@@ -19,7 +19,7 @@ router = Router()
     "/metrics",
     summary="Key metrics of a range of UTC days, in total and per day, template, queue or category",
     description=f"The range spans at most {MAX_RANGE_DAYS} days. Figures come from aggregates kept by the Metrics consumer.",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN),
     tags=["Metrics"],
 )
 def get_metrics(

@@ -12,7 +12,7 @@ from casetrail.domain.events import ChangeType
 from casetrail.domain.model_base import CamelModel
 from casetrail.domain.rules import NewRule, Outcome, Rule, RulePatch
 from casetrail.handlers.dependencies import CurrentPrincipal, rule_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 
 router = Router()
 
@@ -36,7 +36,7 @@ class SampleEvent(CamelModel):
 @router.post(
     "/rules",
     summary="Create a rule",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN)},
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, success=HTTPStatus.CREATED, body=True),
     tags=["Rules"],
 )
 def create_rule(command: Annotated[NewRule, Body()], principal: CurrentPrincipal) -> Response[Rule]:
@@ -44,12 +44,12 @@ def create_rule(command: Annotated[NewRule, Body()], principal: CurrentPrincipal
     return Response(status_code=HTTPStatus.CREATED.value, content_type=content_types.APPLICATION_JSON, body=rule)
 
 
-@router.get("/rules", summary="The tenant's rules", responses=documented_errors(), tags=["Rules"])
+@router.get("/rules", summary="The tenant's rules", responses=documented(), tags=["Rules"])
 def list_rules(principal: CurrentPrincipal) -> RuleList:
     return RuleList(items=rule_service().list_rules(principal))
 
 
-@router.get("/rules/<ruleId>", summary="Read a rule", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Rules"])
+@router.get("/rules/<ruleId>", summary="Read a rule", responses=documented(HTTPStatus.NOT_FOUND), tags=["Rules"])
 def get_rule(rule_id: RuleId, principal: CurrentPrincipal) -> Rule:
     return rule_service().get(principal, rule_id)
 
@@ -57,7 +57,7 @@ def get_rule(rule_id: RuleId, principal: CurrentPrincipal) -> Rule:
 @router.patch(
     "/rules/<ruleId>",
     summary="Change a rule (only the fields given)",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.PRECONDITION_FAILED),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.PRECONDITION_FAILED, body=True),
     tags=["Rules"],
 )
 def update_rule(rule_id: RuleId, patch: Annotated[RulePatch, Body()], principal: CurrentPrincipal) -> Rule:
@@ -67,7 +67,7 @@ def update_rule(rule_id: RuleId, patch: Annotated[RulePatch, Body()], principal:
 @router.delete(
     "/rules/<ruleId>",
     summary="Delete a rule",
-    responses={204: {"description": "Deleted"}, **documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)},
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, success=HTTPStatus.NO_CONTENT),
     tags=["Rules"],
 )
 def delete_rule(rule_id: RuleId, principal: CurrentPrincipal) -> Response[None]:
@@ -78,7 +78,7 @@ def delete_rule(rule_id: RuleId, principal: CurrentPrincipal) -> Response[None]:
 @router.post(
     "/rules/<ruleId>/test",
     summary="What the rule would do with a sample event (changes nothing)",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, body=True),
     tags=["Rules"],
 )
 def test_rule(rule_id: RuleId, sample: Annotated[SampleEvent, Body()], principal: CurrentPrincipal) -> Outcome:

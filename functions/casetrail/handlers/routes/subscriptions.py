@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from casetrail.domain.subscriptions import CreatedSubscription, NewSubscription, Subscription
 from casetrail.handlers.dependencies import CurrentPrincipal
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.notification_wiring import subscription_service
 
 router = Router()
@@ -25,7 +25,7 @@ class SubscriptionList(BaseModel):
 @router.post(
     "/subscriptions",
     summary="Subscribe an email address or a webhook to case events",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN)},
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, success=HTTPStatus.CREATED, body=True),
     tags=["Notifications"],
 )
 def create_subscription(
@@ -42,7 +42,7 @@ def create_subscription(
 @router.get(
     "/subscriptions",
     summary="The tenant's subscriptions",
-    responses=documented_errors(HTTPStatus.FORBIDDEN),
+    responses=documented(HTTPStatus.FORBIDDEN),
     tags=["Notifications"],
 )
 def list_subscriptions(principal: CurrentPrincipal) -> SubscriptionList:
@@ -52,7 +52,7 @@ def list_subscriptions(principal: CurrentPrincipal) -> SubscriptionList:
 @router.get(
     "/subscriptions/<subscriptionId>",
     summary="Read a subscription (its signing secret is never shown again)",
-    responses=documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND),
     tags=["Notifications"],
 )
 def get_subscription(subscription_id: SubscriptionId, principal: CurrentPrincipal) -> Subscription:
@@ -62,7 +62,7 @@ def get_subscription(subscription_id: SubscriptionId, principal: CurrentPrincipa
 @router.delete(
     "/subscriptions/<subscriptionId>",
     summary="Unsubscribe",
-    responses={204: {"description": "Deleted"}, **documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)},
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, success=HTTPStatus.NO_CONTENT),
     tags=["Notifications"],
 )
 def delete_subscription(subscription_id: SubscriptionId, principal: CurrentPrincipal) -> Response[None]:

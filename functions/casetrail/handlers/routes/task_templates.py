@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from casetrail.domain.task_templates import NewTaskTemplate, TaskTemplate, TaskTemplatePatch
 from casetrail.handlers.dependencies import CurrentPrincipal, task_template_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.versions import expected_version, versioned_response
 
 router = Router()
@@ -27,14 +27,14 @@ class TaskTemplateList(BaseModel):
 @router.post(
     "/task-templates",
     summary="Define a task template: per task field, required / read-only / default",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT)},
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT, success=HTTPStatus.CREATED, body=True, etag=True),
     tags=["Tasks"],
 )
 def create_task_template(command: Annotated[NewTaskTemplate, Body()], principal: CurrentPrincipal) -> Response[TaskTemplate]:
     return versioned_response(TaskTemplate, task_template_service().create(principal, command), 201)
 
 
-@router.get("/task-templates", summary="The tenant's task templates", responses=documented_errors(), tags=["Tasks"])
+@router.get("/task-templates", summary="The tenant's task templates", responses=documented(), tags=["Tasks"])
 def list_task_templates(principal: CurrentPrincipal) -> TaskTemplateList:
     return TaskTemplateList(items=task_template_service().list_all(principal))
 
@@ -42,7 +42,7 @@ def list_task_templates(principal: CurrentPrincipal) -> TaskTemplateList:
 @router.get(
     "/task-templates/<templateId>",
     summary="Read a task template",
-    responses=documented_errors(HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.NOT_FOUND, etag=True),
     tags=["Tasks"],
 )
 def get_task_template(template_id: TemplateId, principal: CurrentPrincipal) -> Response[TaskTemplate]:
@@ -52,10 +52,9 @@ def get_task_template(template_id: TemplateId, principal: CurrentPrincipal) -> R
 @router.patch(
     "/task-templates/<templateId>",
     summary="Change a task template, e.g. deactivate it (tasks made from it are unaffected)",
-    responses=documented_errors(
+    responses=documented(
         HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND,
-        HTTPStatus.PRECONDITION_FAILED, HTTPStatus.PRECONDITION_REQUIRED,
-    ),
+        HTTPStatus.PRECONDITION_FAILED, HTTPStatus.PRECONDITION_REQUIRED, body=True, etag=True),
     tags=["Tasks"],
 )
 def update_task_template(

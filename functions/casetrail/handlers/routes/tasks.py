@@ -6,12 +6,13 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from casetrail.domain.instants import Instant
 from casetrail.domain.task_statuses import TaskStatus
 from casetrail.domain.tasks import NewTask, Task, TaskPatch
 from casetrail.handlers.dependencies import CurrentPrincipal, task_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.cases import MAX_PAGE_SIZE
 
@@ -36,7 +37,7 @@ class TaskList(BaseModel):
 @router.post(
     "/tasks",
     summary="Create a standalone task",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)},
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT, success=HTTPStatus.CREATED, body=True, etag=True),
     tags=["Tasks"],
 )
 def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
@@ -46,7 +47,7 @@ def create_task(command: Annotated[NewTask, Body()], principal: CurrentPrincipal
 @router.post(
     "/cases/<caseId>/tasks",
     summary="Create a task on a case (on its timeline and audit, TASK.CREATED)",
-    responses={201: {"description": "Created"}, **documented_errors(*_WRITE_ERRORS)},
+    responses=documented(*_WRITE_ERRORS, success=HTTPStatus.CREATED, body=True, etag=True),
     tags=["Tasks"],
 )
 def create_case_task(case_id: CaseId, command: Annotated[NewTask, Body()], principal: CurrentPrincipal) -> Response[Task]:
@@ -56,7 +57,7 @@ def create_case_task(case_id: CaseId, command: Annotated[NewTask, Body()], princ
 @router.get(
     "/cases/<caseId>/tasks",
     summary="A case's tasks: active ones first, each group in creation order",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     tags=["Tasks"],
 )
 def case_tasks(case_id: CaseId, principal: CurrentPrincipal, limit: PageSize = 50, next_token: PageToken = None) -> TaskList:
@@ -67,7 +68,7 @@ def case_tasks(case_id: CaseId, principal: CurrentPrincipal, limit: PageSize = 5
 @router.get(
     "/tasks",
     summary="A work list: an agent's tasks or a queue's unclaimed tasks, soonest due first",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST),
+    responses=documented(HTTPStatus.BAD_REQUEST),
     tags=["Tasks"],
 )
 def list_tasks(
@@ -75,7 +76,7 @@ def list_tasks(
     assignee: Annotated[str | None, Query(description="An agent's principal id, or me", **_FILTER)] = None,
     queue: Annotated[str | None, Query(**_FILTER)] = None,
     status: Annotated[TaskStatus, Query()] = TaskStatus.OPEN,
-    due_before: Annotated[AwareDatetime | None, Query(alias="dueBefore", description="Only tasks due before")] = None,
+    due_before: Annotated[Instant | None, Query(alias="dueBefore", description="Only tasks due before")] = None,
     limit: PageSize = 25,
     next_token: PageToken = None,
 ) -> TaskList:
@@ -91,7 +92,7 @@ def list_tasks(
     return TaskList(items=page.items, next_token=page.next_token)
 
 
-@router.get("/tasks/<taskId>", summary="Read a task", responses=documented_errors(HTTPStatus.NOT_FOUND), tags=["Tasks"])
+@router.get("/tasks/<taskId>", summary="Read a task", responses=documented(HTTPStatus.NOT_FOUND, etag=True), tags=["Tasks"])
 def get_task(task_id: TaskId, principal: CurrentPrincipal) -> Response[Task]:
     return versioned_response(Task, task_service().get(principal, task_id))
 
@@ -99,7 +100,7 @@ def get_task(task_id: TaskId, principal: CurrentPrincipal) -> Response[Task]:
 @router.patch(
     "/tasks/<taskId>",
     summary="Change a task (optimistic concurrency with If-Match)",
-    responses=documented_errors(*_WRITE_ERRORS, HTTPStatus.PRECONDITION_FAILED, HTTPStatus.PRECONDITION_REQUIRED),
+    responses=documented(*_WRITE_ERRORS, HTTPStatus.PRECONDITION_FAILED, HTTPStatus.PRECONDITION_REQUIRED, body=True, etag=True),
     tags=["Tasks"],
 )
 def update_task(
@@ -114,7 +115,7 @@ def update_task(
 @router.post(
     "/tasks/<taskId>/claim",
     summary="Take a queued task: of agents claiming at once, one wins and the others get 409",
-    responses=documented_errors(*_WRITE_ERRORS),
+    responses=documented(*_WRITE_ERRORS, etag=True),
     tags=["Tasks"],
 )
 def claim_task(task_id: TaskId, principal: CurrentPrincipal) -> Response[Task]:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from casetrail.domain.model_base import CamelModel
 from casetrail.domain.related_items import CommentPatch, NewRelatedItem, RelatedItem, RelatedItemType
 from casetrail.handlers.dependencies import related_item_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CaseId, CurrentPrincipal, PageSize, PageToken
 from casetrail.store.files import URL_LIFETIME_SECONDS
 
@@ -64,7 +64,7 @@ class ContactCases(BaseModel):
 @router.post(
     "/cases/<caseId>/related-items",
     summary="Add a related item (contact, comment, file, connectCase, custom) to a case's timeline",
-    responses={201: {"description": "Created"}, **documented_errors(HTTPStatus.NOT_FOUND, HTTPStatus.PRECONDITION_FAILED)},
+    responses=documented(HTTPStatus.NOT_FOUND, HTTPStatus.PRECONDITION_FAILED, success=HTTPStatus.CREATED, body=True),
     tags=["Timeline"],
 )
 def add_related_item(case_id: CaseId, command: Annotated[NewRelatedItem, Body()], principal: CurrentPrincipal) -> Response[AddedRelatedItem]:
@@ -77,7 +77,7 @@ def add_related_item(case_id: CaseId, command: Annotated[NewRelatedItem, Body()]
 @router.get(
     "/cases/<caseId>/timeline",
     summary="A case's related items in time order (newest first unless order=asc), optionally of one type",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     tags=["Timeline"],
 )
 def timeline(
@@ -102,7 +102,7 @@ def timeline(
 @router.get(
     "/cases/<caseId>/related-items/<relatedItemId>",
     summary="Read one related item",
-    responses=documented_errors(HTTPStatus.NOT_FOUND),
+    responses=documented(HTTPStatus.NOT_FOUND),
     tags=["Timeline"],
 )
 def get_related_item(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> RelatedItem:
@@ -112,7 +112,7 @@ def get_related_item(case_id: CaseId, related_item_id: RelatedItemId, principal:
 @router.patch(
     "/cases/<caseId>/related-items/<relatedItemId>",
     summary="Edit a comment (its author only; audited)",
-    responses=documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED),
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, body=True),
     tags=["Timeline"],
 )
 def edit_comment(case_id: CaseId, related_item_id: RelatedItemId, patch: Annotated[CommentPatch, Body()], principal: CurrentPrincipal) -> RelatedItem:
@@ -122,7 +122,7 @@ def edit_comment(case_id: CaseId, related_item_id: RelatedItemId, patch: Annotat
 @router.delete(
     "/cases/<caseId>/related-items/<relatedItemId>",
     summary="Delete a comment (its author only; audited)",
-    responses={204: {"description": "Deleted"}, **documented_errors(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED)},
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, success=HTTPStatus.NO_CONTENT),
     tags=["Timeline"],
 )
 def delete_comment(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> Response[None]:
@@ -133,7 +133,7 @@ def delete_comment(case_id: CaseId, related_item_id: RelatedItemId, principal: C
 @router.get(
     "/cases/<caseId>/related-items/<relatedItemId>/download",
     summary="A presigned URL to download a file item",
-    responses=documented_errors(HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
+    responses=documented(HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
     tags=["Timeline"],
 )
 def download_file(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> Download:
@@ -143,7 +143,7 @@ def download_file(case_id: CaseId, related_item_id: RelatedItemId, principal: Cu
 @router.get(
     "/contacts/<contactId>/cases",
     summary="The cases a contact is linked to, by contact related items",
-    responses=documented_errors(HTTPStatus.BAD_REQUEST),
+    responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND),
     tags=["Timeline"],
 )
 def contact_cases(contact_id: ContactId, principal: CurrentPrincipal, limit: PageSize = 25, next_token: PageToken = None) -> ContactCases:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from casetrail.domain.billing import Reconciliation, UsageRecord, UsageSummary
 from casetrail.handlers.dependencies import CurrentPrincipal, billing_service
-from casetrail.handlers.errors import documented_errors
+from casetrail.handlers.errors import documented
 from casetrail.service.billing import MAX_RECORDS_PAGE
 
 router = Router()
@@ -26,7 +26,7 @@ PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, desc
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 CSV_COLUMNS = ("kind", "caseId", "taskId", "referenceNumber", "createdAt", "eventId")
 NEXT_TOKEN_HEADER = "X-Next-Token"
-_ERRORS = documented_errors(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN)
+_ERRORS = documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 
 
 class UsageRecordList(BaseModel):
@@ -34,7 +34,7 @@ class UsageRecordList(BaseModel):
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 
 
-@router.get("/usage", summary="A month's metered usage and what it costs", responses=_ERRORS, tags=["Billing"])
+@router.get("/usage", summary="A month's metered usage and what it costs", responses=documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN), tags=["Billing"])
 def usage(month: Annotated[str, Query(**_MONTH)], principal: CurrentPrincipal) -> UsageSummary:
     return billing_service().summary(principal, month)
 
@@ -63,8 +63,12 @@ def usage_records(
         "for the next request. Only the first page has the header row, so pages concatenate into one file."
     ),
     responses={
-        200: {"description": "CSV rows", "content": {"text/csv": {"schema": {"type": "string"}}}},
         **_ERRORS,
+        200: {
+            "description": "CSV rows",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "headers": {NEXT_TOKEN_HEADER: {"description": "The next page's token, when more rows follow", "schema": {"type": "string"}}},
+        },
     },
     tags=["Billing"],
 )

@@ -1,0 +1,42 @@
+"""The API documentation renders in a browser: Swagger UI from the local runner, with no network
+but the runner itself, shows the operations of the OpenAPI 3.1 document."""
+
+import pytest
+
+from tests.e2e.test_local_runner import casetrail  # noqa: F401  (the runner, started for this module)
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_a_developer_opens_the_docs_and_sees_the_operations(casetrail, browser):  # noqa: F811
+    page = browser.new_page()
+    requested_hosts = set()
+    page.on("request", lambda request: requested_hosts.add(request.url.split("/")[2]))
+
+    page.goto(f"{casetrail.url}/docs")
+
+    operation = page.locator(".opblock-summary", has_text="Open a case").first
+    operation.wait_for(state="visible", timeout=15_000)
+    assert "POST" in operation.inner_text() and "/cases" in operation.inner_text()
+    assert page.get_by_text("Unable to render this definition").count() == 0
+    assert requested_hosts == {casetrail.url.split("/")[2]}, "the page loads nothing from elsewhere"
+    page.close()
