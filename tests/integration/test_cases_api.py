@@ -3,6 +3,7 @@
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.people import register_users
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -92,6 +93,7 @@ def test_a_case_of_another_tenant_is_indistinguishable_from_a_missing_one(api):
 
 def test_updating_with_the_current_version_bumps_it_and_records_old_and_new_values(api):
     case_id = api.create_case(NEW_CASE).body["caseId"]
+    register_users("agent-ana")
 
     response = api.patch_case(case_id, {"status": "in_progress", "assignee": "agent-ana"}, if_match='"1"')
 
@@ -189,6 +191,7 @@ def test_an_unknown_status_is_a_422(api):
 
 
 def test_listing_filters_by_each_index_newest_first(api):
+    register_users("ana")
     older = api.create_case({**NEW_CASE, "customerId": "cust-a", "assignee": "ana"}).body
     newer = api.create_case({**NEW_CASE, "customerId": "cust-a", "queue": "fraud"}).body
     api.create_case({**NEW_CASE, "customerId": "cust-b"})

@@ -16,6 +16,7 @@ from casetrail.handlers.routes import (
     templates,
     timeline,
     usage,
+    users,
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
@@ -30,6 +31,7 @@ app.include_router(task_templates.router)
 app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
+app.include_router(users.router)
 register_error_handlers(app)
 
 

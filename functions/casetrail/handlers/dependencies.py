@@ -28,6 +28,8 @@ from casetrail.store.usage import UsageRepository
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
 from casetrail.store.templates import DefinitionRepository
+from casetrail.store.users import UserRepository
+from casetrail.service.users import UserDirectory
 from casetrail.service.templates import TemplateService
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -69,7 +71,9 @@ def task_repository() -> TaskRepository:
 
 @cache
 def case_service() -> CaseService:
-    return CaseService(case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()))
+    return CaseService(
+        case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()), users=user_directory()
+    )
 
 
 @cache
@@ -98,7 +102,14 @@ def billing_service() -> BillingService:
 
 @cache
 def task_service() -> TaskService:
-    return TaskService(task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()))
+    return TaskService(
+        task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()), users=user_directory()
+    )
+
+
+@cache
+def user_directory() -> UserDirectory:
+    return UserDirectory(UserRepository(Table(get_settings().users_table_name)))
 
 
 @cache

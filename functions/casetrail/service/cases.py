@@ -17,6 +17,7 @@ from casetrail.store.templates import DefinitionRepository
 
 if TYPE_CHECKING:
     from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
+    from casetrail.service.users import UserDirectory
 
 Clock = Callable[[], datetime]
 
@@ -38,12 +39,14 @@ class CaseService:
         clock: Clock = utc_now,
         closure: "CaseClosure | None" = None,
         definitions: DefinitionRepository | None = None,
+        users: "UserDirectory | None" = None,  # checks assignees (the API); flows and rules do not assign people
     ):
         self._repository = repository
         self._customers = customers
         self._clock = clock
         self._closure = closure  # the rule for open tasks when a case is resolved or closed
         self._definitions = definitions or DefinitionRepository(repository.table)
+        self._users = users
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
         # Customers are never deleted, so checking before the write leaves no window that matters.
@@ -57,6 +60,8 @@ class CaseService:
         """Opens a case. A caller that derives `case_id` from something retried (a contact id)
         gets the case an earlier attempt created instead of a second one."""
         self._require_customer(principal, command.customer_id)
+        if self._users is not None:
+            command = command.model_copy(update={"assignee": self._users.assignee(principal, command.assignee)})
         if command.template_id or command.fields:
             template = self._template(principal, command.template_id)
             values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
@@ -109,6 +114,8 @@ class CaseService:
             )
         if patch.customer_id is not None and patch.customer_id != case.customer_id:
             self._require_customer(principal, patch.customer_id)
+        if self._users is not None and "assignee" in patch.model_fields_set:
+            patch = patch.model_copy(update={"assignee": self._users.assignee(principal, patch.assignee, current=case.assignee)})
         if patch.fields is not None:
             # The patch names only the fields it changes; the domain compares whole maps.
             template = self._definitions.get_template(principal.tenant_id, case.template_id) if case.template_id else None
