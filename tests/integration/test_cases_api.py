@@ -101,7 +101,7 @@ def test_updating_with_the_current_version_bumps_it_and_records_old_and_new_valu
     assert response.body["version"] == 2 and response.headers["etag"] == '"2"'
     latest = api.audit(case_id).body["items"][-1]
     assert latest["action"] == "CASE.UPDATED" and latest["version"] == 2
-    assert latest["performedBy"] == {"principalId": "p-demo-agent", "name": "Ana Agent", "role": "agent"}
+    assert latest["performedBy"] == {"principalId": "p-demo-agent", "name": "Ana Agent", "role": "agent", "kind": "apiKey"}
     assert {"fieldId": "status", "oldValue": "open", "newValue": "in_progress"} in latest["changes"]
     assert {"fieldId": "assignee", "oldValue": None, "newValue": "agent-ana"} in latest["changes"]
 

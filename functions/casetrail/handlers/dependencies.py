@@ -5,6 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
+from casetrail.cors import cors_config
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.service.billing import BillingService, PriceList
@@ -32,7 +33,7 @@ from casetrail.store.users import UserRepository
 from casetrail.service.users import UserDirectory
 from casetrail.service.templates import TemplateService
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(get_settings().allowed_origins))
 
 
 def current_principal() -> Principal:
