@@ -1,5 +1,5 @@
-"""Administration: create tenants and issue, list and revoke API keys; set a tenant's pricing and
-reconcile a month's billing; redrive a consumer's dead-letter queue.
+"""Administration: create tenants and issue, list and revoke API keys; invite and disable people;
+set a tenant's pricing and reconcile a month's billing; redrive a consumer's dead-letter queue.
 
     python -m casetrail.admin --local issue-key --tenant demo --name "Ana" --role agent
     python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
@@ -10,6 +10,8 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
     python -m casetrail.admin --local set-sla-calendar --tenant acme --file acme-calendar.json
     python -m casetrail.admin --local load-rules config/rules.json
+    python -m casetrail.admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
+    python -m casetrail.admin --local disable-user --tenant demo --email ben@example.com
 
 --local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
 from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
@@ -41,12 +43,17 @@ from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
+from casetrail.domain.users import UserRole
+from casetrail.local_user_pool import find_local_user_pool
+from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser, UserAlreadyExists
+from casetrail.service.people import PeopleAdministration, UserNotInTenant
+from casetrail.store.users import UserRepository
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
 
@@ -147,6 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser("load-templates", help="upsert a tenant's fields and templates from a JSON file")
     templates.add_argument("--tenant", required=True)
     templates.add_argument("--file", required=True, type=Path)
+    invite = commands.add_parser("invite-user", help="invite a person into a tenant with a role (Cognito emails a temporary password)")
+    invite.add_argument("--tenant", required=True)
+    invite.add_argument("--email", required=True)
+    invite.add_argument("--name", required=True)
+    invite.add_argument("--role", required=True, choices=[r.value for r in UserRole])
+    disable = commands.add_parser("disable-user", help="disable a person: refused by the API within 60 s, signed out everywhere")
+    disable.add_argument("--tenant", required=True)
+    disable.add_argument("--email", required=True)
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
     return parser
@@ -214,6 +229,28 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
     result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
     return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
+def run_people(arguments: argparse.Namespace, people: PeopleAdministration) -> dict:
+    try:
+        if arguments.command == "invite-user":
+            user = people.invite(arguments.tenant, email=arguments.email, name=arguments.name, role=UserRole(arguments.role))
+        else:
+            user = people.disable(arguments.tenant, arguments.email)
+    except TenantNotFound:
+        raise SystemExit(f"no tenant {arguments.tenant}: create it first") from None
+    except UserAlreadyExists:
+        raise SystemExit(f"{arguments.email} already has an account") from None
+    except (NoSuchUser, UserNotInTenant):
+        raise SystemExit(f"{arguments.email} is not a user of tenant {arguments.tenant}") from None
+    return {"tenantId": arguments.tenant, **user.to_wire()}
+
+
+def _user_pool(arguments: argparse.Namespace) -> CognitoUserPool:
+    if arguments.local:
+        client = _local_client("cognito-idp")
+        return CognitoUserPool(client, find_local_user_pool(client)[0])
+    return CognitoUserPool(boto3.client("cognito-idp"), _stack_output(arguments.stack, "UserPoolId"))
+
+
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
     return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
 
@@ -242,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
     elif arguments.command == "set-sla-calendar":
         result = run_set_sla_calendar(arguments, SlaCalendarRepository(table(CASES_TABLE)))
+    elif arguments.command in ("invite-user", "disable-user"):
+        people = PeopleAdministration(_user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)))
+        result = run_people(arguments, people)
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:

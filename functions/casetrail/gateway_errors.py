@@ -16,8 +16,10 @@ class GatewayError:
 
 
 GATEWAY_ERRORS: dict[str, GatewayError] = {
-    "UNAUTHORIZED": GatewayError(401, "UNAUTHORIZED", "A valid API key is required: Authorization: Bearer <key>"),
-    "ACCESS_DENIED": GatewayError(403, "FORBIDDEN", "This API key may not do that"),
+    "UNAUTHORIZED": GatewayError(
+        401, "UNAUTHORIZED", "A valid API key or ID token is required: Authorization: Bearer <credential>"
+    ),
+    "ACCESS_DENIED": GatewayError(403, "FORBIDDEN", "This credential may not do that"),
     # What API Gateway answers when no resource matches; every path is routed to the API function,
     # so this is a malformed path rather than a missing token.
     "MISSING_AUTHENTICATION_TOKEN": GatewayError(404, "ROUTE_NOT_FOUND", "No such route"),
