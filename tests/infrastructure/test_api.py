@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, USERS_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER
 from tests.infrastructure.resources import function_id, references, resources, table_id
 
@@ -24,9 +24,14 @@ def test_authorizer_checks_the_bearer_key_and_caches_for_a_minute(template):
     assert function_id(template, AUTHORIZER_HANDLER) in json.dumps(authorizer["Properties"]["AuthorizerUri"])
 
 
+def _methods(template) -> list[dict]:
+    """Every method but the CORS preflights (OPTIONS), which API Gateway answers itself."""
+    return [m for m in resources(template, "AWS::ApiGateway::Method").values() if m["Properties"]["HttpMethod"] != "OPTIONS"]
+
+
 def test_every_method_requires_the_authorizer(template):
     authorizer_id, _ = _only(template, "AWS::ApiGateway::Authorizer")
-    methods = resources(template, "AWS::ApiGateway::Method").values()
+    methods = _methods(template)
     assert methods
     for method in methods:
         assert method["Properties"]["AuthorizationType"] == "CUSTOM"
@@ -39,7 +44,7 @@ def test_root_and_every_path_go_to_the_api_function(template):
         for logical_id, resource in resources(template, "AWS::ApiGateway::Resource").items()
         if resource["Properties"]["PathPart"] == "{proxy+}"
     ]
-    methods = [method["Properties"] for method in resources(template, "AWS::ApiGateway::Method").values()]
+    methods = [method["Properties"] for method in _methods(template)]
     resource_ids = [method["ResourceId"] for method in methods]
     assert {"Ref": proxy_id} in resource_ids
     assert any("RootResourceId" in json.dumps(resource_id) for resource_id in resource_ids)
@@ -87,12 +92,12 @@ def test_api_function_knows_its_tables_and_fits_the_request_path(template):
     assert 512 <= properties["MemorySize"] <= 1024
 
 
-def test_authorizer_knows_only_the_access_table(template):
+def test_authorizer_knows_only_the_access_and_users_tables(template):
     environment = resources(template, "AWS::Lambda::Function")[function_id(template, AUTHORIZER_HANDLER)][
         "Properties"
     ]["Environment"]["Variables"]
     table_variables = {spec.env_var for spec in ALL_TABLES} & set(environment)
-    assert table_variables == {ACCESS_TABLE.env_var}
+    assert table_variables == {ACCESS_TABLE.env_var, USERS_TABLE.env_var}
 
 
 def test_stack_exports_what_the_admin_cli_reads(template):
