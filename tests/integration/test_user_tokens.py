@@ -233,3 +233,12 @@ def test_an_agent_cannot_do_what_only_supervisors_may(pool):
     assert ana.request("get_usage", query={"month": "2026-11"}).status == 403
     assert ana.create_task_template({"name": "Callback", "fields": {}}).status == 403
     assert sam.request("get_usage", query={"month": "2026-11"}).status == 200
+
+
+def test_a_name_longer_than_a_principal_holds_is_shortened_not_a_failure(pool):
+    long_name = "Ana " + "Maria " * 60  # a person may edit their own name (the client may write it)
+    boto3.client("cognito-idp").admin_update_user_attributes(
+        UserPoolId=pool.user_pool_id, Username="ana@example.com", UserAttributes=[{"Name": "name", "Value": long_name}]
+    )
+
+    assert authorize(pool.sign_in("ana@example.com")["IdToken"])["context"]["name"] == long_name[:128]

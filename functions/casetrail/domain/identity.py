@@ -16,6 +16,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+MAX_NAME_LENGTH = 128
+
+
 class PrincipalKind(StrEnum):
     USER = "user"  # a person signed in with the tenant's user pool; principal_id is their userId
     API_KEY = "apiKey"  # an integration, a script, a Connect flow's key...
@@ -29,7 +32,7 @@ class Principal(BaseModel):
 
     tenant_id: str = Field(min_length=1, max_length=64)
     principal_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     role: Role
     kind: PrincipalKind = PrincipalKind.API_KEY
 

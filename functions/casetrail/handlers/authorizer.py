@@ -11,7 +11,7 @@ from the request itself. Any failure is a plain "Unauthorized" (401), never a hi
 
 from functools import cache
 
-from casetrail.domain.identity import Principal, PrincipalKind, Role
+from casetrail.domain.identity import MAX_NAME_LENGTH, Principal, PrincipalKind, Role
 from casetrail.observability import logger
 from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
@@ -82,7 +82,7 @@ def _user_principal(token: str) -> Principal | None:
     return Principal(
         tenant_id=claims.tenant_id,
         principal_id=claims.user_id,
-        name=claims.name,
+        name=claims.name[:MAX_NAME_LENGTH],  # a person may edit their own name; a long one must not fail here
         role=Role(claims.role.value),
         kind=PrincipalKind.USER,
     )

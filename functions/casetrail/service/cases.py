@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFound, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
+from casetrail.domain.users import assignee_for
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
@@ -132,6 +134,7 @@ class CaseService:
         return closure.change.case
 
     def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:
+        search = replace(search, assignee=assignee_for(search.assignee, principal))  # assignee=me: the caller's cases
         return self._repository.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
