@@ -6,7 +6,8 @@
     bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
 
 Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one),
-CASETRAIL_DEMO_PASSWORD (the demo people's password, default Casetrail-demo-1).
+CASETRAIL_DEMO_PASSWORD (the demo people's password, default Casetrail-demo-1),
+CASETRAIL_TENANT_THROTTLE=off (no per-tenant request limits).
 """
 
 import os
@@ -19,6 +20,7 @@ import boto3
 
 from casetrail.settings import get_settings
 from casetrail.workspace_config import workspace_config
+from casetrail.configuration import api_throttle
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, SCHEDULED_FUNCTIONS, STREAM_PUBLISHER_HANDLER
 from local import environment
 from local.api_gateway import ApiGateway
@@ -34,6 +36,8 @@ from local.schedule_timer import ScheduleTimer
 from local.runner_routes import COGNITO_PATH, RunnerRoutes
 from local.stream_poller import StreamPoller
 from local.user_pool import LocalUserPool, apply_user_pool, demo_password, provision_user_pool
+from local.tenant_throttle import TenantThrottle
+from local.tenant_throttle import enabled as tenant_throttle_enabled
 
 DEFAULT_PORT = 3000
 DEFAULT_MOTO_PORT = 5055
@@ -114,12 +118,19 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
             authorizer=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5),
             api=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-api", API_HANDLER, 10),
             allowed_origins=get_settings().allowed_origins,
+            throttle=_tenant_throttle(),
         )
         running._http.start(RunnerRoutes(gateway, tap, running.workspace_config(), running.moto_url))
     except BaseException:
         running.stop()
         raise
     return running
+
+
+def _tenant_throttle() -> TenantThrottle | None:
+    if not tenant_throttle_enabled():
+        return None
+    return TenantThrottle(api_throttle(environment.deployment_context().get).per_tenant)
 
 
 def _pollers(

@@ -64,6 +64,7 @@ def test_preflights_answer_only_the_workspace_origins_without_a_credential(templ
     assert len(preflights) == 2  # the root and {proxy+}
     for preflight in preflights:
         assert preflight["AuthorizationType"] == "NONE" and preflight["Integration"]["Type"] == "MOCK"
+        assert not preflight.get("ApiKeyRequired", False)  # a preflight has no authorizer to name a meter
         template_text = json.dumps(preflight["Integration"]["IntegrationResponses"])
         assert all(origin in template_text for origin in WORKSPACE_ORIGINS) and "*" not in template_text.replace("'*'", "")
 

@@ -7,11 +7,13 @@ effect within the authorizer cache's 60 s, not at the token's expiry).
 
 The principal travels to the API function in the authorizer context; the tenant is never read
 from the request itself. Any failure is a plain "Unauthorized" (401), never a hint of why.
+`usageIdentifierKey` names the tenant's meter in the API's usage plan (domain/tenant_limits.py).
 """
 
 from functools import cache
 
 from casetrail.domain.identity import MAX_NAME_LENGTH, Principal, PrincipalKind, Role
+from casetrail.domain.tenant_limits import api_id_of, usage_identifier_key
 from casetrail.observability import logger
 from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
@@ -103,6 +105,8 @@ def authorizer_response(principal: Principal, method_arn: str) -> dict:
         "principalId": principal.principal_id,
         "policyDocument": _allow_policy(method_arn),
         "context": principal.to_authorizer_context(),
+        # The tenant's meter in the API's usage plan (per-tenant request limits).
+        "usageIdentifierKey": usage_identifier_key(api_id_of(method_arn), principal.tenant_id),
     }
 
 
