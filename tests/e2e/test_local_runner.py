@@ -100,7 +100,7 @@ def casetrail():
             yield client
         finally:
             process.terminate()
-            exit_code = process.wait(timeout=10)
+            exit_code = process.wait(timeout=20)  # as tests/e2e/local_runner.py: a loaded machine stops in ~5-10 s
             output.seek(0)
             print(output.read().decode(errors="replace"))  # shown by pytest when a test failed
         assert exit_code == 0, "the runner did not stop cleanly on SIGTERM"
