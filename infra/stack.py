@@ -4,7 +4,8 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from casetrail import topology
-from casetrail.configuration import api_throttle, function_environment
+from casetrail.configuration import allowed_origins, api_throttle, function_environment
+from casetrail.workspace_config import cognito_endpoint_of, workspace_config
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
@@ -16,6 +17,7 @@ from infra.constructs.files import Files
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
+from infra.constructs.people import DOMAIN_PREFIX_CONTEXT_KEY, MFA_CONTEXT_KEY, People
 from infra.constructs.schedules import ScheduledFunctions
 
 
@@ -27,6 +29,14 @@ class CasetrailStack(cdk.Stack):
         data = Data(self, "Data")
         configuration = _configuration(self)
         files = Files(self, "Files")
+        origins = allowed_origins(self.node.try_get_context)
+        people = People(
+            self,
+            "People",
+            allowed_origins=origins,
+            domain_prefix=self.node.try_get_context(DOMAIN_PREFIX_CONTEXT_KEY),
+            mfa=self.node.try_get_context(MFA_CONTEXT_KEY) or "required",
+        )
         api = Api(
             self,
             "Api",
@@ -35,6 +45,8 @@ class CasetrailStack(cdk.Stack):
             monitoring=monitoring,
             configuration=configuration,
             files=files,
+            people=people,
+            allowed_origins=origins,
             throttle=api_throttle(self.node.try_get_context),
         )
         notifications = Notifications(self, "Notifications", data=data)
@@ -83,6 +95,19 @@ class CasetrailStack(cdk.Stack):
         cdk.CfnOutput(self, "NotificationTopicArn", value=notifications.topic.topic_arn)
         cdk.CfnOutput(self, "DataLakeBucketName", value=data_lake.bucket.bucket_name)
         cdk.CfnOutput(self, "EventDetailsBucketName", value=events.details.bucket.bucket_name)
+        cdk.CfnOutput(self, "UserPoolId", value=people.user_pool.user_pool_id)
+        cdk.CfnOutput(self, "UserPoolClientId", value=people.client.user_pool_client_id)
+        if people.domain is not None:
+            cdk.CfnOutput(self, "UserPoolDomainUrl", value=people.domain.base_url())
+        # The workspace's config.json, whole: written next to the SPA when it is deployed.
+        config = workspace_config(
+            api_url=api.rest_api.url,
+            region=self.region,
+            user_pool_id=people.user_pool.user_pool_id,
+            user_pool_client_id=people.client.user_pool_client_id,
+            cognito_endpoint=cognito_endpoint_of(self.region),
+        )
+        cdk.CfnOutput(self, "WorkspaceConfig", value=self.to_json_string(config))
 
 
 def _configuration(stack: cdk.Stack) -> dict[str, str]:

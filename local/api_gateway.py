@@ -1,5 +1,6 @@
 """API Gateway's REST API in front of the API function, emulated: the TOKEN authorizer call and its
-policy check, the Lambda proxy event (format 1.0) and the mapping of the function's response."""
+policy check, the Lambda proxy event (format 1.0), the mapping of the function's response, and CORS
+as deployed (preflight answered by the gateway itself, CORS headers on its own error responses)."""
 
 import base64
 import json
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from urllib.parse import parse_qsl, unquote
 
+from casetrail import cors
 from casetrail.gateway_errors import GATEWAY_ERRORS
 from casetrail.topology import DOCS_PATH
 from local.environment import ACCOUNT_ID, API_ID, REGION, STAGE
@@ -43,23 +45,63 @@ class AccessDenied(Exception):
 
 
 class ApiGateway:
-    def __init__(self, authorizer: LocalFunction, api: LocalFunction, throttle: TenantThrottle | None = None):
+    def __init__(
+        self,
+        authorizer: LocalFunction,
+        api: LocalFunction,
+        throttle: TenantThrottle | None = None,
+        allowed_origins: list[str] | tuple[str, ...] = (),
+    ):
         self._authorizer = authorizer
         self._api = api
         self._throttle = throttle  # per-tenant limits, as the deployed usage plan (None: unlimited)
+        self._allowed_origins = list(allowed_origins)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _is_preflight(request):
+            return self._preflight(request)
         authorizer_context = None
         if not _is_public(request):
             try:
                 authorizer_context = self.authorize(request)
             except AccessDenied as denied:
-                return denied.response
+                return self._gateway_response(denied.response)
         try:
             return to_http_response(self._api.invoke(proxy_event(request, authorizer_context)))
         except Exception:
             traceback.print_exc()  # the function crashed or answered a malformed response
-            return GATEWAY_FAILURE
+            return self._gateway_response(GATEWAY_FAILURE)
+
+    def cross_origin(self, request: HttpRequest, route) -> HttpResponse:
+        """A route the runner answers itself, under the API's CORS policy."""
+        if _is_preflight(request):
+            return self._preflight(request)
+        response = route(request)
+        origin = request.header("Origin")
+        if origin not in self._allowed_origins:
+            return response
+        headers = (("Access-Control-Allow-Origin", origin), ("Vary", "Origin"))
+        return HttpResponse(response.status, response.headers + headers, response.body)
+
+    def _preflight(self, request: HttpRequest) -> HttpResponse:
+        # As the deployed OPTIONS mock integration: 204, allowing only a configured origin.
+        origin = request.header("Origin")
+        if origin not in self._allowed_origins:
+            return HttpResponse(204)
+        return HttpResponse(
+            204,
+            (
+                ("Access-Control-Allow-Origin", origin),
+                ("Access-Control-Allow-Headers", ",".join(cors.ALLOWED_HEADERS)),
+                ("Access-Control-Allow-Methods", ",".join(cors.ALLOWED_METHODS)),
+                ("Access-Control-Max-Age", str(cors.MAX_AGE_SECONDS)),
+                ("Vary", "Origin"),
+            ),
+        )
+
+    def _gateway_response(self, response: HttpResponse) -> HttpResponse:
+        extra = tuple(cors.gateway_error_headers(self._allowed_origins).items())
+        return HttpResponse(response.status, response.headers + extra, response.body)
 
     def authorize(self, request: HttpRequest) -> dict:
         """Runs the TOKEN authorizer as API Gateway does; returns requestContext.authorizer or
@@ -94,6 +136,10 @@ class ApiGateway:
 def _is_public(request: HttpRequest) -> bool:
     # As deployed (infra/constructs/api.py): GET /docs is the one method without the authorizer.
     return request.method == "GET" and _path(request) == DOCS_PATH
+
+
+def _is_preflight(request: HttpRequest) -> bool:
+    return request.method == "OPTIONS" and bool(request.header("Origin")) and bool(request.header("Access-Control-Request-Method"))
 
 
 def proxy_event(request: HttpRequest, authorizer_context: dict | None) -> dict:

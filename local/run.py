@@ -6,6 +6,7 @@
     bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
 
 Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one),
+CASETRAIL_DEMO_PASSWORD (the demo people's password, default Casetrail-demo-1),
 CASETRAIL_TENANT_THROTTLE=off (no per-tenant request limits).
 """
 
@@ -17,21 +18,24 @@ import warnings
 
 import boto3
 
+from casetrail.settings import get_settings
+from casetrail.workspace_config import workspace_config
 from casetrail.configuration import api_throttle
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, SCHEDULED_FUNCTIONS, STREAM_PUBLISHER_HANDLER
 from local import environment
 from local.api_gateway import ApiGateway
 from local.background import BackgroundLoop
-from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant
+from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant, create_demo_users
 from local.emulator import MotoServer, Resources, provision
-from local.environment import NAME_PREFIX
+from local.environment import NAME_PREFIX, REGION
 from local.event_tap import EventTap, print_notifications
 from local.http_adapter import HttpServer
 from local.lambda_runtime import LocalFunction
 from local.queue_poller import WAIT_SECONDS, QueuePoller
 from local.schedule_timer import ScheduleTimer
-from local.runner_routes import RunnerRoutes
+from local.runner_routes import COGNITO_PATH, RunnerRoutes
 from local.stream_poller import StreamPoller
+from local.user_pool import LocalUserPool, apply_user_pool, demo_password, provision_user_pool
 from local.tenant_throttle import TenantThrottle
 from local.tenant_throttle import enabled as tenant_throttle_enabled
 
@@ -46,6 +50,9 @@ class RunningCasetrail:
         self._stopping = threading.Event()  # every poller's loop ends when it is set
         self._pollers: list[BackgroundLoop] = []
         self.api_key = ""
+        self.user_pool: LocalUserPool | None = None
+        self.demo_users: list = []
+        self.demo_password = ""
 
     @property
     def url(self) -> str:
@@ -54,6 +61,16 @@ class RunningCasetrail:
     @property
     def moto_url(self) -> str:
         return f"http://127.0.0.1:{self._moto.port}"
+
+    def workspace_config(self) -> dict[str, str]:
+        return workspace_config(
+            api_url=self.url,
+            region=REGION,
+            user_pool_id=self.user_pool.user_pool_id,
+            user_pool_client_id=self.user_pool.client_id,
+            # The runner forwards the browser's Cognito calls (public operations only) to moto.
+            cognito_endpoint=f"{self.url}{COGNITO_PATH}",
+        )
 
     def stop(self) -> None:
         self._stopping.set()
@@ -83,7 +100,12 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         environment.apply_notification_resources(
             resources.notification_topic_arn, resources.signing_key_id, running.url, resources.page_token_secret_arn
         )
+        cognito = session.client("cognito-idp")
+        running.user_pool = provision_user_pool(cognito)
+        apply_user_pool(running.user_pool, running.moto_url)  # before any handler reads its settings
         running.api_key = create_demo_tenant(api_key).api_key
+        running.demo_password = demo_password()
+        running.demo_users = create_demo_users(cognito, running.user_pool.user_pool_id, running.demo_password)
         # The handlers are imported from here on, after the environment is set. Metrics are off
         # locally, so Powertools' warning that an invocation added none is noise.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -95,9 +117,10 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         gateway = ApiGateway(
             authorizer=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5),
             api=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-api", API_HANDLER, 10),
+            allowed_origins=get_settings().allowed_origins,
             throttle=_tenant_throttle(),
         )
-        running._http.start(RunnerRoutes(gateway, tap))
+        running._http.start(RunnerRoutes(gateway, tap, running.workspace_config(), running.moto_url))
     except BaseException:
         running.stop()
         raise
@@ -136,9 +159,13 @@ def _pollers(
 def _banner(running: RunningCasetrail) -> str:
     auth = f"Authorization: Bearer {running.api_key}"
     body = '{"title":"Billing dispute","customerId":"cust-1"}'
+    people = ", ".join(f"{u.email} ({u.name}, {u.role.value})" for u in running.demo_users)
     return f"""
 Casetrail is running at {running.url}  (AWS emulated by moto at {running.moto_url})
   API key:  {running.api_key}  (tenant "{DEMO_TENANT_ID}", Demo Supervisor, role supervisor)
+  People:   {people}
+            password {running.demo_password}  (sign in: {running.url}{COGNITO_PATH}, app client {running.user_pool.client_id})
+  Workspace configuration: {running.url}/config.json
   Customer: cust-1 (Dana Demo, +15551234567), ready for cases
   API docs: {running.url}/docs
   Events:   printed below as they flow; also GET {running.url}/events/recent

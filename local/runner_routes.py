@@ -1,6 +1,7 @@
 """What the runner answers itself, in front of the emulated API Gateway: the committed OpenAPI
-document, the recent events seen by the event tap, and the contact-flow functions. The Swagger UI
-at /docs is the API function's own (through the gateway, as deployed)."""
+document, the recent events seen by the event tap, the contact-flow functions, the workspace's
+config.json and the browser's way to Cognito. The Swagger UI at /docs is the API function's own
+(through the gateway, as deployed)."""
 
 import json
 from pathlib import Path
@@ -8,6 +9,7 @@ from urllib.parse import parse_qs
 
 from casetrail.topology import CONTACT_FLOW_FUNCTIONS, CONTACT_FLOW_TIMEOUT_SECONDS
 from local.api_gateway import AccessDenied, ApiGateway, error_response
+from local.cognito_proxy import forward_to_cognito
 from local.environment import NAME_PREFIX
 from local.event_tap import EVENTS_KEPT_PER_TENANT, EventTap
 from local.http_adapter import HttpRequest, HttpResponse
@@ -16,12 +18,16 @@ from local.lambda_runtime import LocalFunction
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 DEFAULT_RECENT_EVENTS = 50
 CONNECT_PREFIX = "/local/connect/"
+COGNITO_PATH = "/cognito"
+CONFIG_PATH = "/config.json"
 
 
 class RunnerRoutes:
-    def __init__(self, gateway: ApiGateway, tap: EventTap):
+    def __init__(self, gateway: ApiGateway, tap: EventTap, workspace_config: dict[str, str], moto_url: str):
         self._gateway = gateway
         self._tap = tap
+        self._workspace_config = workspace_config
+        self._moto_url = moto_url
         # The contact-flow functions, as Connect invokes them: the body is the ContactFlowEvent.
         self._contact_flows = {
             spec.name: LocalFunction.from_dotted_path(f"{NAME_PREFIX}-{spec.name}", spec.handler, CONTACT_FLOW_TIMEOUT_SECONDS)
@@ -29,6 +35,9 @@ class RunnerRoutes:
         }
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The workspace's own calls (config, Cognito) get the API's CORS policy, preflight included.
+        if request.path in (CONFIG_PATH, COGNITO_PATH, COGNITO_PATH + "/"):
+            return self._gateway.cross_origin(request, self._browser_route)
         if request.method == "GET":
             if request.path == "/openapi.json":
                 return _openapi_document()
@@ -37,6 +46,11 @@ class RunnerRoutes:
         if request.method == "POST" and request.path.startswith(CONNECT_PREFIX):
             return self._contact_flow(request.path[len(CONNECT_PREFIX):], request.body)
         return self._gateway(request)
+
+    def _browser_route(self, request: HttpRequest) -> HttpResponse:
+        if request.path == CONFIG_PATH:
+            return _json(200, self._workspace_config) if request.method == "GET" else error_response(405, "METHOD_NOT_ALLOWED", "GET only")
+        return forward_to_cognito(request, self._moto_url)
 
     def _contact_flow(self, name: str, body: bytes) -> HttpResponse:
         function = self._contact_flows.get(name)

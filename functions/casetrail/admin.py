@@ -1,5 +1,5 @@
-"""Administration: create tenants and issue, list and revoke API keys; set a tenant's pricing and
-reconcile a month's billing; redrive a consumer's dead-letter queue.
+"""Administration: create tenants and issue, list and revoke API keys; invite and disable people;
+set a tenant's pricing and reconcile a month's billing; redrive a consumer's dead-letter queue.
 
     casetrail-admin --local issue-key --tenant demo --name "Ana" --role agent
     casetrail-admin --stack Casetrail create-tenant acme --name "Acme Ltd"
@@ -12,6 +12,8 @@ reconcile a month's billing; redrive a consumer's dead-letter queue.
     casetrail-admin --local load-rules config/rules.json
     casetrail-admin --stack Casetrail republish --failed-batches
     casetrail-admin --local republish --from 2026-11-30T09:00:00Z --to 2026-11-30T10:00:00Z
+    casetrail-admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
+    casetrail-admin --local disable-user --tenant demo --email ben@example.com
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
 `python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
@@ -50,12 +52,17 @@ from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.outbox import OutboxReader
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, TableSpec
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.topology import EVENT_CONSUMERS
+from casetrail.domain.users import UserRole
+from casetrail.local_user_pool import find_local_user_pool
+from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser, UserAlreadyExists
+from casetrail.service.people import PeopleAdministration, UserNotInTenant
+from casetrail.store.users import UserRepository
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
 
@@ -189,6 +196,14 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser("load-templates", help="upsert a tenant's fields and templates from a JSON file")
     templates.add_argument("--tenant", required=True)
     templates.add_argument("--file", required=True, type=Path)
+    invite = commands.add_parser("invite-user", help="invite a person into a tenant with a role (Cognito emails a temporary password)")
+    invite.add_argument("--tenant", required=True)
+    invite.add_argument("--email", required=True)
+    invite.add_argument("--name", required=True)
+    invite.add_argument("--role", required=True, choices=[r.value for r in UserRole])
+    disable = commands.add_parser("disable-user", help="disable a person: refused by the API within 60 s, signed out everywhere")
+    disable.add_argument("--tenant", required=True)
+    disable.add_argument("--email", required=True)
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
     return parser
@@ -305,6 +320,28 @@ def _instant(text: str) -> datetime:
     return moment
 
 
+def run_people(arguments: argparse.Namespace, people: PeopleAdministration) -> dict:
+    try:
+        if arguments.command == "invite-user":
+            user = people.invite(arguments.tenant, email=arguments.email, name=arguments.name, role=UserRole(arguments.role))
+        else:
+            user = people.disable(arguments.tenant, arguments.email)
+    except TenantNotFound:
+        raise SystemExit(f"no tenant {arguments.tenant}: create it first") from None
+    except UserAlreadyExists:
+        raise SystemExit(f"{arguments.email} already has an account") from None
+    except (NoSuchUser, UserNotInTenant):
+        raise SystemExit(f"{arguments.email} is not a user of tenant {arguments.tenant}") from None
+    return {"tenantId": arguments.tenant, **user.to_wire()}
+
+
+def _user_pool(arguments: argparse.Namespace) -> CognitoUserPool:
+    if arguments.local:
+        client = _local_client("cognito-idp")
+        return CognitoUserPool(client, find_local_user_pool(client)[0])
+    return CognitoUserPool(boto3.client("cognito-idp"), _stack_output(arguments.stack, "UserPoolId"))
+
+
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
     return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
 
@@ -345,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
     elif arguments.command == "set-sla-calendar":
         result = run_set_sla_calendar(arguments, SlaCalendarRepository(table(CASES_TABLE)))
+    elif arguments.command in ("invite-user", "disable-user"):
+        people = PeopleAdministration(_user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)))
+        result = run_people(arguments, people)
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:

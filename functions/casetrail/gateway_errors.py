@@ -16,8 +16,10 @@ class GatewayError:
 
 
 GATEWAY_ERRORS: dict[str, GatewayError] = {
-    "UNAUTHORIZED": GatewayError(401, "UNAUTHORIZED", "A valid API key is required: Authorization: Bearer <key>"),
-    "ACCESS_DENIED": GatewayError(403, "FORBIDDEN", "This API key may not do that"),
+    "UNAUTHORIZED": GatewayError(
+        401, "UNAUTHORIZED", "A valid API key or ID token is required: Authorization: Bearer <credential>"
+    ),
+    "ACCESS_DENIED": GatewayError(403, "FORBIDDEN", "This credential may not do that"),
     # The tenant has no meter in the usage plan yet (domain/tenant_limits.py): an operator runs
     # `casetrail-admin --stack <stack> create-tenant <tenant>` once more to give it one.
     "INVALID_API_KEY": GatewayError(403, "FORBIDDEN", "This tenant is not enabled on this API yet"),

@@ -11,6 +11,7 @@ from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import (
     ACCESS_TABLE,
+    USERS_TABLE,
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
     METRICS_TABLE,
@@ -20,6 +21,7 @@ from casetrail.store.tables import (
 )
 from casetrail.topology import (
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
+    ALLOWED_ORIGINS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
@@ -32,6 +34,9 @@ from casetrail.topology import (
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
     SLA_CONFIGURATION_ENV_VAR,
+    USER_POOL_CLIENT_ID_ENV_VAR,
+    USER_POOL_ID_ENV_VAR,
+    USER_POOL_JWKS_URL_ENV_VAR,
 )
 
 # What a file related item may be unless the deployment says otherwise.
@@ -76,6 +81,13 @@ class Settings(BaseModel):
     fcr_reopen_days: int = Field(default=DEFAULT_FCR_REOPEN_DAYS, ge=0)
     # SLA policies and the business calendar (cdk.json's "casetrail:slaPolicies"); none when unset.
     sla_configuration: SlaConfiguration = Field(default_factory=SlaConfiguration)
+    users_table_name: str | None = None
+    # The user pool whose ID tokens the authorizer accepts; no pool, no user tokens.
+    user_pool_id: str | None = None
+    user_pool_client_id: str | None = None
+    user_pool_jwks_url: str | None = None
+    # Browser origins allowed to call the API (CORS); none: browsers cannot.
+    allowed_origins: list[str] = []
 
 
 @cache
@@ -101,6 +113,11 @@ def get_settings() -> Settings:
         metrics_table_name=os.environ.get(METRICS_TABLE.env_var),
         fcr_reopen_days=int(os.environ.get(FCR_REOPEN_DAYS_ENV_VAR) or DEFAULT_FCR_REOPEN_DAYS),
         sla_configuration=_json(os.environ.get(SLA_CONFIGURATION_ENV_VAR)) or {},
+        users_table_name=os.environ.get(USERS_TABLE.env_var),
+        user_pool_id=os.environ.get(USER_POOL_ID_ENV_VAR) or None,
+        user_pool_client_id=os.environ.get(USER_POOL_CLIENT_ID_ENV_VAR) or None,
+        user_pool_jwks_url=os.environ.get(USER_POOL_JWKS_URL_ENV_VAR) or None,
+        allowed_origins=_json(os.environ.get(ALLOWED_ORIGINS_ENV_VAR)) or [],
     )
 
 

@@ -52,6 +52,15 @@ FCR_REOPEN_DAYS_ENV_VAR = "FCR_REOPEN_DAYS"
 # "casetrail:slaPolicies".
 SLA_CONFIGURATION_ENV_VAR = "SLA_CONFIGURATION"
 
+# People sign in with a Cognito user pool: the authorizer verifies their ID tokens against the pool's
+# app client and its JWKS (deployed: the issuer's own; locally: moto's, which only the runner sets).
+USER_POOL_ID_ENV_VAR = "USER_POOL_ID"
+USER_POOL_CLIENT_ID_ENV_VAR = "USER_POOL_CLIENT_ID"
+USER_POOL_JWKS_URL_ENV_VAR = "USER_POOL_JWKS_URL"
+# The browser origins (the workspace's) allowed to call the API: JSON list, from cdk.json's
+# "casetrail:allowedOrigins".
+ALLOWED_ORIGINS_ENV_VAR = "ALLOWED_ORIGINS"
+
 API_HANDLER = "casetrail.handlers.api.handler"
 AUTHORIZER_HANDLER = "casetrail.handlers.authorizer.handler"
 STREAM_PUBLISHER_HANDLER = "casetrail.handlers.stream_publisher.handler"

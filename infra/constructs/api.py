@@ -1,4 +1,5 @@
-"""The REST API: API Gateway, the API-key authorizer and the one function that serves every route."""
+"""The REST API: API Gateway, the authorizer (API keys and people's ID tokens), CORS for the
+workspace's origins, and the one function that serves every route."""
 
 import json
 
@@ -9,13 +10,26 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from casetrail.domain.tenant_limits import ApiThrottle
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE
+from casetrail import cors
+from casetrail.store.tables import (
+    ACCESS_TABLE,
+    CASES_TABLE,
+    IDEMPOTENCY_TABLE,
+    METRICS_TABLE,
+    TASKS_TABLE,
+    USAGE_TABLE,
+    USERS_TABLE,
+)
 from casetrail.topology import (
+    ALLOWED_ORIGINS_ENV_VAR,
     API_HANDLER,
     AUTHORIZER_HANDLER,
     BILLING_PRICING_ENV_VAR,
     DOCS_PATH,
     PAGE_TOKEN_SECRET_ENV_VAR,
+    USER_POOL_CLIENT_ID_ENV_VAR,
+    USER_POOL_ID_ENV_VAR,
+    USER_POOL_JWKS_URL_ENV_VAR,
 )
 from infra.constructs.data import Data
 from infra.constructs.files import Files
@@ -23,9 +37,11 @@ from infra.constructs.function import LOG_RETENTION, CasetrailFunction
 from infra.constructs.gateway_responses import add_error_responses
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
+from infra.constructs.people import People
 
 STAGE_NAME = "v1"
-# A revoked API key keeps working for up to this long: API Gateway caches the authorizer's answer.
+# A revoked API key or a disabled user keeps working for up to this long: API Gateway caches the
+# authorizer's answer (per Authorization header).
 AUTHORIZER_CACHE_TTL = cdk.Duration.seconds(60)
 
 API_GATEWAY_LOGS_POLICY = "arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
@@ -64,6 +80,8 @@ class Api(Construct):
         monitoring: Monitoring,
         configuration: dict[str, str],
         files: Files,
+        people: People,
+        allowed_origins: list[str],
         throttle: ApiThrottle,
     ):
         super().__init__(scope, construct_id)
@@ -72,11 +90,16 @@ class Api(Construct):
             "Authorizer",
             packaging=packaging,
             handler=AUTHORIZER_HANDLER,
-            description="Resolves the API key of a request to a principal of one tenant",
-            environment=data.environment(ACCESS_TABLE),
+            description="Resolves an API key or a person's ID token to a principal of one tenant",
+            environment={
+                **data.environment(ACCESS_TABLE, USERS_TABLE),
+                USER_POOL_ID_ENV_VAR: people.user_pool.user_pool_id,
+                USER_POOL_CLIENT_ID_ENV_VAR: people.client.user_pool_client_id,
+                USER_POOL_JWKS_URL_ENV_VAR: people.jwks_url,
+            },
             timeout=cdk.Duration.seconds(5),
         ).function
-        data.grant_read(authorizer_function, ACCESS_TABLE)
+        data.grant_read(authorizer_function, ACCESS_TABLE, USERS_TABLE)
 
         # Signs page tokens (store/page_tokens.py): generated at deployment, never in the code.
         page_token_key = secretsmanager.Secret(
@@ -100,9 +123,10 @@ class Api(Construct):
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
             environment={
-                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE),
+                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE, USERS_TABLE),
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
                 PAGE_TOKEN_SECRET_ENV_VAR: page_token_key.secret_arn,
+                ALLOWED_ORIGINS_ENV_VAR: configuration[ALLOWED_ORIGINS_ENV_VAR],
                 **files.environment(),
             },
             timeout=cdk.Duration.seconds(10),
@@ -115,6 +139,7 @@ class Api(Construct):
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
         data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes
+        data.grant_read(api_function, USERS_TABLE)  # GET /users and assignee checks; the admin commands write
         files.grant_presigning(api_function)
         page_token_key.grant_read(api_function)
 
@@ -137,6 +162,8 @@ class Api(Construct):
                 authorization_type=apigateway.AuthorizationType.CUSTOM,
                 api_key_required=True,  # the tenant's meter, named by the authorizer (never by the client)
             ),
+            # A browser's preflight carries no credential, so API Gateway answers it itself.
+            default_cors_preflight_options=_preflight(allowed_origins),
             api_key_source_type=apigateway.ApiKeySourceType.AUTHORIZER,
             # Access logs need API Gateway's account-wide CloudWatch role; it is kept on stack deletion
             # because other APIs in the account and region may rely on it.
@@ -186,9 +213,20 @@ class Api(Construct):
         )
         # The stack exports the URL as ApiUrl, the name the admin CLI reads; drop the duplicate.
         self.rest_api.node.try_remove_child("Endpoint")
-        add_error_responses(self.rest_api)
+        add_error_responses(self.rest_api, cors.gateway_error_headers(allowed_origins))
         _acknowledge_nag_findings(self.rest_api)
         monitoring.alarm_on_server_errors(self, self.rest_api)
+
+
+def _preflight(allowed_origins: list[str]) -> apigateway.CorsOptions | None:
+    if not allowed_origins:
+        return None
+    return apigateway.CorsOptions(
+        allow_origins=allowed_origins,
+        allow_headers=list(cors.ALLOWED_HEADERS),
+        allow_methods=list(cors.ALLOWED_METHODS),
+        max_age=cdk.Duration.seconds(cors.MAX_AGE_SECONDS),
+    )
 
 
 def _acknowledge_nag_findings(rest_api: apigateway.RestApi) -> None:
@@ -200,8 +238,9 @@ def _acknowledge_nag_findings(rest_api: apigateway.RestApi) -> None:
         ),
         cdk.Acknowledgment(
             id="AwsSolutions-COG4",
-            reason="Callers are contact-center systems with per-principal API keys, checked by a Lambda "
-            "TOKEN authorizer against SHA-256 hashes in the access table; there is no Cognito user pool.",
+            reason="One Lambda TOKEN authorizer serves both credentials: people's Cognito ID tokens (verified "
+            "against the pool's JWKS, client, issuer, expiry and token use, then the user's active flag) and "
+            "integrations' API keys (SHA-256 hashes in the access table), which a Cognito authorizer cannot check.",
         ),
         cdk.Acknowledgment(
             id="AwsSolutions-APIG3",

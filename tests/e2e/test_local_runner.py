@@ -3,10 +3,12 @@ answers through the emulated API Gateway and authorizer, and each change reaches
 
 import json
 import time
+import urllib.request
+from urllib.error import HTTPError
 
 import pytest
 
-from tests.e2e.local_runner import EVENT_TIMEOUT_SECONDS, REPO_ROOT
+from tests.e2e.local_runner import EVENT_TIMEOUT_SECONDS, REPO_ROOT, Reply, Runner
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +31,7 @@ def test_a_request_without_a_valid_api_key_is_refused(casetrail):
         assert reply.body == {
             "status": 401,
             "code": "UNAUTHORIZED",
-            "message": "A valid API key is required: Authorization: Bearer <key>",
+            "message": "A valid API key or ID token is required: Authorization: Bearer <credential>",
         }
 
 
@@ -312,3 +314,75 @@ def test_of_claims_of_one_task_at_once_one_wins_and_only_its_claim_is_published(
     # ...the bus has carried exactly one claim: the winner's (never a rolled-back one)
     published = [event for event in casetrail.recent_events() if event["eventType"] == "TASK.ASSIGNED" and event.get("taskId") == task_id]
     assert [event["taskVersion"] for event in published] == [2]
+
+
+def _sign_in(casetrail: Runner, email: str, password: str = "Casetrail-demo-1") -> Reply:
+    """What the workspace does: InitiateAuth against the app client at config.json's cognitoEndpoint."""
+    config = casetrail.call("GET", "/config.json", api_key=None).body
+    request = urllib.request.Request(
+        config["cognitoEndpoint"],
+        method="POST",
+        data=json.dumps(
+            {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": config["userPoolClientId"], "AuthParameters": {"USERNAME": email, "PASSWORD": password}}
+        ).encode(),
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return Reply(response.status, response.headers, json.loads(response.read()))
+    except HTTPError as error:
+        return Reply(error.code, error.headers, json.loads(error.read()))
+
+
+def test_the_demo_agent_signs_in_and_the_api_knows_her(casetrail):
+    signed_in = _sign_in(casetrail, "agent@example.com")
+    assert signed_in.status == 200
+    id_token = signed_in.body["AuthenticationResult"]["IdToken"]
+
+    me = casetrail.call("GET", "/users/me", api_key=id_token)
+
+    assert me.status == 200
+    assert me.body | {"userId": "-"} == {"userId": "-", "name": "Ana Agent", "email": "agent@example.com", "role": "agent", "active": True}
+    people = casetrail.call("GET", "/users", api_key=id_token).body["items"]
+    assert sorted(p["email"] for p in people) >= ["agent@example.com", "supervisor@example.com"]
+
+
+def test_a_case_she_takes_is_hers_and_performed_by_a_user(casetrail):
+    id_token = _sign_in(casetrail, "agent@example.com").body["AuthenticationResult"]["IdToken"]
+    me = casetrail.call("GET", "/users/me", api_key=id_token).body
+
+    created = casetrail.call("POST", "/cases", {"title": "Mine", "customerId": "cust-2", "assignee": "me"}, api_key=id_token)
+
+    assert created.status == 201 and created.body["assignee"] == me["userId"]
+    audit = casetrail.call("GET", f"/cases/{created.body['caseId']}/audit", api_key=id_token).body["items"]
+    assert audit[0]["performedBy"] == {"principalId": me["userId"], "name": "Ana Agent", "role": "agent", "kind": "user"}
+
+
+def test_a_wrong_password_gets_no_token_and_the_admin_operations_are_not_served(casetrail):
+    assert _sign_in(casetrail, "agent@example.com", password="Not-the-password-1").status == 400
+    config = casetrail.call("GET", "/config.json", api_key=None).body
+    request = urllib.request.Request(
+        config["cognitoEndpoint"],
+        method="POST",
+        data=json.dumps({"UserPoolId": config["userPoolId"], "Username": "eve@example.com"}).encode(),
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityProviderService.AdminCreateUser"},
+    )
+    with pytest.raises(HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+
+
+def test_the_workspace_origin_may_call_the_api_and_read_the_etag(casetrail, case_history):
+    case_id = case_history[0].body["caseId"]
+    origin = "http://localhost:5173"  # cdk.json's casetrail:allowedOrigins
+
+    preflight = casetrail.call("OPTIONS", f"/cases/{case_id}", api_key=None, headers={"Origin": origin, "Access-Control-Request-Method": "PATCH"})
+    read = casetrail.call("GET", f"/cases/{case_id}", headers={"Origin": origin})
+    refused = casetrail.call("GET", f"/cases/{case_id}", api_key="ctk_not-a-key-anyone-was-given", headers={"Origin": origin})
+    foreign = casetrail.call("GET", f"/cases/{case_id}", headers={"Origin": "https://evil.example.com"})
+
+    assert preflight.status == 204 and preflight.headers["Access-Control-Allow-Origin"] == origin
+    assert "If-Match" in preflight.headers["Access-Control-Allow-Headers"]
+    assert read.headers["Access-Control-Allow-Origin"] == origin and "ETag" in read.headers["Access-Control-Expose-Headers"]
+    assert refused.status == 401 and refused.headers["Access-Control-Allow-Origin"] == origin
+    assert foreign.headers.get("Access-Control-Allow-Origin") is None

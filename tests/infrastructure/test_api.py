@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, USERS_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, PAGE_TOKEN_SECRET_ENV_VAR
 from tests.infrastructure.resources import function_id, references, resources, table_id
 
@@ -25,10 +25,13 @@ def test_authorizer_checks_the_bearer_key_and_caches_for_a_minute(template):
 
 
 def _methods_by_path(template) -> dict[str, dict]:
-    """Each method's properties, keyed by "<HTTP method> <path part>" ("/" for the root)."""
+    """Each method's properties, keyed by "<HTTP method> <path part>" ("/" for the root), but the CORS
+    preflights (OPTIONS), which API Gateway answers itself (tests/infrastructure/test_people.py)."""
     parts = {logical_id: r["Properties"]["PathPart"] for logical_id, r in resources(template, "AWS::ApiGateway::Resource").items()}
     methods = {}
     for method in resources(template, "AWS::ApiGateway::Method").values():
+        if method["Properties"]["HttpMethod"] == "OPTIONS":
+            continue
         resource = method["Properties"]["ResourceId"]
         part = parts[resource["Ref"]] if "Ref" in resource else "/"
         methods[f"{method['Properties']['HttpMethod']} {part}"] = method["Properties"]
@@ -109,12 +112,12 @@ def test_api_function_knows_its_tables_and_fits_the_request_path(template):
     assert 512 <= properties["MemorySize"] <= 1024
 
 
-def test_authorizer_knows_only_the_access_table(template):
+def test_authorizer_knows_only_the_access_and_users_tables(template):
     environment = resources(template, "AWS::Lambda::Function")[function_id(template, AUTHORIZER_HANDLER)][
         "Properties"
     ]["Environment"]["Variables"]
     table_variables = {spec.env_var for spec in ALL_TABLES} & set(environment)
-    assert table_variables == {ACCESS_TABLE.env_var}
+    assert table_variables == {ACCESS_TABLE.env_var, USERS_TABLE.env_var}
 
 
 def test_stack_exports_what_the_admin_cli_reads(template):

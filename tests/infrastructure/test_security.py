@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USERS_TABLE
 from casetrail.topology import (
     API_HANDLER,
     AUTHORIZER_HANDLER,
@@ -35,11 +35,18 @@ def _statements_on(statements: list[dict], logical_id: str) -> list[dict]:
     return [s for s in statements if references(s["Resource"], logical_id)]
 
 
-def test_authorizer_only_reads_the_access_table(template):
+def test_authorizer_only_reads_the_access_and_users_tables(template):
     statements = role_statements(template, function_id(template, AUTHORIZER_HANDLER))
     assert not _actions(statements) & DYNAMODB_CHANGES
     dynamodb_statements = [s for s in statements if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))]
-    assert dynamodb_statements == _statements_on(statements, table_id(template, ACCESS_TABLE))
+    on_tables = _statements_on(statements, table_id(template, ACCESS_TABLE)) + _statements_on(statements, table_id(template, USERS_TABLE))
+    assert dynamodb_statements and all(s in on_tables for s in dynamodb_statements)
+
+
+def test_the_api_reads_users_but_only_the_admin_commands_write_them(template):
+    for handler in (API_HANDLER, AUTHORIZER_HANDLER):
+        on_users = _statements_on(role_statements(template, function_id(template, handler)), table_id(template, USERS_TABLE))
+        assert "dynamodb:Query" in _actions(on_users) and not _actions(on_users) & DYNAMODB_WRITES
 
 
 def test_api_writes_cases_and_idempotency_records_but_publishes_nothing(template):

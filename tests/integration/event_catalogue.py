@@ -94,7 +94,7 @@ def make_every_event() -> dict[str, dict]:
     # Cases, SLAs (assigned, paused, resumed, breached, not met; another met) and rule events.
     late = new_case(priority="urgent")
     patch(late, {"status": "pending_customer"})
-    patch(late, {"status": "in_progress", "assignee": "ana", "queue": "billing"})
+    patch(late, {"status": "in_progress", "assignee": "me", "queue": "billing"})
     patch(late, {"category": "cards"})
     flag_overdue_tasks_and_sla_breaches()  # no task yet: only the SLA breaches
     patch(late, {"status": "resolved"})

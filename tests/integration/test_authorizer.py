@@ -34,7 +34,7 @@ def test_a_live_key_resolves_to_its_principal_and_tenant(access):
 
     result = authorize(f"Bearer {issued.api_key}")
 
-    assert result["context"] == {"tenantId": "demo", "principalId": issued.principal.principal_id, "name": "Ana Agent", "role": "agent"}
+    assert result["context"] == {"tenantId": "demo", "principalId": issued.principal.principal_id, "name": "Ana Agent", "role": "agent", "kind": "apiKey"}
     assert result["policyDocument"]["Statement"][0]["Resource"] == "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/*"
 
 

@@ -4,6 +4,7 @@ query, pages are exact, and a combination no index serves is refused."""
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.people import register_users
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -14,6 +15,7 @@ def api() -> ApiClient:
     supervisor.create_customer({"customerId": "cust-1", "name": "Dana"})
     supervisor.create_field({"fieldId": "orderNumber", "name": "Order", "type": "text"})
     supervisor.create_template({"templateId": "refund", "name": "Refund", "fields": [{"fieldId": "orderNumber"}]})
+    register_users("p-7", "p-8")  # the agents cases are assigned to
     return ApiClient()
 
 

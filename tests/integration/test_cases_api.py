@@ -3,6 +3,7 @@
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.people import register_users
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -126,6 +127,7 @@ def test_a_case_of_another_tenant_is_indistinguishable_from_a_missing_one(api):
 
 def test_updating_with_the_current_version_bumps_it_and_records_old_and_new_values(api):
     case_id = api.create_case(NEW_CASE).body["caseId"]
+    register_users("agent-ana")
 
     response = api.patch_case(case_id, {"status": "in_progress", "assignee": "agent-ana"}, if_match='"1"')
 
@@ -133,7 +135,7 @@ def test_updating_with_the_current_version_bumps_it_and_records_old_and_new_valu
     assert response.body["version"] == 2 and response.headers["etag"] == '"2"'
     latest = api.audit(case_id).body["items"][-1]
     assert latest["action"] == "CASE.UPDATED" and latest["version"] == 2
-    assert latest["performedBy"] == {"principalId": "p-demo-agent", "name": "Ana Agent", "role": "agent"}
+    assert latest["performedBy"] == {"principalId": "p-demo-agent", "name": "Ana Agent", "role": "agent", "kind": "apiKey"}
     assert {"fieldId": "status", "oldValue": "open", "newValue": "in_progress"} in latest["changes"]
     assert {"fieldId": "assignee", "oldValue": None, "newValue": "agent-ana"} in latest["changes"]
 
@@ -223,6 +225,7 @@ def test_an_unknown_status_is_a_422(api):
 
 
 def test_listing_filters_by_each_index_newest_first(api):
+    register_users("ana")
     older = api.create_case({**NEW_CASE, "customerId": "cust-a", "assignee": "ana"}).body
     newer = api.create_case({**NEW_CASE, "customerId": "cust-a", "queue": "fraud"}).body
     api.create_case({**NEW_CASE, "customerId": "cust-b"})

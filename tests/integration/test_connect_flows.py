@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.people import register_users
 from tests.integration.templates_support import load_demo_templates
 from tests.integration.connect_flow import DEMO_INSTANCE_ARN, DEMO_PHONE, invoke
 
@@ -177,6 +178,7 @@ def test_another_customers_case_cannot_be_updated(connect):
 
 
 def test_routing_attaches_the_contact_once_and_returns_the_case_attributes(connect):
+    register_users("agent-7")
     case = open_case(connect, priority="high", queue="billing", assignee="agent-7")
 
     answer = invoke("attach_contact")

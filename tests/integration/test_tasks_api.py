@@ -3,6 +3,7 @@
 import pytest
 
 from tests.integration.api_client import ApiClient
+from tests.integration.people import register_users
 from tests.integration.task_store import case_audit_events, task_audit_events, timeline
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -62,6 +63,7 @@ def test_completing_a_linked_task_is_a_completed_event_and_timeline_entry(api, c
 
 
 def test_reassigning_a_task_is_an_assigned_event(api, case_id):
+    register_users("p-bob")
     task = api.create_task(CALLBACK, case_id=case_id).body
 
     api.patch_task(task["taskId"], {"assignee": "p-bob"}, if_match="1")
@@ -115,6 +117,7 @@ def test_a_scheduled_task_cannot_be_claimed_before_its_time(api):
 
 
 def test_an_agents_work_list_is_soonest_due_first_and_pages(api):
+    register_users("p-bob")
     for due in ("2026-11-28T09:00:00Z", "2026-11-26T09:00:00Z", None, "2026-11-27T09:00:00Z"):
         api.create_task({"name": f"due {due}", "assignee": "p-demo-agent", "dueAt": due})
     api.create_task({"name": "someone else's", "assignee": "p-bob", "dueAt": "2026-11-25T09:00:00Z"})

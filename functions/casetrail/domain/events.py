@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 from pydantic.alias_generators import to_camel
 
-from casetrail.domain.identity import Principal
+from casetrail.domain.identity import Principal, PrincipalKind
 from casetrail.domain.model_base import CamelModel
 
 if TYPE_CHECKING:
@@ -50,13 +50,15 @@ SLA_CHANGE_TYPES = frozenset(
 
 
 class PerformedBy(CamelModel):
-    principal_id: str
+    principal_id: str = Field(description="For a user, their userId (GET /users); else the API key's or system's principal")
     name: str
     role: str
+    # Records written before people could sign in carry no kind: they were all API keys or Casetrail itself.
+    kind: PrincipalKind = Field(default=PrincipalKind.API_KEY, description="user, apiKey or system")
 
     @classmethod
     def of(cls, principal: Principal) -> "PerformedBy":
-        return cls(principal_id=principal.principal_id, name=principal.name, role=principal.role.value)
+        return cls(principal_id=principal.principal_id, name=principal.name, role=principal.role.value, kind=principal.kind)
 
 
 class FieldChange(CamelModel):

@@ -1,4 +1,5 @@
-"""Who is calling: a principal of one tenant, resolved from an API key by the authorizer."""
+"""Who is calling: a principal of one tenant, resolved by the authorizer from an API key or from a
+person's Cognito ID token."""
 
 from enum import StrEnum
 from typing import Annotated
@@ -33,6 +34,15 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+MAX_NAME_LENGTH = 128
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"  # a person signed in with the tenant's user pool; principal_id is their userId
+    API_KEY = "apiKey"  # an integration, a script, a Connect flow's key...
+    SYSTEM = "system"  # Casetrail itself acting: a rule, an SLA clock, a sweeper, a contact flow
+
+
 class Principal(BaseModel):
     """The caller. Carried in the API Gateway authorizer context and stamped on audit and events."""
 
@@ -40,8 +50,13 @@ class Principal(BaseModel):
 
     tenant_id: str = Field(min_length=1, max_length=64)
     principal_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     role: Role
+    kind: PrincipalKind = PrincipalKind.API_KEY
+
+    @property
+    def is_user(self) -> bool:
+        return self.kind is PrincipalKind.USER
 
     def to_authorizer_context(self) -> dict[str, str]:
         # API Gateway only passes flat string values from an authorizer's context.
@@ -50,6 +65,7 @@ class Principal(BaseModel):
             "principalId": self.principal_id,
             "name": self.name,
             "role": self.role.value,
+            "kind": self.kind.value,
         }
 
     @classmethod
@@ -59,6 +75,7 @@ class Principal(BaseModel):
             principal_id=context["principalId"],
             name=context["name"],
             role=context["role"],
+            kind=context.get("kind") or PrincipalKind.API_KEY,
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from casetrail.domain.cases import Case
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange, PerformedBy
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.identity import Principal, Role, PrincipalKind
 from casetrail.domain.related_items import RelatedItem, RelatedItemType
 from casetrail.domain.slas import Sla, SlaConfiguration, SlaStatus, breached, event_type_for, new_slas, next_breach_at, with_status_change
 
@@ -25,7 +25,7 @@ _COMPLETION_EVENTS = frozenset({ChangeType.SLA_MET.value, ChangeType.SLA_NOT_MET
 
 
 def sla_principal(tenant_id: str) -> Principal:
-    return Principal(tenant_id=tenant_id, principal_id=SLA_PRINCIPAL_ID, name="SLA clock", role=Role.INTEGRATION)
+    return Principal(tenant_id=tenant_id, principal_id=SLA_PRINCIPAL_ID, name="SLA clock", role=Role.INTEGRATION, kind=PrincipalKind.SYSTEM)
 
 
 def may_assign(detail: dict[str, Any]) -> bool:

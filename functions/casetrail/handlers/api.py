@@ -18,6 +18,7 @@ from casetrail.handlers.routes import (
     templates,
     timeline,
     usage,
+    users,
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
@@ -33,6 +34,7 @@ app.include_router(task_templates.router)
 app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
+app.include_router(users.router)
 register_error_handlers(app)
 # Swagger UI 5 (it reads OpenAPI 3.1) as bundled in Powertools: served by the function itself, inlined
 # in the page, so it needs no CDN and works offline and deployed alike.

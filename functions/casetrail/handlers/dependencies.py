@@ -5,6 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
+from casetrail.cors import cors_config
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.handlers import request_body
@@ -29,9 +30,13 @@ from casetrail.store.usage import UsageRepository
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
 from casetrail.store.templates import DefinitionRepository
+from casetrail.store.users import UserRepository
+from casetrail.service.users import UserDirectory
 from casetrail.service.templates import TemplateService
 
-app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=request_body.loads)
+app = APIGatewayRestResolver(
+    enable_validation=True, json_body_deserializer=request_body.loads, cors=cors_config(get_settings().allowed_origins)
+)
 
 
 def current_principal() -> Principal:
@@ -70,7 +75,9 @@ def task_repository() -> TaskRepository:
 
 @cache
 def case_service() -> CaseService:
-    return CaseService(case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()))
+    return CaseService(
+        case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()), users=user_directory()
+    )
 
 
 @cache
@@ -99,7 +106,14 @@ def billing_service() -> BillingService:
 
 @cache
 def task_service() -> TaskService:
-    return TaskService(task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()))
+    return TaskService(
+        task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()), users=user_directory()
+    )
+
+
+@cache
+def user_directory() -> UserDirectory:
+    return UserDirectory(UserRepository(Table(get_settings().users_table_name)))
 
 
 @cache

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFound, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
+from casetrail.domain.users import assignee_for
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
@@ -18,6 +20,7 @@ from casetrail.store.templates import DefinitionRepository
 
 if TYPE_CHECKING:
     from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
+    from casetrail.service.users import UserDirectory
 
 Clock = Callable[[], datetime]
 
@@ -49,12 +52,14 @@ class CaseService:
         clock: Clock = utc_now,
         closure: "CaseClosure | None" = None,
         definitions: DefinitionRepository | None = None,
+        users: "UserDirectory | None" = None,  # checks assignees (the API); flows and rules do not assign people
     ):
         self._repository = repository
         self._customers = customers
         self._clock = clock
         self._closure = closure  # the rule for open tasks when a case is resolved or closed
         self._definitions = definitions or DefinitionRepository(repository.table)
+        self._users = users
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
         # Customers are never deleted, so checking before the write leaves no window that matters.
@@ -68,6 +73,8 @@ class CaseService:
         """Opens a case. A caller that derives `case_id` from something retried (a contact id)
         gets the case an earlier attempt created instead of a second one."""
         self._require_customer(principal, command.customer_id)
+        if self._users is not None:
+            command = command.model_copy(update={"assignee": self._users.assignee(principal, command.assignee)})
         if command.template_id or command.fields:
             template = self._template(principal, command.template_id)
             values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
@@ -131,6 +138,8 @@ class CaseService:
     def _apply(self, principal: Principal, case: Case, patch: CasePatch, open_tasks: "OpenTasksChoice | None") -> Case:
         if patch.customer_id is not None and patch.customer_id != case.customer_id:
             self._require_customer(principal, patch.customer_id)
+        if self._users is not None and "assignee" in patch.model_fields_set:
+            patch = patch.model_copy(update={"assignee": self._users.assignee(principal, patch.assignee, current=case.assignee)})
         if patch.fields is not None:
             # The patch names only the fields it changes; the domain compares whole maps.
             template = self._definitions.get_template(principal.tenant_id, case.template_id) if case.template_id else None
@@ -147,6 +156,7 @@ class CaseService:
         return closure.change.case
 
     def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:
+        search = replace(search, assignee=assignee_for(search.assignee, principal))  # assignee=me: the caller's cases
         return self._repository.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:

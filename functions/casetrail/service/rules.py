@@ -10,7 +10,7 @@ from casetrail.domain import cases as case_domain
 from casetrail.domain.cases import CasePatch
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, RuleNotFound, VersionConflict
 from casetrail.domain.events import PerformedBy
-from casetrail.domain.identity import Principal, Role, require_supervising
+from casetrail.domain.identity import Principal, Role, require_supervising, PrincipalKind
 from casetrail.domain.rules import (
     MAX_RULES_PER_TENANT,
     RULE_PRINCIPAL_PREFIX,
@@ -39,7 +39,7 @@ RULE_CACHE_SECONDS = 10
 
 def rule_principal(rule: Rule) -> Principal:
     """Who a rule's changes are performed by, in the audit: "rule:<name>"."""
-    return Principal(tenant_id=rule.tenant_id, principal_id=f"{RULE_PRINCIPAL_PREFIX}{rule.rule_id}", name=f"rule:{rule.name}", role=Role.INTEGRATION)
+    return Principal(tenant_id=rule.tenant_id, principal_id=f"{RULE_PRINCIPAL_PREFIX}{rule.rule_id}", name=f"rule:{rule.name}", role=Role.INTEGRATION, kind=PrincipalKind.SYSTEM)
 
 
 class RuleService:

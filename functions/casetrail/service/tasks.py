@@ -3,10 +3,11 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from casetrail.domain import tasks as domain
 from casetrail.domain.errors import CaseNotFound, ConcurrentChange, InvalidRequest, UnknownReference, VersionConflict
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.identity import Principal, PrincipalKind, Role
 from casetrail.domain.task_statuses import TaskStatus
 from casetrail.domain.task_templates import TaskTemplateNotFound, apply_template
 from casetrail.domain.tasks import NewTask, Task, TaskChange, TaskPatch
@@ -16,6 +17,9 @@ from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskPage, TaskRepository
+
+if TYPE_CHECKING:
+    from casetrail.service.users import UserDirectory
 
 # A claim that lost a race reads the task again and finds it taken (409) or tries once more.
 _ATTEMPTS = 3
@@ -38,11 +42,13 @@ class TaskService:
         cases: CaseRepository,
         clock: Clock = utc_now,
         templates: TaskTemplateRepository | None = None,  # only the API creates tasks from templates
+        users: "UserDirectory | None" = None,  # only the API checks assignees
     ):
         self._tasks = tasks
         self._cases = cases
         self._clock = clock
         self._templates = templates
+        self._users = users
 
     def create(self, principal: Principal, command: NewTask, case_id: str | None = None) -> Task:
         if case_id is not None:
@@ -50,6 +56,8 @@ class TaskService:
         now = self._clock()
         if command.template_id is not None:
             command = apply_template(self._template(principal, command.template_id), command, at=now)
+        if self._users is not None:
+            command = command.model_copy(update={"assignee": self._users.assignee(principal, command.assignee)})
         change = domain.new_task(command, task_id=str(uuid.uuid4()), case_id=case_id, by=principal, at=now)
         return self._commit(change, within_budget=True)
 
@@ -69,6 +77,8 @@ class TaskService:
                 f"task {task_id} is at version {task.version}, not {expected_version}",
                 details={"currentVersion": task.version},
             )
+        if self._users is not None and "assignee" in patch.model_fields_set:
+            patch = patch.model_copy(update={"assignee": self._users.assignee(principal, patch.assignee, current=task.assignee)})
         change = domain.update_task(task, patch, by=principal, at=self._clock())
         return task if change is None else self._commit(change, within_budget=True)
 
@@ -131,7 +141,7 @@ class TaskService:
         return SweepResult(read=read, flagged=flagged)
 
     def _flag(self, task: Task, now: datetime) -> bool:
-        sweeper = Principal(tenant_id=task.tenant_id, principal_id=SWEEPER_PRINCIPAL_ID, name="Overdue sweeper", role=Role.INTEGRATION)
+        sweeper = Principal(tenant_id=task.tenant_id, principal_id=SWEEPER_PRINCIPAL_ID, name="Overdue sweeper", role=Role.INTEGRATION, kind=PrincipalKind.SYSTEM)
         change = domain.flag_overdue(task, by=sweeper, at=now)
         if change is None:
             return False

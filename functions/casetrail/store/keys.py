@@ -26,6 +26,14 @@ def tenant_api_key_item(tenant_id: str, key_id: str) -> dict[str, str]:
     return {"pk": tenant_api_keys_partition(tenant_id), "sk": f"KEY#{key_id}"}
 
 
+def tenant_users_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#USERS"
+
+
+def user_item(tenant_id: str, user_id: str) -> dict[str, str]:
+    return {"pk": tenant_users_partition(tenant_id), "sk": f"USER#{user_id}"}
+
+
 def case_partition(tenant_id: str, case_id: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#CASE#{case_id}"
 

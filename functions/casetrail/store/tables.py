@@ -120,9 +120,19 @@ METRICS_TABLE = TableSpec(
     ttl_attribute="expiresAt",
 )
 
+# People who sign in (Cognito users), per tenant: one partition per tenant, one item per user,
+# written by the admin commands; read by the authorizer (is this user still active?) and the API.
+USERS_TABLE = TableSpec(
+    logical_id="Users",
+    env_var="USERS_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+)
+
 ALL_TABLES: tuple[TableSpec, ...] = (
     CASES_TABLE,
     ACCESS_TABLE,
+    USERS_TABLE,
     IDEMPOTENCY_TABLE,
     NOTIFICATIONS_TABLE,
     USAGE_TABLE,

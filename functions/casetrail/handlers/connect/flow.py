@@ -16,7 +16,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import ConnectContactFlowEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.domain.identity import Principal, Role
+from casetrail.domain.identity import Principal, Role, PrincipalKind
 from casetrail.observability import logger
 
 FLOW_PRINCIPAL_ID = "amazon-connect"
@@ -34,7 +34,7 @@ def flow_principal(instance_arn: str, instances: dict[str, str]) -> Principal:
     tenant_id = instances.get(instance_arn)
     if not tenant_id:
         raise UnknownInstance("this Connect instance is not configured for Casetrail")
-    return Principal(tenant_id=tenant_id, principal_id=FLOW_PRINCIPAL_ID, name=FLOW_PRINCIPAL_NAME, role=Role.INTEGRATION)
+    return Principal(tenant_id=tenant_id, principal_id=FLOW_PRINCIPAL_ID, name=FLOW_PRINCIPAL_NAME, role=Role.INTEGRATION, kind=PrincipalKind.SYSTEM)
 
 
 def success(result: dict[str, Any]) -> dict[str, str]:
