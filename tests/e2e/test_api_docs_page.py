@@ -3,8 +3,6 @@ but the runner itself, shows the operations of the OpenAPI 3.1 document."""
 
 import pytest
 
-from tests.e2e.test_local_runner import casetrail  # noqa: F401  (the runner, started for this module)
-
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,7 +25,7 @@ def browser():
         browser.close()
 
 
-def test_a_developer_opens_the_docs_and_sees_the_operations(casetrail, browser):  # noqa: F811
+def test_a_developer_opens_the_docs_and_sees_the_operations(casetrail, browser):
     page = browser.new_page()
     requested_hosts = set()
     page.on("request", lambda request: requested_hosts.add(request.url.split("/")[2]))

@@ -67,7 +67,8 @@ def served_api():
             authorizer=LocalFunction.from_dotted_path("fuzz-authorizer", AUTHORIZER_HANDLER, 5),
             api=LocalFunction.from_dotted_path("fuzz-api", API_HANDLER, 10),
         )
-        served = WsgiGateway(RunnerRoutes(gateway, EventTap()))
+        # No workspace and no Cognito here: the fuzzed document is the API's own.
+        served = WsgiGateway(RunnerRoutes(gateway, EventTap(), workspace_config={}, moto_url="http://127.0.0.1:9"))
         yield served
         dynamodb_client.cache_clear()
         get_settings.cache_clear()
