@@ -1,6 +1,6 @@
 """What the runner answers itself, in front of the emulated API Gateway: the OpenAPI document, a
 Swagger UI page served from the swagger-ui-bundle package (no CDN: it works offline), and the
-recent events seen by the event tap."""
+recent events seen by the event tap, and the agent workspace (web/dist)."""
 
 import json
 import mimetypes
@@ -15,6 +15,7 @@ from local.environment import NAME_PREFIX
 from local.event_tap import EVENTS_KEPT_PER_TENANT, EventTap
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
+from local import web_assets
 
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 SWAGGER_ASSETS = Path(str(swagger_ui_path))
@@ -65,6 +66,8 @@ class RunnerRoutes:
                 return _swagger_asset(request.path[len(STATIC_PREFIX):])
             if request.path == "/events/recent":
                 return self._recent_events(request)
+            if web_assets.serves(request.path):
+                return web_assets.respond(request.path)
         if request.method == "POST" and request.path.startswith(CONNECT_PREFIX):
             return self._contact_flow(request.path[len(CONNECT_PREFIX):], request.body)
         return self._gateway(request)
