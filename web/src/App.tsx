@@ -44,6 +44,7 @@ function Workspace() {
       <div id="top-nav">
         <TopNavigation
           identity={{ href: "#/", title: "Casetrail" }}
+          i18nStrings={{ overflowMenuTriggerText: "More", overflowMenuTitleText: "All", searchIconAriaLabel: "Search", searchDismissIconAriaLabel: "Close search" }}
           utilities={[
             {
               type: "menu-dropdown",
@@ -59,6 +60,7 @@ function Workspace() {
       </div>
       <AppLayout
         headerSelector="#top-nav"
+        ariaLabels={{ navigation: "Navigation", navigationClose: "Close navigation", navigationToggle: "Open navigation", notifications: "Notifications" }}
         navigationOpen={navigationOpen}
         onNavigationChange={({ detail }) => setNavigationOpen(detail.open)}
         navigation={

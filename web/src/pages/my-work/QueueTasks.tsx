@@ -35,8 +35,7 @@ export function QueueTasks() {
     onError: async (failure, task) => {
       let content = describeError(failure);
       if (failure instanceof ApiError && failure.code === "TASK_ALREADY_CLAIMED") {
-        const current = await api.GET("/tasks/{taskId}", { params: { path: { taskId: task.taskId } } });
-        const winner = current.response.ok ? (current.data as unknown as Task).assignee : null;
+        const winner = (failure.body.details as { assignee?: string } | null | undefined)?.assignee;
         content = `"${task.name}" was already claimed by ${nameOf(winner)}.`;
       }
       setFlash({ type: "warning", content, dismissible: true, onDismiss: () => setFlash(null) });
