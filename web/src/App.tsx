@@ -1,4 +1,5 @@
-import { useState, useSyncExternalStore } from "react";
+import { lazy, Suspense, useState, useSyncExternalStore } from "react";
+import Spinner from "@cloudscape-design/components/spinner";
 import AppLayout from "@cloudscape-design/components/app-layout";
 import SideNavigation from "@cloudscape-design/components/side-navigation";
 import TopNavigation from "@cloudscape-design/components/top-navigation";
@@ -6,12 +7,16 @@ import { useMe } from "./api/users";
 import { useServices } from "./context";
 import { EmbeddedContact } from "./connect/EmbeddedContact";
 import { isEmbedded } from "./connect/bridge";
+import { SignInPage } from "./pages/sign-in/SignInPage";
 import { CasePage } from "./pages/case/CasePage";
-import { DashboardPage } from "./pages/dashboard/DashboardPage";
 import { FindPage } from "./pages/find/FindPage";
 import { MyWorkPage } from "./pages/my-work/MyWorkPage";
-import { SignInPage } from "./pages/sign-in/SignInPage";
 import { hrefFor, navigate, useRoute, type Route } from "./routing";
+
+// The supervisors' dashboard (and its charts) is a chunk of its own: an agent opening a case does
+// not download it. The agents' pages are in the first bundle: a lazy chunk would put one more
+// round trip before the case page's own requests.
+const DashboardPage = lazy(() => import("./pages/dashboard/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 
 export function App() {
   const { session } = useServices();
@@ -78,7 +83,9 @@ function Workspace() {
         content={
           <>
             {embedded && <EmbeddedContact />}
-            <Page route={route} />
+            <Suspense fallback={<Spinner size="large" />}>
+              <Page route={route} />
+            </Suspense>
           </>
         }
       />

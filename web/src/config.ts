@@ -11,7 +11,7 @@ export interface RuntimeConfig {
 export async function loadConfig(): Promise<RuntimeConfig> {
   const sameOrigin: RuntimeConfig = { apiUrl: "" };
   try {
-    const response = await fetch("config.json", { cache: "no-cache" });
+    const response = await fetch("config.json"); // preloaded by index.html
     if (!response.ok) return sameOrigin;
     const config = (await response.json()) as RuntimeConfig;
     return { ...config, apiUrl: (config.apiUrl ?? "").replace(/\/$/, "") };
