@@ -51,19 +51,24 @@ def generous_expectations():
     expect.set_options(timeout=15_000)
 
 
-def open_workspace(browser: Browser, api: Api, viewport: dict | None = None, init_script: str | None = None) -> Page:
+def open_workspace(browser: Browser, api: Api, viewport: dict | None = None, init_script: str | None = None, route: str = "#/") -> Page:
+    """A new browser session already signed in (the sign-in journey has its own test), at `route`."""
     context = browser.new_context(viewport=viewport or DESKTOP)
     context.set_default_timeout(15_000)
+    context.add_init_script(SIGNED_IN)
     if init_script:
         context.add_init_script(init_script)
     page = context.new_page()
-    page.goto(api.url + "/")
-    sign_in(page, as_user="agent@example.com")
+    page.goto(f"{api.url}/{route}")
     return page
 
 
+# The session the sign-in form leaves in the tab's storage (web/src/auth/session.ts).
+SIGNED_IN = f"sessionStorage.setItem('casetrail.session', JSON.stringify({{kind: 'apiKey', apiKey: '{API_KEY}'}}))"
+
+
 def sign_in(page: Page, as_user: str) -> None:
-    """Signs in as the user with the runner's Cognito, or with the demo key where it has none."""
+    """Signs in through the form as the user with the runner's Cognito, or with the demo key where it has none."""
     email, key = page.get_by_label("Email"), page.get_by_label("API key")
     expect(email.or_(key)).to_be_visible()
     if email.is_visible():
@@ -104,3 +109,13 @@ def new_case(api: Api, customer_id: str = "cust-1", **fields) -> dict:
 def open_case(page: Page, case: dict) -> None:
     page.goto(f"{page.url.split('#')[0]}#/cases/{case['caseId']}")
     expect(page.get_by_role("heading", name=case["title"], level=1)).to_be_visible()
+
+
+@pytest.fixture
+def signed_out(browser, api):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    opened.goto(api.url + "/")
+    yield opened
+    context.close()

@@ -5,7 +5,18 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_case, new_customer, open_case, open_workspace, screenshot
+from tests.browser.conftest import new_case, new_customer, open_case, open_workspace, screenshot, sign_in
+
+
+def test_the_agent_signs_in_sees_who_and_signs_out(signed_out):
+    sign_in(signed_out, as_user="agent@example.com")
+    account = signed_out.get_by_role("button", name=re.compile("^Signed in as"))
+    expect(account).to_be_visible()
+
+    account.click()
+    signed_out.get_by_role("menuitem", name="Sign out").click()
+
+    expect(signed_out.get_by_role("button", name="Sign in")).to_be_visible()
 
 
 def test_the_agent_finds_a_customer_by_phone_and_opens_their_case(page, api):

@@ -6,6 +6,13 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import new_case, open_workspace, screenshot
 
+
+def embedded_workspace(browser, api, **options):
+    """The app in Connect's agent workspace, once it listens for contacts (as Connect would then deliver them)."""
+    agent = open_workspace(browser, api, init_script=CONNECT_STAND_IN, **options)
+    agent.wait_for_function("window.connectListening()")
+    return agent
+
 CONNECT_STAND_IN = """
 (() => {
   const handlers = [];
@@ -26,6 +33,7 @@ CONNECT_STAND_IN = """
     offConnectionStatusChange: () => {},
   };
   window.casetrailConnectProvider = { id: "connect-stand-in", config: {}, getProxy: () => proxy, onError: () => {}, offError: () => {} };
+  window.connectListening = () => handlers.length > 0;
   window.connectContact = (contactId, contactAttributes) => {
     attributes[contactId] = contactAttributes;
     handlers.forEach((handler) => handler({ contactId }));
@@ -36,7 +44,7 @@ CONNECT_STAND_IN = """
 
 def test_a_connected_contact_opens_the_case_its_flow_attached(browser, api):
     case = new_case(api, title="Billing question from the IVR")
-    agent = open_workspace(browser, api, viewport={"width": 480, "height": 800}, init_script=CONNECT_STAND_IN)
+    agent = embedded_workspace(browser, api, viewport={"width": 480, "height": 800})
     try:
         agent.evaluate("([id, caseId]) => window.connectContact(id, { caseId })", ["contact-ivr-1", case["caseId"]])
 
@@ -51,7 +59,7 @@ def test_a_contact_without_the_attribute_opens_the_case_it_is_linked_to(browser,
     case = new_case(api, title="Chat about a late parcel")
     api.call("POST", f"/cases/{case['caseId']}/related-items", {"type": "contact", "content": {
         "contactId": "contact-chat-7", "channel": "CHAT", "direction": "INBOUND", "initiatedAt": "2026-11-30T10:00:00Z"}})
-    agent = open_workspace(browser, api, init_script=CONNECT_STAND_IN)
+    agent = embedded_workspace(browser, api)
     try:
         agent.evaluate("(id) => window.connectContact(id, {})", "contact-chat-7")
 
@@ -61,7 +69,7 @@ def test_a_contact_without_the_attribute_opens_the_case_it_is_linked_to(browser,
 
 
 def test_a_contact_with_no_case_is_offered_a_new_case_with_the_contact_attached(browser, api):
-    agent = open_workspace(browser, api, init_script=CONNECT_STAND_IN)
+    agent = embedded_workspace(browser, api)
     try:
         agent.evaluate("(id) => window.connectContact(id, {})", "contact-new-3")
         expect(agent.get_by_text("Contact contact-new-3 has no case")).to_be_visible()
