@@ -4,7 +4,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from casetrail import topology
-from casetrail.configuration import function_environment
+from casetrail.configuration import api_throttle, function_environment
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
@@ -35,6 +35,7 @@ class CasetrailStack(cdk.Stack):
             monitoring=monitoring,
             configuration=configuration,
             files=files,
+            throttle=api_throttle(self.node.try_get_context),
         )
         notifications = Notifications(self, "Notifications", data=data)
         notifications.allow_managing_subscriptions(api.function)
@@ -51,7 +52,7 @@ class CasetrailStack(cdk.Stack):
             case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
             configuration=configuration,
         )
-        data_lake = DataLake(self, "DataLake", bus=events.bus)
+        data_lake = DataLake(self, "DataLake", bus=events.bus, monitoring=monitoring)
         ScheduledFunctions(
             self,
             "Schedules",
@@ -72,6 +73,9 @@ class CasetrailStack(cdk.Stack):
         )
 
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
+        # Where `casetrail-admin create-tenant` registers a tenant's meter (see domain/tenant_limits.py).
+        cdk.CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
+        cdk.CfnOutput(self, "TenantUsagePlanId", value=api.tenant_usage_plan.usage_plan_id)
         for spec in ALL_TABLES:
             cdk.CfnOutput(self, f"{spec.logical_id}TableName", value=data.table(spec).table_name)
         cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)

@@ -14,6 +14,7 @@ from casetrail.gateway_errors import GATEWAY_ERRORS
 from local.environment import ACCOUNT_ID, API_ID, REGION, STAGE
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
+from local.tenant_throttle import TenantThrottle
 
 
 def error_response(status: int, code: str, message: str) -> HttpResponse:
@@ -31,6 +32,7 @@ def _gateway_error(response_type: str) -> HttpResponse:
 # gateway-side failure into a 500.
 UNAUTHORIZED = _gateway_error("UNAUTHORIZED")
 FORBIDDEN = _gateway_error("ACCESS_DENIED")
+THROTTLED = _gateway_error("THROTTLED")
 GATEWAY_FAILURE = _gateway_error("DEFAULT_5XX")
 
 class AccessDenied(Exception):
@@ -40,9 +42,10 @@ class AccessDenied(Exception):
 
 
 class ApiGateway:
-    def __init__(self, authorizer: LocalFunction, api: LocalFunction):
+    def __init__(self, authorizer: LocalFunction, api: LocalFunction, throttle: TenantThrottle | None = None):
         self._authorizer = authorizer
         self._api = api
+        self._throttle = throttle  # per-tenant limits, as the deployed usage plan (None: unlimited)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -75,6 +78,12 @@ class ApiGateway:
             raise AccessDenied(GATEWAY_FAILURE) from error
         if not allowed:
             raise AccessDenied(FORBIDDEN)
+        # As deployed: every method requires the API key (the tenant's meter) the authorizer names.
+        meter = result.get("usageIdentifierKey")
+        if not meter:
+            raise AccessDenied(FORBIDDEN)
+        if self._throttle is not None and not self._throttle.admit(meter):
+            raise AccessDenied(THROTTLED)
         latency_ms = int((time.monotonic() - started) * 1000)
         return {**(result.get("context") or {}), "principalId": principal_id, "integrationLatency": latency_ms}
 

@@ -51,10 +51,14 @@ def apply_notification_resources(topic_arn: str, signing_key_id: str, api_url: s
 SLA_POLICIES_FILE_ENV_VAR = "SLA_POLICIES_FILE"
 
 
+def deployment_context() -> dict:
+    """cdk.json's context: the settings the stack deploys (price list, SLA policies, API limits...)."""
+    return json.loads((Path(__file__).resolve().parents[1] / "cdk.json").read_text())["context"]
+
+
 def _deployment_settings() -> dict[str, str]:
-    # The same settings the stack deploys (price list, SLA policies...): cdk.json's context. For a
-    # demo, SLA_POLICIES_FILE=config/sla-demo.json swaps in policies that breach within minutes.
-    context = json.loads((Path(__file__).resolve().parents[1] / "cdk.json").read_text())["context"]
+    # For a demo, SLA_POLICIES_FILE=config/sla-demo.json swaps in policies that breach within minutes.
+    context = deployment_context()
     if os.environ.get(SLA_POLICIES_FILE_ENV_VAR):
         context["casetrail:slaPolicies"] = json.loads(Path(os.environ[SLA_POLICIES_FILE_ENV_VAR]).read_text())
     return function_environment(context.get)

@@ -40,11 +40,17 @@ Router = Callable[[HttpRequest], HttpResponse]
 _HOP_BY_HOP_HEADERS = {"content-length", "transfer-encoding", "connection"}
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's listen backlog is 5: a sixth client connecting at the same moment (a
+    # burst of parallel requests, as API Gateway takes them) would be reset before it is served.
+    request_queue_size = 128
+
+
 class HttpServer:
     def __init__(self, port: int):
         # Bound at once, so a busy port fails before anything else starts.
         try:
-            self._server = ThreadingHTTPServer(("127.0.0.1", port), _RequestHandler)
+            self._server = _Server(("127.0.0.1", port), _RequestHandler)
         except OSError as error:
             raise RuntimeError(f"cannot listen on port {port} ({error.strerror}): set PORT") from error
         self._server.daemon_threads = True

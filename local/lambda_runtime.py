@@ -1,6 +1,7 @@
 """Invoking a handler the way Lambda does: an event, a context object, nothing else."""
 
 import importlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -47,17 +48,20 @@ class LocalLambdaContext:
 
 @dataclass(frozen=True)
 class LocalFunction:
-    """A handler and the name it would have as a deployed function. The timeout is reported to the
-    handler through its context, not enforced."""
+    """A handler and the name it would have as a deployed function, run as one Lambda instance: one
+    event at a time. The handlers rely on that as deployed (Powertools' resolver keeps the current
+    event in a module-level object), so two HTTP requests running one handler at once would read
+    each other's event. The timeout is reported to the handler through its context, not enforced."""
 
     name: str
     handler: Handler
     timeout_seconds: float = 30
+    _instance: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
     def from_dotted_path(cls, name: str, dotted_path: str, timeout_seconds: float = 30) -> "LocalFunction":
         return cls(name=name, handler=resolve_handler(dotted_path), timeout_seconds=timeout_seconds)
 
     def invoke(self, event: dict):
-        # A fresh context per call: concurrent invocations share nothing mutable.
-        return self.handler(event, LocalLambdaContext(self.name, self.timeout_seconds))
+        with self._instance:
+            return self.handler(event, LocalLambdaContext(self.name, self.timeout_seconds))

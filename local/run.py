@@ -5,7 +5,8 @@
     bus ─> one rule per consumer ─> SQS (+DLQ) ─> queue_poller ─> consumer handler
     bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
 
-Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one).
+Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one),
+CASETRAIL_TENANT_THROTTLE=off (no per-tenant request limits).
 """
 
 import os
@@ -16,6 +17,7 @@ import warnings
 
 import boto3
 
+from casetrail.configuration import api_throttle
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, SCHEDULED_FUNCTIONS, STREAM_PUBLISHER_HANDLER
 from local import environment
 from local.api_gateway import ApiGateway
@@ -30,6 +32,8 @@ from local.queue_poller import WAIT_SECONDS, QueuePoller
 from local.schedule_timer import ScheduleTimer
 from local.runner_routes import RunnerRoutes
 from local.stream_poller import StreamPoller
+from local.tenant_throttle import TenantThrottle
+from local.tenant_throttle import enabled as tenant_throttle_enabled
 
 DEFAULT_PORT = 3000
 DEFAULT_MOTO_PORT = 5055
@@ -91,12 +95,19 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         gateway = ApiGateway(
             authorizer=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5),
             api=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-api", API_HANDLER, 10),
+            throttle=_tenant_throttle(),
         )
         running._http.start(RunnerRoutes(gateway, tap))
     except BaseException:
         running.stop()
         raise
     return running
+
+
+def _tenant_throttle() -> TenantThrottle | None:
+    if not tenant_throttle_enabled():
+        return None
+    return TenantThrottle(api_throttle(environment.deployment_context().get).per_tenant)
 
 
 def _pollers(

@@ -1,37 +1,42 @@
 """Administration: create tenants and issue, list and revoke API keys; set a tenant's pricing and
 reconcile a month's billing; redrive a consumer's dead-letter queue.
 
-    python -m casetrail.admin --local issue-key --tenant demo --name "Ana" --role agent
-    python -m casetrail.admin --stack Casetrail create-tenant acme --name "Acme Ltd"
-    python -m casetrail.admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
-    python -m casetrail.admin --local reconcile --tenant acme --month 2026-11
-    python -m casetrail.admin --stack Casetrail redrive --consumer Billing --max 100
-    python -m casetrail.admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
-    python -m casetrail.admin --local load-templates --tenant demo --file config/templates.json
-    python -m casetrail.admin --local set-sla-calendar --tenant acme --file acme-calendar.json
-    python -m casetrail.admin --local load-rules config/rules.json
+    casetrail-admin --local issue-key --tenant demo --name "Ana" --role agent
+    casetrail-admin --stack Casetrail create-tenant acme --name "Acme Ltd"
+    casetrail-admin --local set-pricing --tenant acme --unit-price 0.20 --currency EUR --free-cases 50
+    casetrail-admin --local reconcile --tenant acme --month 2026-11
+    casetrail-admin --stack Casetrail redrive --consumer Billing --max 100
+    casetrail-admin --local rebuild-metrics --tenant demo --from 2026-11-01 --to 2026-11-30
+    casetrail-admin --local load-templates --tenant demo --file config/templates.json
+    casetrail-admin --local set-sla-calendar --tenant acme --file acme-calendar.json
+    casetrail-admin --local load-rules config/rules.json
 
---local talks to `make run`'s emulation; --stack finds the tables (and queues) of a deployed stack
-from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once, never stored.
+`casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
+`python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
+MOTO_PORT, 5055 by default, as `make run` uses); --stack finds the tables (and queues) of a deployed
+stack from its CloudFormation outputs, using your usual AWS credentials. Keys are printed once,
+never stored.
 """
 
 import argparse
 import json
 import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
 
 import boto3
-
+from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from casetrail.dead_letters import redrive
 from casetrail.domain.billing import Pricing
-from casetrail.domain.identity import Role
+from casetrail.domain.identity import Role, valid_tenant_id
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.rules import NewRule
 from casetrail.domain.sla_clock import BusinessCalendar
+from casetrail.domain.tenant_limits import usage_identifier_key
 from casetrail.service.billing import reconcile_month
 from casetrail.service.declared_templates import load_declared_templates
 from casetrail.service.metrics import rebuild_comparison
@@ -52,10 +57,36 @@ BILLING_COMMANDS = ("set-pricing", "reconcile")
 
 
 LOCAL_PREFIX = "casetrail-local"  # how `make run` names its tables and queues
+DEFAULT_MOTO_PORT = "5055"  # as local/run.py
+
+
+def _local_endpoint() -> str:
+    return f"http://127.0.0.1:{os.environ.get('MOTO_PORT', DEFAULT_MOTO_PORT)}"
+
+
+def require_local_runner(endpoint: str | None = None) -> None:
+    """Exits with what to do when `make run`'s emulation does not answer (rather than botocore's
+    retries and a connection error naming no cause)."""
+    endpoint = endpoint or _local_endpoint()
+    port = int(endpoint.rsplit(":", 1)[1])
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        raise SystemExit(
+            f"--local: nothing answers at {endpoint}, where `make run` keeps its AWS emulation. Start `make run` "
+            "first; if it runs with another MOTO_PORT, set MOTO_PORT to the same value here."
+        ) from None
+
+
+def _tenant_id(value: str) -> str:
+    try:
+        return valid_tenant_id(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _local_client(service: str):
-    endpoint = f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5055')}"
+    endpoint = _local_endpoint()
     return boto3.client(
         service,
         endpoint_url=endpoint,
@@ -96,14 +127,14 @@ def _stack_queue_urls(stack_name: str, consumer: str) -> tuple[str, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m casetrail.admin", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="casetrail-admin", description=__doc__.split("\n")[0])
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--local", action="store_true", help="the emulation started by `make run`")
     target.add_argument("--stack", help="the name of a deployed Casetrail stack")
     commands = parser.add_subparsers(dest="command", required=True)
 
     tenant = commands.add_parser("create-tenant", help="create a tenant")
-    tenant.add_argument("tenant_id")
+    tenant.add_argument("tenant_id", type=_tenant_id, help="1 to 64 letters, digits, '.', '_' or '-'")
     tenant.add_argument("--name", required=True)
 
     issue = commands.add_parser("issue-key", help="issue an API key to a new principal of a tenant")
@@ -192,6 +223,37 @@ def run(arguments: argparse.Namespace, access: AccessRepository) -> dict:
     return {"keyId": arguments.key_id, "revoked": True}
 
 
+def meter_tenant(apigateway, *, stack_name: str, api_id: str, usage_plan_id: str, tenant_id: str) -> dict:
+    """Gives a tenant its meter in the stack's usage plan (idempotent): the API key whose value the
+    authorizer names for this tenant. Without it, the tenant's requests are refused (403)."""
+    name = f"{stack_name}-{tenant_id}"
+    existing = apigateway.get_api_keys(nameQuery=name, limit=500)["items"]
+    key_id = next((key["id"] for key in existing if key["name"] == name), None)
+    if key_id is None:
+        key_id = apigateway.create_api_key(
+            name=name,
+            description=f"Meters Casetrail tenant {tenant_id}'s requests (never presented by clients)",
+            enabled=True,
+            value=usage_identifier_key(api_id, tenant_id),
+        )["id"]
+    try:
+        apigateway.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=key_id, keyType="API_KEY")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConflictException":  # already in the plan
+            raise
+    return {"usagePlanId": usage_plan_id, "apiKeyId": key_id}
+
+
+def _meter_in_stack(stack_name: str, tenant_id: str) -> dict:
+    return meter_tenant(
+        boto3.client("apigateway"),
+        stack_name=stack_name,
+        api_id=_stack_output(stack_name, "RestApiId"),
+        usage_plan_id=_stack_output(stack_name, "TenantUsagePlanId"),
+        tenant_id=tenant_id,
+    )
+
+
 def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CaseRepository) -> dict:
     if arguments.command == "reconcile":
         return reconcile_month(usage, cases, arguments.tenant, arguments.month).to_wire()
@@ -220,6 +282,8 @@ def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.local:
+        require_local_runner()
 
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
@@ -246,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))
+        if arguments.command == "create-tenant" and arguments.stack:
+            # Also for a tenant that exists: tenants created before per-tenant limits get their meter.
+            result["limits"] = _meter_in_stack(arguments.stack, arguments.tenant_id)
     print(json.dumps(result, indent=2))
     return 0
 

@@ -9,6 +9,7 @@ from casetrail import topology
 from casetrail.domain.billing import Pricing
 from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.slas import SlaConfiguration
+from casetrail.domain.tenant_limits import ApiThrottle
 
 Context = Callable[[str], Any]  # a context key -> its value, or None when not set
 
@@ -21,3 +22,8 @@ def function_environment(context: Context) -> dict[str, str]:
         topology.FCR_REOPEN_DAYS_ENV_VAR: str(int(context("casetrail:fcrReopenDays") or DEFAULT_FCR_REOPEN_DAYS)),
         topology.SLA_CONFIGURATION_ENV_VAR: sla.model_dump_json(by_alias=True),
     }
+
+
+def api_throttle(context: Context) -> ApiThrottle:
+    """cdk.json's "casetrail:apiThrottle": each tenant's limits and the whole stage's."""
+    return ApiThrottle.model_validate(context("casetrail:apiThrottle"))

@@ -18,6 +18,9 @@ class GatewayError:
 GATEWAY_ERRORS: dict[str, GatewayError] = {
     "UNAUTHORIZED": GatewayError(401, "UNAUTHORIZED", "A valid API key is required: Authorization: Bearer <key>"),
     "ACCESS_DENIED": GatewayError(403, "FORBIDDEN", "This API key may not do that"),
+    # The tenant has no meter in the usage plan yet (domain/tenant_limits.py): an operator runs
+    # `casetrail-admin --stack <stack> create-tenant <tenant>` once more to give it one.
+    "INVALID_API_KEY": GatewayError(403, "FORBIDDEN", "This tenant is not enabled on this API yet"),
     # What API Gateway answers when no resource matches; every path is routed to the API function,
     # so this is a malformed path rather than a missing token.
     "MISSING_AUTHENTICATION_TOKEN": GatewayError(404, "ROUTE_NOT_FOUND", "No such route"),

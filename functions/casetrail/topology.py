@@ -59,9 +59,11 @@ class EventConsumer:
     description: str
     event_types: tuple[str, ...] = ()  # detail.eventType values it wants; empty means all
     reads: tuple[TableSpec, ...] = ()  # tables it may read (the stack grants read, sets the env var)
-    writes: tuple[TableSpec, ...] = ()  # tables it may read and write
+    writes: tuple[TableSpec, ...] = ()  # tables it may read and write (put, update)
+    deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
+    batch_size: int = 10  # queue messages per invocation
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -76,7 +78,11 @@ NOTIFICATIONS = EventConsumer(
     description="Notifies subscribed supervisors of case events by email and signed webhooks",
     event_types=SOURCE_EVENT_TYPES,
     writes=(NOTIFICATIONS_TABLE,),
+    deletes=(NOTIFICATIONS_TABLE,),  # a failed send releases its delivery claim
     sends_notifications=True,
+    # One event per invocation: its deliveries run in parallel within the function's time, and no
+    # event waits behind another event's slow receiver.
+    batch_size=1,
 )
 
 BILLING = EventConsumer(
@@ -163,6 +169,7 @@ class ContactFlowFunction:
     description: str
     reads: tuple[TableSpec, ...] = ()
     writes: tuple[TableSpec, ...] = ()
+    deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
 
 
 # Connect gives up on a function after 8 seconds: the function stops before it does.
@@ -182,6 +189,7 @@ CONTACT_FLOW_FUNCTIONS: tuple[ContactFlowFunction, ...] = (
         handler="casetrail.handlers.connect.create_case.handler",
         description="Contact flows: opens a case for the caller, once per contact",
         writes=(CASES_TABLE, IDEMPOTENCY_TABLE),
+        deletes=(IDEMPOTENCY_TABLE,),  # Powertools Idempotency deletes its record when the call fails
     ),
     ContactFlowFunction(
         name="update-case",

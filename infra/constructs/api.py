@@ -7,6 +7,7 @@ from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from casetrail.domain.tenant_limits import ApiThrottle
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, BILLING_PRICING_ENV_VAR
 from infra.constructs.data import Data
@@ -19,8 +20,6 @@ from infra.constructs.packaging import Packaging
 STAGE_NAME = "v1"
 # A revoked API key keeps working for up to this long: API Gateway caches the authorizer's answer.
 AUTHORIZER_CACHE_TTL = cdk.Duration.seconds(60)
-THROTTLING_RATE_LIMIT = 100  # requests per second, across all callers
-THROTTLING_BURST_LIMIT = 200
 
 API_GATEWAY_LOGS_POLICY = "arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
@@ -58,6 +57,7 @@ class Api(Construct):
         monitoring: Monitoring,
         configuration: dict[str, str],
         files: Files,
+        throttle: ApiThrottle,
     ):
         super().__init__(scope, construct_id)
         authorizer_function = CasetrailFunction(
@@ -69,7 +69,7 @@ class Api(Construct):
             environment=data.environment(ACCESS_TABLE),
             timeout=cdk.Duration.seconds(5),
         ).function
-        data.table(ACCESS_TABLE).grant_read_data(authorizer_function)
+        data.grant_read(authorizer_function, ACCESS_TABLE)
 
         api_function = CasetrailFunction(
             self,
@@ -85,7 +85,10 @@ class Api(Construct):
             timeout=cdk.Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
-        data.grant_read_write(api_function, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE)
+        # Deletes: comments, customers' old phone/email lookups and rules (cases table); Powertools
+        # Idempotency's record of a failed create. Tasks are never deleted (cancelled instead).
+        data.grant_read_write_delete(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        data.grant_read_write(api_function, TASKS_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
         data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes
@@ -106,8 +109,11 @@ class Api(Construct):
             proxy=True,  # ANY on / and /{proxy+}; headers such as Idempotency-Key and If-Match pass through
             endpoint_types=[apigateway.EndpointType.REGIONAL],
             default_method_options=apigateway.MethodOptions(
-                authorizer=authorizer, authorization_type=apigateway.AuthorizationType.CUSTOM
+                authorizer=authorizer,
+                authorization_type=apigateway.AuthorizationType.CUSTOM,
+                api_key_required=True,  # the tenant's meter, named by the authorizer (never by the client)
             ),
+            api_key_source_type=apigateway.ApiKeySourceType.AUTHORIZER,
             # Access logs need API Gateway's account-wide CloudWatch role; it is kept on stack deletion
             # because other APIs in the account and region may rely on it.
             cloud_watch_role=True,
@@ -120,9 +126,20 @@ class Api(Construct):
                 access_log_format=ACCESS_LOG_FORMAT,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 tracing_enabled=True,
-                throttling_rate_limit=THROTTLING_RATE_LIMIT,
-                throttling_burst_limit=THROTTLING_BURST_LIMIT,
+                # The whole API's ceiling; each tenant has its own, lower one (the usage plan below).
+                throttling_rate_limit=throttle.stage.rate_limit,
+                throttling_burst_limit=throttle.stage.burst_limit,
             ),
+        )
+        # One plan, one meter per tenant: API Gateway throttles each API key of a plan on its own.
+        # `casetrail-admin create-tenant` adds the tenant's key to it.
+        self.tenant_usage_plan = self.rest_api.add_usage_plan(
+            "TenantUsagePlan",
+            description="Each tenant's request limits (cdk.json casetrail:apiThrottle perTenant)",
+            throttle=apigateway.ThrottleSettings(
+                rate_limit=throttle.per_tenant.rate_limit, burst_limit=throttle.per_tenant.burst_limit
+            ),
+            api_stages=[apigateway.UsagePlanPerApiStage(api=self.rest_api, stage=self.rest_api.deployment_stage)],
         )
         # The stack exports the URL as ApiUrl, the name the admin CLI reads; drop the duplicate.
         self.rest_api.node.try_remove_child("Endpoint")

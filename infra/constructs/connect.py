@@ -64,8 +64,7 @@ class ContactFlows(Construct):
                 timeout=TIMEOUT,
                 memory_size=MEMORY_MB,
             ).function
-            data.grant_read(function, *spec.reads)
-            data.grant_read_write(function, *spec.writes)
+            data.grant_declared(function, reads=spec.reads, writes=spec.writes, deletes=spec.deletes)
             monitoring.alarm_on_errors(construct, function)
             for number, instance_arn in enumerate(sorted(instances), start=1):
                 function.add_permission(

@@ -1,4 +1,7 @@
-"""One consumer of the case event stream: bus rule -> SQS queue (with a DLQ) -> Lambda function."""
+"""One consumer of the case event stream: bus rule -> SQS queue (with a DLQ) -> Lambda function.
+
+Both hops have a dead-letter queue and alarms: the rule target (events EventBridge could not put
+into the queue) and the queue (messages the function failed five times)."""
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
@@ -13,6 +16,7 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.queues import dead_letter_queue, redrive_to, secure_queue
+from infra.constructs.rule_targets import target_dead_letters, watch_rule
 
 TIMEOUT = cdk.Duration.seconds(30)
 # AWS's advice for SQS event sources: at least six times the function timeout, so a message is not
@@ -40,14 +44,15 @@ class EventConsumerPipeline(Construct):
         queue = secure_queue(
             self, "Queue", visibility_timeout=VISIBILITY_TIMEOUT, dead_letter_queue=redrive_to(dead_letters)
         )
-        events.Rule(
+        rule = events.Rule(
             self,
             "Rule",
             description=f"Case events for {consumer.logical_id}",
             event_bus=bus,
             event_pattern=_event_pattern(consumer.event_pattern()),
-            targets=[targets.SqsQueue(queue)],
+            targets=[targets.SqsQueue(queue, dead_letter_queue=target_dead_letters(self, monitoring))],
         )
+        watch_rule(self, rule, monitoring, bus=bus)
         function = CasetrailFunction(
             self,
             "Consumer",
@@ -60,11 +65,12 @@ class EventConsumerPipeline(Construct):
             },
             timeout=TIMEOUT,
         ).function
-        data.grant_read(function, *consumer.reads)
-        data.grant_read_write(function, *consumer.writes)
+        data.grant_declared(function, reads=consumer.reads, writes=consumer.writes, deletes=consumer.deletes)
         if consumer.sends_notifications:
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
-        function.add_event_source(event_sources.SqsEventSource(queue, report_batch_item_failures=True))
+        function.add_event_source(
+            event_sources.SqsEventSource(queue, batch_size=consumer.batch_size, report_batch_item_failures=True)
+        )
         monitoring.alarm_on_dead_letters(self, dead_letters)
         # `python -m casetrail.admin --stack <name> redrive --consumer <id>` finds both queues by these names.
         for name, exported in (("QueueUrl", queue), ("DeadLetterQueueUrl", dead_letters)):

@@ -1,4 +1,10 @@
-"""Casetrail's DynamoDB tables, one per spec in casetrail.store.tables."""
+"""Casetrail's DynamoDB tables, one per spec in casetrail.store.tables, and the grants on them.
+
+Grants name the item actions the code calls, not CDK's grant_read_data/grant_read_write_data:
+those add Scan, BatchGetItem, BatchWriteItem, DeleteItem and stream reads that no function uses.
+The store layer calls GetItem, Query, PutItem, UpdateItem, DeleteItem and TransactWriteItems, which
+needs the action of each item it writes (Put, Update, Delete); nothing scans.
+"""
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
@@ -6,6 +12,10 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
+
+READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
+WRITE_ACTIONS = (*READ_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem")
+DELETE_ACTIONS = (*WRITE_ACTIONS, "dynamodb:DeleteItem")
 
 
 class Data(Construct):
@@ -17,26 +27,38 @@ class Data(Construct):
         return self._tables[spec.logical_id]
 
     def grant_read(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        """Key lookups and queries (the table's and its indexes')."""
         for spec in specs:
-            self.table(spec).grant_read_data(grantee)
-            self._acknowledge_index_wildcard(grantee, spec)
+            self._grant(grantee, spec, READ_ACTIONS)
 
     def grant_read_write(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        """Reads, puts and updates: never a delete."""
         for spec in specs:
-            self.table(spec).grant_read_write_data(grantee)
-            self._acknowledge_index_wildcard(grantee, spec)
+            self._grant(grantee, spec, WRITE_ACTIONS)
 
-    def _acknowledge_index_wildcard(self, grantee: iam.IGrantable, spec: TableSpec) -> None:
-        if not spec.indexes:
-            return
+    def grant_read_write_delete(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        """Reads and writes, and deletes items: only for code that removes items of this table."""
+        for spec in specs:
+            self._grant(grantee, spec, DELETE_ACTIONS)
+
+    def grant_declared(
+        self, grantee: iam.IGrantable, *, reads: tuple[TableSpec, ...], writes: tuple[TableSpec, ...], deletes: tuple[TableSpec, ...] = ()
+    ) -> None:
+        """What a topology entry declares: `deletes` are among its `writes` and get DeleteItem too."""
+        self.grant_read(grantee, *reads)
+        self.grant_read_write(grantee, *(spec for spec in writes if spec not in deletes))
+        self.grant_read_write_delete(grantee, *deletes)
+
+    def _grant(self, grantee: iam.IGrantable, spec: TableSpec, actions: tuple[str, ...]) -> None:
         table = self.table(spec)
-        logical_id = cdk.Stack.of(table).get_logical_id(table.node.default_child)
-        cdk.Validations.of(grantee.grant_principal).acknowledge(
-            cdk.Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/index/*]",
-                reason=f"Queries the {spec.logical_id} table's GSIs; the wildcard covers that one table's indexes only.",
+        iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[table.table_arn])
+        if spec.indexes:
+            # Each index by name: no wildcard, and a new index is granted when it is declared.
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["dynamodb:Query"],
+                resource_arns=[f"{table.table_arn}/index/{index.name}" for index in spec.indexes],
             )
-        )
 
     def environment(self, *specs: TableSpec) -> dict[str, str]:
         """The environment variables that tell a function the physical names of these tables."""

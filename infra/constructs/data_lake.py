@@ -5,6 +5,9 @@ event per line (Firehose's AppendDelimiterToRecord), GZIP-compressed, ready for 
 (docs/athena.sql). Dates are Firehose's arrival time in UTC, which trails the event's own `time`
 by seconds (at most the buffering interval): an event near midnight may land in the next day's
 partition, so queries by event time should filter on `time` too.
+
+Both hops are watched: events EventBridge could not put into Firehose go to the rule target's
+dead-letter queue; records Firehose could not deliver to S3 land under `errors/` and page ops.
 """
 
 import aws_cdk as cdk
@@ -14,10 +17,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from casetrail.topology import EVENT_SOURCE
 from infra.constructs.function import LOG_RETENTION
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.rule_targets import allow_rule_to_dead_letter, target_dead_letters, watch_rule
 
 EVENTS_PREFIX = "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
 ERRORS_PREFIX = "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
@@ -31,7 +37,7 @@ ACCESS_LOGS_EXPIRE_AFTER = cdk.Duration.days(365)
 
 
 class DataLake(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, bus: events.IEventBus):
+    def __init__(self, scope: Construct, construct_id: str, *, bus: events.IEventBus, monitoring: Monitoring):
         super().__init__(scope, construct_id)
         access_logs = _private_bucket(
             self,
@@ -145,26 +151,35 @@ class DataLake(Construct):
         )
 
         # No input transformer: the whole EventBridge event lands as sent (source, detail-type, time, detail).
-        events.Rule(
+        dead_letters = target_dead_letters(self, monitoring)
+        rule = events.Rule(
             self,
             "Rule",
             description="Every Casetrail event to the data lake",
             event_bus=bus,
             event_pattern=events.EventPattern(source=[EVENT_SOURCE]),
-            targets=[_StreamTarget(delivery_stream.attr_arn, rule_role)],
+            targets=[_StreamTarget(delivery_stream.attr_arn, rule_role, dead_letters)],
         )
+        allow_rule_to_dead_letter(rule, dead_letters)
+        watch_rule(self, rule, monitoring, bus=bus)
+        monitoring.alarm_on_firehose_delivery(self, delivery_stream.ref)
 
 
 @jsii.implements(events.IRuleTarget)
 class _StreamTarget:
     """A rule target for an L1 delivery stream (CDK's Firehose target wants the L2 construct)."""
 
-    def __init__(self, stream_arn: str, role: iam.IRole):
+    def __init__(self, stream_arn: str, role: iam.IRole, dead_letters: sqs.IQueue):
         self._stream_arn = stream_arn
         self._role = role
+        self._dead_letters = dead_letters
 
     def bind(self, _rule: events.IRule, _id: str | None = None) -> events.RuleTargetConfig:
-        return events.RuleTargetConfig(arn=self._stream_arn, role=self._role)
+        return events.RuleTargetConfig(
+            arn=self._stream_arn,
+            role=self._role,
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self._dead_letters.queue_arn),
+        )
 
 
 def _private_bucket(scope: Construct, construct_id: str, **props) -> s3.Bucket:

@@ -4,6 +4,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -14,6 +15,8 @@ from constructs import Construct
 PERIOD = cdk.Duration.minutes(5)
 # The stream publisher should keep up within seconds; a minute behind means events are late.
 MAX_STREAM_ITERATOR_AGE_MS = 60_000
+# Firehose buffers for up to 5 minutes; data three buffers old means deliveries to S3 are failing.
+MAX_DATA_LAKE_FRESHNESS_SECONDS = 900
 
 
 class Monitoring(Construct):
@@ -26,10 +29,12 @@ class Monitoring(Construct):
             self, "AlarmTopic", display_name="Casetrail ops alarms", master_key=key, enforce_ssl=True
         )
 
-    def alarm_on_dead_letters(self, scope: Construct, queue: sqs.IQueue) -> cloudwatch.Alarm:
+    def alarm_on_dead_letters(
+        self, scope: Construct, queue: sqs.IQueue, construct_id: str = "DeadLettersAlarm"
+    ) -> cloudwatch.Alarm:
         return self._alarm(
             scope,
-            "DeadLettersAlarm",
+            construct_id,
             queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
             description="Messages are waiting in a dead-letter queue: inspect them, fix the cause, redrive.",
         )
@@ -59,6 +64,53 @@ class Monitoring(Construct):
             description="A Casetrail function failed (it is retried, but something is wrong).",
         )
 
+    def alarm_on_failed_invocations(
+        self, scope: Construct, rule: events.IRule, *, bus: events.IEventBus | None = None
+    ) -> cloudwatch.Alarm:
+        # A rule on a custom bus reports its metrics under both names; on the default bus, RuleName only.
+        dimensions = {"RuleName": rule.rule_name, **({"EventBusName": bus.event_bus_name} if bus else {})}
+        return self._alarm(
+            scope,
+            "FailedInvocationsAlarm",
+            cloudwatch.Metric(
+                namespace="AWS/Events",
+                metric_name="FailedInvocations",
+                dimensions_map=dimensions,
+                period=PERIOD,
+                statistic="Sum",
+            ),
+            description="An EventBridge rule could not deliver events to its target: see the target's dead-letter queue.",
+        )
+
+    def alarm_on_firehose_delivery(self, scope: Construct, delivery_stream_name: str) -> list[cloudwatch.Alarm]:
+        def metric(name: str, statistic: str) -> cloudwatch.Metric:
+            return cloudwatch.Metric(
+                namespace="AWS/Firehose",
+                metric_name=name,
+                dimensions_map={"DeliveryStreamName": delivery_stream_name},
+                period=PERIOD,
+                statistic=statistic,
+            )
+
+        return [
+            self._alarm(
+                scope,
+                "DeliveryFailuresAlarm",
+                metric("DeliveryToS3.Success", "Minimum"),
+                threshold=1,
+                comparison=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+                description="Firehose failed to put data lake objects into S3 (it retries; records that still "
+                "fail land under errors/ in the bucket).",
+            ),
+            self._alarm(
+                scope,
+                "DataFreshnessAlarm",
+                metric("DeliveryToS3.DataFreshness", "Maximum"),
+                threshold=MAX_DATA_LAKE_FRESHNESS_SECONDS,
+                description="The data lake is falling behind: Firehose holds records it has not delivered to S3.",
+            ),
+        ]
+
     def _alarm(
         self,
         scope: Construct,
@@ -67,13 +119,14 @@ class Monitoring(Construct):
         *,
         description: str,
         threshold: float = 1,
+        comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     ) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
             scope,
             construct_id,
             metric=metric,
             threshold=threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            comparison_operator=comparison,
             evaluation_periods=1,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=description,

@@ -29,7 +29,7 @@ class Notifications(Construct):
 
     def allow_managing_subscriptions(self, function) -> None:
         """The API: stores subscriptions, subscribes email addresses, encrypts (never decrypts) secrets."""
-        self._data.grant_read_write(function, NOTIFICATIONS_TABLE)
+        self._data.grant_read_write_delete(function, NOTIFICATIONS_TABLE)  # DELETE /subscriptions/{id}
         function.add_to_role_policy(
             iam.PolicyStatement(actions=["sns:Subscribe", "sns:Unsubscribe"], resources=[self.topic.topic_arn])
         )

@@ -11,6 +11,7 @@ from infra.constructs.data import Data
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
+from infra.constructs.rule_targets import target_dead_letters, watch_rule
 
 # Shorter than the shortest rate (one minute), so runs of one function do not pile up.
 TIMEOUT = cdk.Duration.seconds(50)
@@ -53,11 +54,16 @@ def _scheduled_function(
     data.grant_read_write(function, *spec.writes)
     if spec.publishes_events:
         bus.grant_put_events_to(function)
-    events.Rule(
+    # No retries: the next run comes within minutes anyway. A run EventBridge could not start goes to
+    # the dead-letter queue (and pages), so a stopped sweeper does not go unnoticed.
+    rule = events.Rule(
         construct,
         "Schedule",
         description=f"Runs {spec.logical_id} every {spec.every_minutes} minute(s)",
         schedule=events.Schedule.rate(cdk.Duration.minutes(spec.every_minutes)),
-        targets=[targets.LambdaFunction(function, retry_attempts=0)],
+        targets=[
+            targets.LambdaFunction(function, retry_attempts=0, dead_letter_queue=target_dead_letters(construct, monitoring))
+        ],
     )
+    watch_rule(construct, rule, monitoring)
     monitoring.alarm_on_errors(construct, function)

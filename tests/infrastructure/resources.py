@@ -64,3 +64,9 @@ def consumer_rule(template: Template, consumer) -> dict:
         if logical_id.startswith(f"Events{consumer.logical_id}Rule")
     ]
     return rule
+
+
+# What a table writer is granted (deletes are granted apart, only where the code deletes) ...
+DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem"}
+# ... and every action that changes an item, none of which a reader may have.
+DYNAMODB_CHANGES = DYNAMODB_WRITES | {"dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}

@@ -73,3 +73,15 @@ def test_both_sides_are_told_the_table_topic_and_key(template):
 def test_deployed_webhooks_never_reach_loopback(template):
     for function in resources(template, "AWS::Lambda::Function").values():
         assert "ALLOW_LOOPBACK_WEBHOOKS" not in function["Properties"].get("Environment", {}).get("Variables", {})
+
+
+def test_the_notifications_consumer_takes_one_event_per_invocation(template):
+    # Its deliveries share the function's time: a second event in the batch would wait behind the
+    # first one's slow receivers.
+    consumer_id = function_id(template, NOTIFICATION_CONSUMER_HANDLER)
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": consumer_id}
+    ]
+    assert mapping["BatchSize"] == 1

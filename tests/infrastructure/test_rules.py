@@ -3,9 +3,8 @@ and tasks tables (a rule's change, its marker and outbox; a rule's task) and not
 
 from casetrail.store.tables import CASES_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE
 from casetrail.topology import RULES
-from tests.infrastructure.resources import consumer_rule, as_list, function_id, references, resources, role_statements, table_id
+from tests.infrastructure.resources import DYNAMODB_WRITES, as_list, consumer_rule, function_id, references, resources, role_statements, table_id
 
-DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 
 
 def _actions_on(template, spec) -> set[str]:

@@ -4,9 +4,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
-from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, STREAM_PUBLISHER_HANDLER
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE
+from casetrail.topology import (
+    API_HANDLER,
+    AUTHORIZER_HANDLER,
+    CONTACT_FLOW_FUNCTIONS,
+    NOTIFICATION_CONSUMER_HANDLER,
+    STREAM_PUBLISHER_HANDLER,
+)
 from tests.infrastructure.resources import (
+    DYNAMODB_CHANGES,
+    DYNAMODB_WRITES,
     as_list,
     function_id,
     output_ref,
@@ -16,7 +24,6 @@ from tests.infrastructure.resources import (
     table_id,
 )
 
-DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
 
@@ -30,7 +37,7 @@ def _statements_on(statements: list[dict], logical_id: str) -> list[dict]:
 
 def test_authorizer_only_reads_the_access_table(template):
     statements = role_statements(template, function_id(template, AUTHORIZER_HANDLER))
-    assert not _actions(statements) & DYNAMODB_WRITES
+    assert not _actions(statements) & DYNAMODB_CHANGES
     dynamodb_statements = [s for s in statements if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))]
     assert dynamodb_statements == _statements_on(statements, table_id(template, ACCESS_TABLE))
 
@@ -46,7 +53,47 @@ def test_api_writes_cases_and_idempotency_records_but_publishes_nothing(template
 def test_publisher_puts_events_on_its_bus_and_writes_no_table(template):
     statements = role_statements(template, function_id(template, STREAM_PUBLISHER_HANDLER))
     assert "events:PutEvents" in _actions(_statements_on(statements, output_ref(template, "EventBusName")))
-    assert not _actions(statements) & DYNAMODB_WRITES
+    assert not _actions(statements) & DYNAMODB_CHANGES
+
+
+# What the store layer (and Powertools Idempotency) calls, plus what reading a table's stream takes.
+ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+CREATE_CASE_FLOW_HANDLER = next(f.handler for f in CONTACT_FLOW_FUNCTIONS if f.name == "create-case")
+# Where the code deletes items: comments, customer lookups and rules (API, cases table);
+# unsubscribing (API) and releasing a failed delivery's claim (Notifications consumer);
+# Powertools Idempotency's record of a failed create (API and the Connect create-case flow).
+DELETES = {
+    (API_HANDLER, CASES_TABLE.logical_id),
+    (API_HANDLER, IDEMPOTENCY_TABLE.logical_id),
+    (API_HANDLER, NOTIFICATIONS_TABLE.logical_id),
+    (NOTIFICATION_CONSUMER_HANDLER, NOTIFICATIONS_TABLE.logical_id),
+    (CREATE_CASE_FLOW_HANDLER, IDEMPOTENCY_TABLE.logical_id),
+}
+
+
+def _all_policy_statements(template) -> list[dict]:
+    return [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_no_role_may_scan_or_use_dynamodb_actions_the_code_never_calls(template):
+    dynamodb_actions = {a for a in _actions(_all_policy_statements(template)) if a.startswith("dynamodb:")}
+    assert "dynamodb:Scan" not in dynamodb_actions
+    assert dynamodb_actions <= ITEM_ACTIONS | STREAM_ACTIONS, dynamodb_actions - ITEM_ACTIONS - STREAM_ACTIONS
+
+
+def test_items_are_deleted_only_where_the_code_deletes(template):
+    deleting = set()
+    for logical_id, function in resources(template, "AWS::Lambda::Function").items():
+        statements = role_statements(template, logical_id)
+        for spec in ALL_TABLES:
+            if "dynamodb:DeleteItem" in _actions(_statements_on(statements, table_id(template, spec))):
+                deleting.add((function["Properties"]["Handler"], spec.logical_id))
+    assert deleting == DELETES
 
 
 def test_no_function_role_uses_a_managed_policy(template):

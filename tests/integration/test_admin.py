@@ -75,3 +75,15 @@ def test_an_invalid_calendar_is_refused_naming_the_file(tmp_path):
 
     with pytest.raises(SystemExit, match="invalid calendar in"):
         set_sla_calendar("acme", calendar_file)
+
+
+@pytest.mark.parametrize("tenant_id", ["ac#me", "acme/eu", "", " ", "a" * 300, "acme corp", "acme!", "T#acme#"])
+def test_a_tenant_id_that_is_not_an_identifier_is_refused_and_nothing_is_created(access, tenant_id, capsys):
+    # Given an id with '#', '/', whitespace, nothing, or 300 characters
+    # When an admin creates a tenant with it
+    with pytest.raises(SystemExit) as exited:
+        admin(access, "create-tenant", tenant_id, "--name", "Acme Ltd")
+
+    # Then the command fails saying what a tenant id may be, and no tenant exists
+    assert exited.value.code == 2 and "invalid tenant id" in capsys.readouterr().err
+    assert not access.tenant_exists(tenant_id)

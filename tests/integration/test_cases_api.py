@@ -56,6 +56,40 @@ def test_the_same_idempotency_key_and_body_return_the_same_case_once(api):
     assert len(api.list_cases().body["items"]) == 1
 
 
+class FunctionDied(BaseException):
+    """The Lambda runtime ending an invocation (timeout, out of memory): no handler code runs after it."""
+
+
+def test_a_create_retried_after_dying_past_its_commit_converges_on_the_first_case(api, monkeypatch):
+    from casetrail.store.cases import CaseRepository
+    from tests.lambda_context import FakeLambdaContext
+
+    # Given a create whose function dies right after its transaction committed the case, so its
+    # Idempotency-Key record is never completed (and its in-progress lease ends with the invocation)
+    committed = []
+    create = CaseRepository.create
+
+    def commit_then_die(self, change):
+        create(self, change)
+        committed.append(change.case.case_id)
+        raise FunctionDied()
+
+    monkeypatch.setattr(CaseRepository, "create", commit_then_die)
+    monkeypatch.setattr(FakeLambdaContext, "get_remaining_time_in_millis", staticmethod(lambda: -1_000))
+    with pytest.raises(FunctionDied):
+        api.create_case(NEW_CASE, headers={"Idempotency-Key": "crash-1"})
+    monkeypatch.setattr(CaseRepository, "create", create)
+
+    # When the client retries with the same key and body
+    retried = api.create_case(NEW_CASE, headers={"Idempotency-Key": "crash-1"})
+
+    # Then it gets the case the first attempt committed, and no second case (nor bill) exists
+    assert retried.status == 201, retried.body
+    assert retried.body["caseId"] == committed[0]
+    assert [case["caseId"] for case in api.list_cases().body["items"]] == committed
+    assert [entry["action"] for entry in api.audit(committed[0]).body["items"]] == ["CASE.CREATED"]
+
+
 def test_an_idempotency_key_reused_with_another_body_is_refused(api):
     api.create_case(NEW_CASE, headers={"Idempotency-Key": "retry-2"})
 

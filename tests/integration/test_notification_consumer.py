@@ -10,7 +10,7 @@ from moto.sns.models import sns_backends
 from casetrail.domain.webhook_signatures import verify
 from tests.conftest import REGION
 from tests.integration.api_client import ApiClient
-from tests.integration.notification_support import consume, reassignment_detail, sqs_event
+from tests.integration.notification_support import TricklingReceiver, consume, reassignment_detail, sqs_event
 
 pytestmark = pytest.mark.usefixtures("notifications")
 
@@ -136,3 +136,31 @@ def test_a_webhook_host_that_now_resolves_inside_is_refused_without_retrying(rec
     result = consume(sqs_event(reassignment_detail()))
 
     assert result == {"batchItemFailures": []} and receiver.received == []
+
+
+@pytest.fixture
+def trickling(receiver):
+    trickling = TricklingReceiver(other=receiver).start()
+    yield trickling
+    trickling.stop()
+
+
+def test_a_trickling_receiver_is_abandoned_at_its_deadline_and_never_holds_back_another(receiver, trickling, monkeypatch):
+    # Given two subscribers of an event: one answers normally, one trickles its answer a byte at a
+    # time (each byte well within the socket read timeout), for longer than a delivery may take
+    from casetrail.outbound import webhook_delivery
+
+    monkeypatch.setattr(webhook_delivery, "DEADLINE_SECONDS", 1.0)
+    subscribe({"type": "webhook", "url": trickling.url}, ["CASE.ASSIGNED"])
+    subscribe_receiver(receiver)
+
+    # When the consumer handles the event
+    result = consume(sqs_event(reassignment_detail()))
+
+    # Then the trickling delivery is abandoned as failed (the message is retried for it alone) ...
+    assert result == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+    trickling.stop()
+    assert trickling.requests == 1 and trickling.hung_up_on
+    # ... and the other subscriber got the event, while the slow one was still being held
+    assert len(receiver.received) == 1
+    assert trickling.other_received_while_trickling

@@ -3,12 +3,17 @@ consumer through SQS (built from the audit records, as the publisher relays them
 flagged by the sweeper handler and by a sweep with a controllable clock."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from casetrail.domain.cases import CasePatch, update_case
+from casetrail.domain.errors import VersionConflict
+from casetrail.domain.identity import Principal, Role
+
 from casetrail.service.slas import SlaService
 from casetrail.store.cases import CaseRepository
+from casetrail.store import keys
 from casetrail.store.dynamo import Table
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
@@ -60,6 +65,12 @@ def set_status(agent: ApiClient, case: dict, status: str) -> dict:
     assert response.status == 200, response.body
     deliver(published_detail(case["caseId"], version=response.body["version"]))
     return agent.get_case(case["caseId"]).body
+
+
+def sla_detail(case_id: str, *, version: int, sla_revision: int) -> dict:
+    """The event detail of an SLA change: recorded beside the case version it was made on."""
+    table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
+    return table.get(keys.case_sla_audit_item("demo", case_id, version, sla_revision))["change"]
 
 
 def sweeper_at(moment: datetime) -> SlaService:
@@ -121,8 +132,8 @@ def test_a_breach_is_flagged_once_however_often_the_sweeper_runs(agent):
     breached = agent.get_case(case["caseId"]).body
     assert breached["slas"][0]["status"] == "Overdue" and breached["nextSlaBreachAt"] is None
     assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.BREACHED"]
-    breach = published_detail(case["caseId"], version=breached["version"])
-    assert breach["relatedItem"]["content"]["name"] == "resolve-urgent"
+    breach = sla_detail(case["caseId"], version=breached["version"], sla_revision=2)
+    assert breach["eventType"] == "SLA.BREACHED" and breach["relatedItem"]["content"]["name"] == "resolve-urgent"
 
 
 def test_a_sweep_before_the_target_flags_nothing(agent):
@@ -195,3 +206,41 @@ def test_a_tenant_with_its_own_business_calendar_gets_clocks_on_its_hours(agent)
     target = at(sla["targetTime"])
     assert target.weekday() == 0 and target.hour == 10 and target.minute == 0
     assert timedelta(days=21) < target - at(sla["startedAt"]) < timedelta(days=29)
+
+
+def test_the_sla_clock_never_invalidates_the_version_a_client_holds(agent):
+    # Given an urgent case created at version 1, whose SLA the consumer then assigns
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    deliver(published_detail(created["caseId"], version=1))
+    case = agent.get_case(created["caseId"]).body
+    assert [sla["status"] for sla in case["slas"]] == ["Active"] and case["nextSlaBreachAt"]
+    assert (case["version"], case["updatedAt"]) == (1, created["updatedAt"])
+
+    # When the client updates with the version the create returned
+    updated = agent.patch_case(created["caseId"], {"status": "pending_customer"}, '"1"')
+
+    # Then the update applies, and the SLA the consumer wrote meanwhile is still there
+    assert updated.status == 200, updated.body
+    assert updated.body["version"] == 2
+    assert [sla["name"] for sla in agent.get_case(created["caseId"]).body["slas"]] == ["resolve-urgent"]
+    assert [(e["action"], e["version"]) for e in agent.audit(created["caseId"]).body["items"]] == [
+        ("CASE.CREATED", 1),
+        ("SLA.ASSIGNED", 1),
+        ("CASE.UPDATED", 2),
+    ]
+
+
+def test_an_edit_computed_before_the_sla_clock_wrote_cannot_erase_its_sla(agent):
+    # Given a case an agent's request read at version 1, before the SLA consumer assigned its SLA
+    created = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
+    repository = CaseRepository(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"]))
+    stale = repository.get("demo", created["caseId"])
+    deliver(published_detail(created["caseId"], version=1))
+    agent_principal = Principal(tenant_id="demo", principal_id="p-demo-agent", name="Ana Agent", role=Role.AGENT)
+    change = update_case(stale, CasePatch(title="Card blocked in Lisbon"), by=agent_principal, at=datetime.now(UTC))
+
+    # When that request saves its change, computed on the read without the SLA
+    # Then it is refused (the service re-reads and retries it), and the SLA stays
+    with pytest.raises(VersionConflict):
+        repository.save(change)
+    assert [sla["name"] for sla in agent.get_case(created["caseId"]).body["slas"]] == ["resolve-urgent"]

@@ -108,6 +108,17 @@ def test_a_webhook_to_an_internal_address_is_refused_and_nothing_is_stored():
     assert SUPERVISOR.request("list_subscriptions").body["items"] == []
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/in coming", "http://127.0.0.1:0/hook", "https://[2002:a9fe:a9fe::]/hook"])
+def test_a_webhook_that_could_never_be_delivered_is_refused_at_subscribe_time(url):
+    # Given a URL http.client would refuse to send (a space), port 0, or a 6to4 form of 169.254.169.254
+    # When a supervisor subscribes it
+    response = create(body={**WEBHOOK, "target": {"type": "webhook", "url": url}})
+
+    # Then it is a 422 now, not a delivery retried into the dead-letter queue later
+    assert response.status == 422 and response.body["code"] == "UNSAFE_WEBHOOK_URL"
+    assert SUPERVISOR.request("list_subscriptions").body["items"] == []
+
+
 def test_a_plain_http_webhook_is_refused_when_loopback_is_not_allowed(monkeypatch):
     from casetrail.handlers import notification_wiring
     from casetrail.settings import get_settings

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from casetrail.domain.errors import InvalidTransition
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange
@@ -105,6 +106,9 @@ class Case(CamelModel):
     # Kept by the SLA feature (domain/slas.py), never by a patch.
     slas: list[Sla] = Field(default_factory=list, description="The case's SLAs, each with its clock's inputs and state")
     next_sla_breach_at: datetime | None = Field(default=None, description="The earliest target of its active SLAs")
+    # Counts the changes of the SLA state (slas, nextSlaBreachAt), which leave `version` alone:
+    # stored and compared by the store, never shown to a client or put in an event.
+    sla_revision: SkipJsonSchema[int] = Field(default=0, exclude=True)
 
 
 # Fields a client may never set directly: identity, bookkeeping and derived values.

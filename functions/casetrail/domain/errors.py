@@ -44,6 +44,13 @@ class Conflict(CasetrailError):
     code = "CONFLICT"
 
 
+class ConcurrentChange(Conflict):
+    """Another request wrote the same item at the same moment (DynamoDB cancelled the transaction
+    with TransactionConflict) and retrying on the fresh state did not get through: try again."""
+
+    code = "CONCURRENT_CHANGE"
+
+
 class VersionConflict(CasetrailError):
     """The client's If-Match version is not the current one: someone changed the case meanwhile."""
 

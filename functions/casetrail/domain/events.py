@@ -42,6 +42,13 @@ class ChangeType(StrEnum):
     SLA_NOT_MET = "SLA.NOT_MET"
 
 
+# Casetrail's own bookkeeping of a case's SLAs: these change its SLA state (a revision of its own),
+# never the version a client holds, so a create or update is not invalidated by the SLA clock.
+SLA_CHANGE_TYPES = frozenset(
+    {ChangeType.SLA_ASSIGNED, ChangeType.SLA_UPDATED, ChangeType.SLA_BREACHED, ChangeType.SLA_MET, ChangeType.SLA_NOT_MET}
+)
+
+
 class PerformedBy(CamelModel):
     principal_id: str
     name: str

@@ -1,11 +1,29 @@
 """Who is calling: a principal of one tenant, resolved from an API key by the authorizer."""
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from casetrail.domain.errors import Forbidden
+
+
+# A tenant id is in every key (`T#<tenant>#`), in file object keys (`<tenant>/...`) and in metric
+# dimensions: stricter than other identifiers (no `#`, no `/`, no whitespace), and as long as a
+# principal's tenant may be.
+TenantId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+_TENANT_ID = TypeAdapter(TenantId)
+
+
+def valid_tenant_id(value: str) -> str:
+    """The tenant id, or ValueError saying what a tenant id may be."""
+    try:
+        return _TENANT_ID.validate_python(value)
+    except ValueError:
+        raise ValueError(
+            f"invalid tenant id {value[:80]!r}: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        ) from None
 
 
 class Role(StrEnum):

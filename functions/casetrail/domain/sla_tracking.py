@@ -1,8 +1,10 @@
 """What a case event or a breach does to a case's SLAs, as case changes. Pure.
 
-Each SLA whose state changed is one change of the case (new version, audit record, event
+Each SLA whose state changed is one change of the case's SLA state (audit record, event
 SLA.ASSIGNED/UPDATED/BREACHED/MET/NOT_MET) carrying an `sla` related item for the timeline, so
-the case, its `nextSlaBreachAt`, the timeline entry and the event commit together. Applying the
+the case, its `nextSlaBreachAt`, the timeline entry and the event commit together. It is
+bookkeeping, not an edit: the case's version (what a client's If-Match names), updatedAt and
+updatedBy stay as they are, and only the SLA state's own revision moves. Applying the
 same event twice yields no change the second time: the SLA already holds it (no dedupe record).
 """
 
@@ -77,7 +79,7 @@ def _changes(case: Case, updated: list[Sla], at: datetime) -> list[CaseChange]:
         slas = [sla if s.name == sla.name else s for s in current.slas] if sla.name in before else [*current.slas, sla]
         previous = current
         current = current.model_copy(
-            update={"slas": slas, "next_sla_breach_at": next_breach_at(slas), "version": current.version + 1, "updated_at": at, "updated_by": by.principal_id}
+            update={"slas": slas, "next_sla_breach_at": next_breach_at(slas), "sla_revision": current.sla_revision + 1}
         )
         field = FieldChange.of("next_sla_breach_at", _iso(previous.next_sla_breach_at), _iso(current.next_sla_breach_at))
         change = CaseChange.record(ChangeType(event_type), case=current, changes=[field], by=by, at=at)

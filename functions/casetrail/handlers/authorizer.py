@@ -2,10 +2,12 @@
 
 The principal travels to the API function in the authorizer context; the tenant is never read
 from the request itself. Any failure is a plain "Unauthorized" (401), never a hint of why.
+`usageIdentifierKey` names the tenant's meter in the API's usage plan (domain/tenant_limits.py).
 """
 
 from functools import cache
 
+from casetrail.domain.tenant_limits import api_id_of, usage_identifier_key
 from casetrail.observability import logger
 from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
@@ -53,4 +55,5 @@ def handler(event: dict, context) -> dict:
         "principalId": principal.principal_id,
         "policyDocument": _allow_policy(event["methodArn"]),
         "context": principal.to_authorizer_context(),
+        "usageIdentifierKey": usage_identifier_key(api_id_of(event["methodArn"]), principal.tenant_id),
     }

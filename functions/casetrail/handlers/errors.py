@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
+from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from casetrail.domain import errors
@@ -121,7 +122,24 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     def _no_route(_: NotFoundError) -> Response:
         return error_response(HTTPStatus.NOT_FOUND, "ROUTE_NOT_FOUND", "No such route")
 
+    @app.exception_handler(ClientError)
+    def _aws_error(error: ClientError) -> Response:
+        # The store turns a cancelled transaction into ConcurrentChange; this is the net for any
+        # other write DynamoDB refuses because a transaction holds its item: a race, not our fault.
+        if _is_write_conflict(error):
+            concurrent = errors.ConcurrentChange("another request changed the same item at the same moment: try again")
+            return error_response(HTTPStatus.CONFLICT, concurrent.code, concurrent.message)
+        return _unexpected(error)
+
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
         logger.exception("Unhandled error")
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Something went wrong on our side")
+
+
+def _is_write_conflict(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code")
+    reasons = error.response.get("CancellationReasons") or []
+    return code == "TransactionConflictException" or (
+        code == "TransactionCanceledException" and any(r.get("Code") == "TransactionConflict" for r in reasons)
+    )

@@ -3,6 +3,7 @@
 A record whose deliveries did not all succeed is reported as a batch item failure: SQS delivers it
 again after the visibility timeout (the backoff) and, after maxReceiveCount attempts, parks it in
 the dead-letter queue. Deliveries that succeeded are recorded and not repeated on those retries.
+Each record's deliveries get the time the function has left, less a margin to report the batch.
 """
 
 
@@ -18,9 +19,14 @@ from casetrail.observability import logger, metrics, tracer
 processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage, raise_on_entire_batch_failure=False)
 
 
-def notify_record(record: CaseEventMessage) -> None:
+# Time kept back from the function's remaining time: recording outcomes and answering the batch.
+SAFETY_MARGIN_SECONDS = 3.0
+
+
+def notify_record(record: CaseEventMessage, lambda_context: LambdaContext) -> None:
     detail = record.body.detail
-    outcome = notifier().notify(detail)
+    budget_seconds = lambda_context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
+    outcome = notifier().notify(detail, budget_seconds=budget_seconds)
     logger.info(
         "Notified",
         extra={

@@ -11,6 +11,7 @@ from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFou
 from casetrail.domain.identity import Principal
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
+from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
 from casetrail.store.templates import DefinitionRepository
@@ -24,6 +25,16 @@ MAX_PAGE_SIZE = 100
 # A sequence value can only be taken twice if the counter item was restored from a backup; a
 # few retries then skip past the numbers already in use.
 _REFERENCE_ATTEMPTS = 5
+
+
+# A case created on behalf of something the client retries (an Idempotency-Key, a Connect contact)
+# gets an id derived from it, so a retry after a crash past the commit finds the first case instead
+# of opening (and billing) a second one.
+_IDEMPOTENCY_KEY_NAMESPACE = uuid.UUID("0b9a4c36-5f0e-4d8e-8d57-2f1d6a3c9e41")
+
+
+def case_id_for_idempotency_key(tenant_id: str, idempotency_key: str) -> str:
+    return str(uuid.uuid5(_IDEMPOTENCY_KEY_NAMESPACE, f"{tenant_id}\n{idempotency_key}"))
 
 
 def utc_now() -> datetime:
@@ -101,12 +112,23 @@ class CaseService:
         expected_version: int,
         open_tasks: "OpenTasksChoice | None" = None,
     ) -> Case:
-        case = self._repository.get(principal.tenant_id, case_id)
-        if case.version != expected_version:
-            raise VersionConflict(
-                f"case {case_id} is at version {case.version}, not {expected_version}",
-                details={"currentVersion": case.version},
-            )
+        """Applies the patch if the case is still at `expected_version` (else 412). A write that
+        loses a race without the version moving (a transaction conflict, a task closed meanwhile)
+        is planned again on the fresh case: the caller's If-Match still holds."""
+        for attempt in range(WRITE_ATTEMPTS):
+            case = self._repository.get(principal.tenant_id, case_id)
+            if case.version != expected_version:
+                raise VersionConflict(
+                    f"case {case_id} is at version {case.version}, not {expected_version}",
+                    details={"currentVersion": case.version},
+                )
+            try:
+                return self._apply(principal, case, patch, open_tasks)
+            except LOST_RACE:
+                pause_before_retry(attempt)
+        raise kept_changing(case_id)
+
+    def _apply(self, principal: Principal, case: Case, patch: CasePatch, open_tasks: "OpenTasksChoice | None") -> Case:
         if patch.customer_id is not None and patch.customer_id != case.customer_id:
             self._require_customer(principal, patch.customer_id)
         if patch.fields is not None:

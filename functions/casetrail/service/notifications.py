@@ -3,11 +3,18 @@
 Each (event, subscription) pair is sent at most once (store/subscriptions.py claims); a failed
 send is released and reported, so the event's queue message is retried while the pairs that
 already succeeded are not sent again.
+
+The subscriptions of one event are notified in parallel (a bounded pool), each send with its own
+deadline, and all of them within the time budget the caller gives (below the function's timeout):
+a slow or dead receiver costs its own delivery, never another's. A send that cannot finish within
+the budget is left claimed; its lease expires before SQS delivers the message again.
 """
 
 import json
+import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +38,17 @@ from casetrail.store.subscriptions import StoredSubscription, SubscriptionReposi
 # A crashed send's claim is taken over after this long: longer than the function may run (30 s),
 # shorter than the queue's visibility timeout (180 s), so the redelivered message finds it free.
 CLAIM_LEASE_SECONDS = 60
+# At most this many sends at once per event (a tenant has at most 100 subscriptions).
+MAX_PARALLEL_SENDS = 10
+# A send is not started with less time than this left in the budget: it is left for the retry.
+MIN_SEND_SECONDS = 1.0
+DEFAULT_BUDGET_SECONDS = 20.0
 
-Poster = Callable[[webhook_delivery.VettedUrl, bytes, dict[str, str]], int]
+Poster = Callable[..., int]  # (target, body, headers, *, deadline_seconds) -> HTTP status
+
+
+class _NotStarted(Exception):
+    """The budget ran out before this send could start."""
 
 
 class DeliveryFailed(Exception):
@@ -69,7 +85,8 @@ class Notifier:
         self._resolver = resolver
         self._post = poster
 
-    def notify(self, detail: dict[str, Any]) -> Outcome:
+    def notify(self, detail: dict[str, Any], *, budget_seconds: float = DEFAULT_BUDGET_SECONDS) -> Outcome:
+        budget_ends = time.monotonic() + budget_seconds
         outcome = Outcome()
         if not notification_events_of(detail):
             return outcome
@@ -78,6 +95,7 @@ class Notifier:
         if not wanted:
             return outcome
         message = compose(detail, link_base_url=self._link_base_url)
+        claimed = []
         for stored in wanted:
             subscription_id = stored.subscription.subscription_id
             claim = self._repository.claim(
@@ -85,28 +103,55 @@ class Notifier:
             )
             if claim is None:
                 outcome.already_sent.append(subscription_id)
-                continue
-            try:
-                self._send(stored, detail, message)
-            except UnsafeWebhookUrl as refusal:
-                # Permanent: retrying will not make an internal address acceptable. Kept as
-                # delivered so a redelivery does not try again; ops see the log and the metric.
-                logger.warning("Webhook refused", extra={"subscription_id": subscription_id, "reason": refusal.message})
-                outcome.refused.append(subscription_id)
-                self._repository.mark_delivered(claim)
-                continue
-            except Exception:  # noqa: BLE001  one receiver's failure must not stop the others
-                logger.warning("Notification failed", extra={"subscription_id": subscription_id}, exc_info=True)
-                self._repository.release(claim)
-                outcome.failed.append(subscription_id)
-                continue
-            self._repository.mark_delivered(claim)
-            outcome.sent.append(subscription_id)
+            else:
+                claimed.append((stored, claim))
+        if claimed:
+            self._deliver_all(claimed, detail, message, budget_ends, outcome)
         if outcome.failed:
             raise DeliveryFailed(f"event {event_id}: {len(outcome.failed)} subscription(s) to retry")
         return outcome
 
-    def _send(self, stored: StoredSubscription, detail: dict[str, Any], message: NotificationMessage) -> None:
+    def _deliver_all(self, claimed, detail: dict[str, Any], message: NotificationMessage, budget_ends: float, outcome: Outcome) -> None:
+        pool = ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SENDS, len(claimed)), thread_name_prefix="notify")
+        futures = {
+            pool.submit(self._deliver, stored, claim, detail, message, budget_ends): stored.subscription.subscription_id
+            for stored, claim in claimed
+        }
+        # Every send ends by its own deadline, within the budget; the margin covers recording it.
+        done, unfinished = wait(futures, timeout=max(0.0, budget_ends - time.monotonic()) + MIN_SEND_SECONDS)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for future in done:
+            if future.exception() is not None:  # recording the result failed: the retry will tell
+                logger.warning("Recording a notification failed", extra={"subscription_id": futures[future]}, exc_info=future.exception())
+                outcome.failed.append(futures[future])
+            else:
+                getattr(outcome, future.result()).append(futures[future])
+        # Still running (a DNS lookup or AWS call that outlived the budget): the claim stays until its
+        # lease expires, and the redelivered message tries again.
+        outcome.failed.extend(futures[future] for future in unfinished)
+
+    def _deliver(self, stored: StoredSubscription, claim, detail: dict[str, Any], message: NotificationMessage, budget_ends: float) -> str:
+        """One subscription's send and its record; returns the Outcome list it belongs to."""
+        subscription_id = stored.subscription.subscription_id
+        try:
+            seconds_left = budget_ends - time.monotonic()
+            if seconds_left < MIN_SEND_SECONDS:
+                raise _NotStarted()
+            self._send(stored, detail, message, deadline_seconds=min(webhook_delivery.DEADLINE_SECONDS, seconds_left))
+        except UnsafeWebhookUrl as refusal:
+            # Permanent: retrying will not make an internal address acceptable. Kept as
+            # delivered so a redelivery does not try again; ops see the log and the metric.
+            logger.warning("Webhook refused", extra={"subscription_id": subscription_id, "reason": refusal.message})
+            self._repository.mark_delivered(claim)
+            return "refused"
+        except Exception:  # noqa: BLE001  one receiver's failure must not stop the others
+            logger.warning("Notification failed", extra={"subscription_id": subscription_id}, exc_info=True)
+            self._repository.release(claim)
+            return "failed"
+        self._repository.mark_delivered(claim)
+        return "sent"
+
+    def _send(self, stored: StoredSubscription, detail: dict[str, Any], message: NotificationMessage, *, deadline_seconds: float) -> None:
         subscription = stored.subscription
         if isinstance(subscription.target, EmailTarget):
             self._email.send(subscription.subscription_id, subscription.tenant_id, message)
@@ -127,6 +172,7 @@ class Notifier:
                 DELIVERY_HEADER: delivery_id,
                 EVENT_HEADER: detail["eventType"],
             },
+            deadline_seconds=deadline_seconds,
         )
 
 

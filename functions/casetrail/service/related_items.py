@@ -7,19 +7,16 @@ from typing import Any
 
 from casetrail.domain import related_items as domain
 from casetrail.domain.cases import Case
-from casetrail.domain.errors import CaseNotFound, Conflict, FileNotAccepted, UnknownReference, VersionConflict
+from casetrail.domain.errors import CaseNotFound, Conflict, FileNotAccepted, UnknownReference
 from casetrail.domain.events import CaseChange
 from casetrail.domain.identity import Principal
 from casetrail.domain.related_items import CommentPatch, RelatedItem, RelatedItemType
 from casetrail.service.cases import Clock, page_size, utc_now
+from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store import keys
 from casetrail.store.cases import CaseRepository
 from casetrail.store.files import FileStore, PresignedUpload
 from casetrail.store.timeline import ContactLinkPage, TimelinePage, TimelineRepository
-
-# Adding to a timeline should not fail because someone changed the case at the same moment:
-# the change is recomputed on the fresh case a few times before giving up with a 412.
-_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -121,7 +118,9 @@ class RelatedItemService:
                 raise UnknownReference(f"case {target} does not exist", details={"caseId": target}) from error
 
     def _with_retries(self, principal: Principal, case_id: str, compute: Callable[[Case], CaseChange | None], operations: Callable[[CaseChange], list[dict]]) -> CaseChange | None:
-        for attempt in range(_ATTEMPTS):
+        """Adding to a timeline carries no If-Match: it must not fail because someone changed the
+        case at the same moment, so it is recomputed on the fresh case (write_conflicts)."""
+        for attempt in range(WRITE_ATTEMPTS):
             case = self._cases.get(principal.tenant_id, case_id)
             change = compute(case)
             if change is None:
@@ -129,7 +128,6 @@ class RelatedItemService:
             try:
                 self._cases.save(change, also=operations(change))
                 return change
-            except VersionConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-        return None
+            except LOST_RACE:
+                pause_before_retry(attempt)
+        raise kept_changing(case_id)

@@ -25,6 +25,7 @@ from casetrail.domain.rules import (
 from casetrail.domain.tasks import NewTask
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tasks import TaskService
+from casetrail.service.write_conflicts import LOST_RACE
 from casetrail.store.cases import CaseRepository
 from casetrail.store.rules import RuleRepository
 
@@ -155,7 +156,7 @@ class RuleEngine:
             try:
                 if not self._rules.record_application(self._cases, tenant_id=tenant_id, case_id=case_id, event_id=event_id, rule_id=rule.rule_id, change=change, events=events):
                     return None
-            except VersionConflict:
+            except LOST_RACE:
                 continue  # the case moved: read it again and re-plan on the fresh state
             # After the commit: a crash here leaves the change applied and its task not created
             # (at most once), rather than a task created twice.

@@ -10,6 +10,7 @@ from casetrail.domain.errors import CaseNotFound, VersionConflict
 from casetrail.domain.events import CaseChange
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.service.cases import Clock, utc_now
+from casetrail.service.write_conflicts import LOST_RACE
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
 from casetrail.store.sla_calendars import SlaCalendarRepository
@@ -70,7 +71,7 @@ class SlaService:
                 for case in page.items:
                     try:
                         flagged += len(self._commit(case.tenant_id, case.case_id, lambda fresh: sla_tracking.on_sweep(fresh, now)))
-                    except VersionConflict:
+                    except LOST_RACE:
                         pass  # a busy case: the next sweep reads it again
                 token = page.next_token
                 if token is None:
@@ -90,6 +91,6 @@ class SlaService:
             try:
                 self._cases.save(changes[-1], also=operations, earlier=changes[:-1])
                 return changes
-            except VersionConflict:
+            except LOST_RACE:
                 continue  # changed meanwhile: recompute on the fresh case
         raise VersionConflict(f"case {case_id} keeps changing; the SLA update will be retried", details={"caseId": case_id})

@@ -5,19 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from casetrail.domain import tasks as domain
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnknownReference, VersionConflict
+from casetrail.domain.errors import CaseNotFound, ConcurrentChange, InvalidRequest, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal, Role
 from casetrail.domain.task_statuses import TaskStatus
 from casetrail.domain.task_templates import TaskTemplateNotFound, apply_template
 from casetrail.domain.tasks import NewTask, Task, TaskChange, TaskPatch
 from casetrail.service.cases import Clock, page_size, utc_now
+from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskPage, TaskRepository
 
-# A linked task's change also moves its case to a new version; when the case changed between our
-# read and our write (and the task did not), reading the case again and retrying is safe.
+# A claim that lost a race reads the task again and finds it taken (409) or tries once more.
 _ATTEMPTS = 3
 # Upper bound of due tasks one sweep reads, so a backlog is worked off over a few runs rather than
 # in one run that times out; each shard gets its share.
@@ -80,9 +80,9 @@ class TaskService:
             change = domain.claim_task(task, by=principal, at=self._clock())
             try:
                 return self._commit(change)
-            except VersionConflict:
+            except LOST_RACE:
                 continue
-        raise VersionConflict(f"task {task_id} keeps changing; try again", details={"taskId": task_id})
+        raise ConcurrentChange(f"task {task_id} keeps changing; try again", details={"taskId": task_id})
 
     def work_list(
         self,
@@ -138,23 +138,26 @@ class TaskService:
         try:
             self._commit(change)
             return True
-        except (VersionConflict, CaseNotFound):
+        except (*LOST_RACE, CaseNotFound):
             # Changed (flagged, completed, edited) since the index was read: the next sweep reads it again.
             return False
 
     def _commit(self, change: TaskChange) -> Task:
+        """A linked task's change also moves its case to a new version; when the case changed between
+        our read and our write (and the task did not), reading the case again and retrying is safe."""
         if change.case_id is None:
             self._tasks.save_standalone(change)
             return change.task
-        for _ in range(_ATTEMPTS):
+        for attempt in range(WRITE_ATTEMPTS):
             recorded = change.on_case(self._cases.get(change.tenant_id, change.case_id))
             try:
                 self._cases.save(recorded, also=self._tasks.linked_operations(recorded))
                 return recorded.task
-            except VersionConflict:
+            except LOST_RACE:
                 if change.task_version > 1 and self._tasks.get(change.tenant_id, change.task_id).version != change.task_version - 1:
                     raise VersionConflict(
                         f"task {change.task_id} changed since version {change.task_version - 1} was read",
                         details={"taskId": change.task_id},
                     ) from None
-        raise VersionConflict(f"case {change.case_id} keeps changing; try again", details={"caseId": change.case_id})
+                pause_before_retry(attempt)
+        raise kept_changing(change.case_id)

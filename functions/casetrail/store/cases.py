@@ -11,7 +11,7 @@ from typing import Any
 
 from casetrail.domain.cases import Case
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnsupportedFilter, VersionConflict
-from casetrail.domain.events import AuditEntry, CaseChange
+from casetrail.domain.events import SLA_CHANGE_TYPES, AuditEntry, CaseChange
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
 
@@ -226,27 +226,39 @@ class CaseRepository:
             raise
 
     def save(self, change: CaseChange, also: list[dict[str, Any]] | None = None, earlier: list | None = None) -> None:
-        """Stores an updated case, provided nobody changed it since the version it was read at.
+        """Stores an updated case, provided nobody changed it since it was read.
 
-        `change` is any change recorded on the case (CASE.*, TASK.*...) carrying the case after it.
-        `earlier` are changes recorded in the same transaction at the versions before it (each with
-        its own audit record: tasks cancelled by this resolution...). `also` adds operations (wire
+        `change` is any change recorded on the case (CASE.*, TASK.*, SLA.*...) carrying the case after
+        it. `earlier` are changes recorded in the same transaction before it (each with its own audit
+        record: tasks cancelled by this resolution, a second SLA...). `also` adds operations (wire
         format; another table's name them with TableName) that must commit or fail with the change:
-        a timeline item, a task... Their conditions failing is a VersionConflict too."""
+        a timeline item, a task... Their conditions failing is a VersionConflict too.
+
+        "Read at" is both the version and the SLA revision: an edit moves the version, an SLA change
+        (SLA_CHANGE_TYPES) only the revision, so the SLA clock never invalidates a client's If-Match,
+        and neither kind of writer can overwrite what the other wrote meanwhile (the loser re-reads)."""
         case = change.case
-        earlier = earlier or []
-        read_version = case.version - 1 - len(earlier)
+        changes = [*(earlier or []), change]
+        sla_changes = sum(1 for c in changes if c.event_type in SLA_CHANGE_TYPES)
+        read_version = case.version - (len(changes) - sla_changes)
+        read_sla_revision = case.sla_revision - sla_changes
+        condition = "version = :read_version AND " + (
+            "(attribute_not_exists(slaRevision) OR slaRevision = :read_sla_revision)" if read_sla_revision == 0 else "slaRevision = :read_sla_revision"
+        )
         try:
             self._table.transact(
                 [
                     {
                         "Put": {
                             "Item": serialize(_case_item(case)),
-                            "ConditionExpression": "version = :read_version",
-                            "ExpressionAttributeValues": {":read_version": {"N": str(read_version)}},
+                            "ConditionExpression": condition,
+                            "ExpressionAttributeValues": {
+                                ":read_version": {"N": str(read_version)},
+                                ":read_sla_revision": {"N": str(read_sla_revision)},
+                            },
                         }
                     },
-                    *(_put_new(_audit_item(c)) for c in [*earlier, change]),
+                    *(_put_new(_audit_item(c)) for c in changes),
                     *(also or []),
                 ]
             )
@@ -323,7 +335,13 @@ def _case_item(case: Case) -> dict[str, Any]:
         index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     if case.next_sla_breach_at is not None:
         index_keys |= keys.sla_due_keys(case.tenant_id, case.case_id, keys.sortable_time(case.next_sla_breach_at))
-    return {**keys.case_item(case.tenant_id, case.case_id), "entity": ENTITY_CASE, **index_keys, **case.to_wire()}
+    return {
+        **keys.case_item(case.tenant_id, case.case_id),
+        "entity": ENTITY_CASE,
+        **index_keys,
+        **case.to_wire(),
+        "slaRevision": case.sla_revision,
+    }
 
 
 def _case_from_item(item: dict[str, Any]) -> Case:
@@ -331,8 +349,12 @@ def _case_from_item(item: dict[str, Any]) -> Case:
 
 
 def _audit_item(change: CaseChange) -> dict[str, Any]:
+    if change.event_type in SLA_CHANGE_TYPES:
+        key = keys.case_sla_audit_item(change.tenant_id, change.case_id, change.case_version, change.case.sla_revision)
+    else:
+        key = keys.case_audit_item(change.tenant_id, change.case_id, change.case_version)
     return {
-        **keys.case_audit_item(change.tenant_id, change.case_id, change.case_version),
+        **key,
         "entity": ENTITY_AUDIT,
         "change": change.to_wire(),
     }

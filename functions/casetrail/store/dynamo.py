@@ -17,6 +17,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from casetrail.domain.errors import ConcurrentChange
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -27,6 +29,10 @@ class ConditionFailed(Exception):
     def __init__(self, failed_indexes: list[int]):
         super().__init__(f"condition failed for transaction items {failed_indexes}")
         self.failed_indexes = failed_indexes
+
+
+# The cancellation reason DynamoDB gives a transaction that raced another writer of one of its items.
+TRANSACTION_CONFLICT = "TransactionConflict"
 
 
 class InvalidPageToken(Exception):
@@ -141,7 +147,9 @@ class Table:
     def transact(self, operations: list[dict[str, Any]]) -> None:
         """Runs TransactWriteItems; operations are in the client's wire format, and those without a
         TableName are on this table (an operation on another table names it, so one transaction
-        can span tables). Raises ConditionFailed naming the failed items."""
+        can span tables). Raises ConditionFailed naming the failed items, and ConcurrentChange when
+        DynamoDB cancelled it because another request was writing one of its items at that moment
+        (a TransactionConflict: nothing was written, the same transaction may succeed again)."""
         items = []
         for operation in operations:
             ((kind, body),) = operation.items()
@@ -155,6 +163,8 @@ class Table:
             failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
             if failed:
                 raise ConditionFailed(failed) from error
+            if any(r.get("Code") == TRANSACTION_CONFLICT for r in reasons):
+                raise ConcurrentChange("another request changed the same item at the same moment: try again") from error
             raise
 
     def transact_put_new(self, items: Iterable[dict[str, Any]]) -> None:

@@ -42,6 +42,12 @@ def case_audit_item(tenant_id: str, case_id: str, case_version: int) -> dict[str
     return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_AUDIT_PREFIX}{case_version:010d}"}
 
 
+def case_sla_audit_item(tenant_id: str, case_id: str, case_version: int, sla_revision: int) -> dict[str, str]:
+    # An SLA change leaves the case's version as it is: its record sorts after the version it
+    # was made on and before the next one, in the order of the SLA state's revisions.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_AUDIT_PREFIX}{case_version:010d}#SLA#{sla_revision:010d}"}
+
+
 CASE_TIMELINE_PREFIX = "TIMELINE#"
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from casetrail.domain.errors import RuleNotFound, VersionConflict
+from casetrail.domain.errors import ConcurrentChange, RuleNotFound, VersionConflict
 from casetrail.domain.events import CaseChange
 from casetrail.domain.rules import Rule
 from casetrail.store import keys
@@ -88,7 +88,7 @@ class RuleRepository:
             else:
                 cases.save(change, also=operations)
             return True
-        except (ConditionFailed, VersionConflict):
+        except (ConditionFailed, VersionConflict, ConcurrentChange):
             if self.was_applied(tenant_id, case_id, event_id, rule_id):
                 return False
             if change is None:

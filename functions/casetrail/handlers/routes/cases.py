@@ -19,7 +19,7 @@ from casetrail.handlers.errors import documented_errors
 from casetrail.handlers.idempotency import once_per_key
 from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.case_closure import OpenTasksChoice
-from casetrail.service.cases import MAX_PAGE_SIZE
+from casetrail.service.cases import MAX_PAGE_SIZE, case_id_for_idempotency_key
 from casetrail.store.cases import SORT_CREATED, SORT_UPDATED, CaseSearch
 
 router = Router()
@@ -45,7 +45,10 @@ class AuditTrail(BaseModel):
 @once_per_key
 def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     principal = Principal.model_validate(request["principal"])
-    case = case_service().create(principal, NewCase.model_validate(request["body"]))
+    # Powertools replays a completed request; the derived id covers one that committed the case
+    # but died before its idempotency record was completed.
+    case_id = case_id_for_idempotency_key(principal.tenant_id, request["idempotencyKey"])
+    case = case_service().create(principal, NewCase.model_validate(request["body"]), case_id=case_id)
     return case.to_wire()
 
 
