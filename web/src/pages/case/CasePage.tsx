@@ -14,9 +14,11 @@ import { CaseEditor } from "./CaseEditor";
 import { useCase, useTemplateFields } from "./caseQueries";
 import { TasksTab } from "./TasksTab";
 import { Timeline } from "./Timeline";
+import { useTimeline } from "./timelineQueries";
 
 export function CasePage({ caseId }: { caseId: string }) {
   const caseQuery = useCase(caseId);
+  useTimeline(caseId); // read beside the case, not after it: the first page is what the agent reads first
   const templateFields = useTemplateFields(caseQuery.data?.templateId);
   const [editing, setEditing] = useState(false);
 
