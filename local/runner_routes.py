@@ -1,7 +1,7 @@
 """What the runner answers itself, in front of the emulated API Gateway: the committed OpenAPI
-document, the recent events seen by the event tap, the contact-flow functions, the workspace's
-config.json and the browser's way to Cognito. The Swagger UI at /docs is the API function's own
-(through the gateway, as deployed)."""
+document, the recent events seen by the event tap, the contact-flow functions, the agent workspace
+(web/dist), its config.json and the browser's way to Cognito. The Swagger UI at /docs is the API
+function's own (through the gateway, as deployed)."""
 
 import json
 from pathlib import Path
@@ -14,6 +14,7 @@ from local.environment import NAME_PREFIX
 from local.event_tap import EVENTS_KEPT_PER_TENANT, EventTap
 from local.http_adapter import HttpRequest, HttpResponse
 from local.lambda_runtime import LocalFunction
+from local import web_assets
 
 OPENAPI_DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 DEFAULT_RECENT_EVENTS = 50
@@ -43,6 +44,8 @@ class RunnerRoutes:
                 return _openapi_document()
             if request.path == "/events/recent":
                 return self._recent_events(request)
+            if web_assets.serves(request.path):
+                return web_assets.respond(request.path)
         if request.method == "POST" and request.path.startswith(CONNECT_PREFIX):
             return self._contact_flow(request.path[len(CONNECT_PREFIX):], request.body)
         return self._gateway(request)

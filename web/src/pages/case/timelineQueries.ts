@@ -1,0 +1,20 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { unwrap, type RelatedItem } from "../../api/client";
+import { useApi } from "../../context";
+
+export const TIMELINE_PAGE = 20;
+export const timelineKey = (caseId: string) => ["timeline", caseId] as const;
+
+/** The unified timeline, newest first, one API page at a time ("Show older" reads the next). */
+export function useTimeline(caseId: string) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: timelineKey(caseId),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap<{ items: RelatedItem[]; nextToken?: string | null }>(
+        await api.GET("/cases/{caseId}/timeline", { params: { path: { caseId }, query: { order: "desc", limit: TIMELINE_PAGE, nextToken: pageParam } } }),
+      ),
+    getNextPageParam: (last) => last.nextToken ?? undefined,
+  });
+}
