@@ -17,6 +17,8 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.schedules import ScheduledFunctions
+from infra.constructs.workspace import CONNECT_CONTEXT_KEY as WORKSPACE_CONNECT_CONTEXT_KEY
+from infra.constructs.workspace import Workspace, connect_embeddings
 
 
 class CasetrailStack(cdk.Stack):
@@ -71,7 +73,17 @@ class CasetrailStack(cdk.Stack):
             monitoring=monitoring,
         )
 
+        workspace = Workspace(
+            self,
+            "Workspace",
+            runtime_config={"apiUrl": api.rest_api.url, "region": self.region},
+            api_origin=f"https://{api.rest_api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}",
+            files_bucket=files.bucket,
+            connect_embeddings=connect_embeddings(self.node.try_get_context(WORKSPACE_CONNECT_CONTEXT_KEY)),
+        )
+
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
+        cdk.CfnOutput(self, "WorkspaceUrl", value=workspace.url)
         for spec in ALL_TABLES:
             cdk.CfnOutput(self, f"{spec.logical_id}TableName", value=data.table(spec).table_name)
         cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)

@@ -8,6 +8,7 @@ from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, IDEMPOTENCY_TABLE
 from casetrail.topology import API_HANDLER, AUTHORIZER_HANDLER, STREAM_PUBLISHER_HANDLER
 from tests.infrastructure.resources import (
     as_list,
+    casetrail_functions,
     function_id,
     output_ref,
     references,
@@ -50,7 +51,7 @@ def test_publisher_puts_events_on_its_bus_and_writes_no_table(template):
 
 
 def test_no_function_role_uses_a_managed_policy(template):
-    functions = resources(template, "AWS::Lambda::Function").values()
+    functions = casetrail_functions(template).values()
     function_roles = {function["Properties"]["Role"]["Fn::GetAtt"][0] for function in functions}
     for role_id in function_roles:
         assert "ManagedPolicyArns" not in resources(template, "AWS::IAM::Role")[role_id]["Properties"]
