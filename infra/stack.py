@@ -19,6 +19,8 @@ from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.people import DOMAIN_PREFIX_CONTEXT_KEY, MFA_CONTEXT_KEY, People
 from infra.constructs.schedules import ScheduledFunctions
+from infra.constructs.workspace import CONNECT_CONTEXT_KEY as WORKSPACE_CONNECT_CONTEXT_KEY
+from infra.constructs.workspace import Workspace, connect_embeddings
 
 
 class CasetrailStack(cdk.Stack):
@@ -84,10 +86,26 @@ class CasetrailStack(cdk.Stack):
             monitoring=monitoring,
         )
 
+        workspace = Workspace(
+            self,
+            "Workspace",
+            runtime_config=workspace_config(
+                api_url=api.rest_api.url,  # the workspace reaches the API through its own origin instead
+                region=self.region,
+                user_pool_id=people.user_pool.user_pool_id,
+                user_pool_client_id=people.client.user_pool_client_id,
+                cognito_endpoint=cognito_endpoint_of(self.region),
+            ),
+            rest_api=api.rest_api,
+            files_bucket=files.bucket,
+            connect_embeddings=connect_embeddings(self.node.try_get_context(WORKSPACE_CONNECT_CONTEXT_KEY)),
+        )
+
         cdk.CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         # Where `casetrail-admin create-tenant` registers a tenant's meter (see domain/tenant_limits.py).
         cdk.CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
         cdk.CfnOutput(self, "TenantUsagePlanId", value=api.tenant_usage_plan.usage_plan_id)
+        cdk.CfnOutput(self, "WorkspaceUrl", value=workspace.url)
         for spec in ALL_TABLES:
             cdk.CfnOutput(self, f"{spec.logical_id}TableName", value=data.table(spec).table_name)
         cdk.CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
@@ -99,15 +117,8 @@ class CasetrailStack(cdk.Stack):
         cdk.CfnOutput(self, "UserPoolClientId", value=people.client.user_pool_client_id)
         if people.domain is not None:
             cdk.CfnOutput(self, "UserPoolDomainUrl", value=people.domain.base_url())
-        # The workspace's config.json, whole: written next to the SPA when it is deployed.
-        config = workspace_config(
-            api_url=api.rest_api.url,
-            region=self.region,
-            user_pool_id=people.user_pool.user_pool_id,
-            user_pool_client_id=people.client.user_pool_client_id,
-            cognito_endpoint=cognito_endpoint_of(self.region),
-        )
-        cdk.CfnOutput(self, "WorkspaceConfig", value=self.to_json_string(config))
+        # The workspace's config.json, whole, as deployed next to the SPA.
+        cdk.CfnOutput(self, "WorkspaceConfig", value=self.to_json_string(workspace.runtime_config))
 
 
 def _configuration(stack: cdk.Stack) -> dict[str, str]:

@@ -20,6 +20,8 @@ CONNECT_INSTANCES = {
     "arn:aws:connect:us-east-1:111122223333:instance/demo": "demo",
     "arn:aws:connect:eu-west-1:444455556666:instance/acme": "acme",
 }
+# The agent workspace embedded in the first instance's agent workspace.
+WORKSPACE_CONNECT = [{"instanceArn": "arn:aws:connect:us-east-1:111122223333:instance/demo", "origin": "https://demo.my.connect.aws"}]
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Synthesis:
 
 
 def synthesise(outdir: Path) -> Synthesis:
-    app, stack = build_app(context={**SKIP_BUNDLING, "connectInstances": CONNECT_INSTANCES}, outdir=str(outdir))
+    app, stack = build_app(context={**SKIP_BUNDLING, "connectInstances": CONNECT_INSTANCES, "casetrail:workspaceConnect": WORKSPACE_CONNECT}, outdir=str(outdir))
     try:
         app.synth()
         nag_failure = None

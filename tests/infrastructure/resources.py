@@ -9,6 +9,15 @@ def resources(template: Template, resource_type: str) -> dict[str, dict]:
     return template.find_resources(resource_type)
 
 
+def casetrail_functions(template: Template) -> dict[str, dict]:
+    """Casetrail's own functions, without those CDK adds for custom resources (BucketDeployment)."""
+    return {
+        logical_id: function
+        for logical_id, function in resources(template, "AWS::Lambda::Function").items()
+        if function["Properties"].get("Handler", "").startswith("casetrail.")
+    }
+
+
 def output_ref(template: Template, output_name: str) -> str:
     return template.find_outputs(output_name)[output_name]["Value"]["Ref"]
 

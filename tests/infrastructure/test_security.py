@@ -16,6 +16,7 @@ from tests.infrastructure.resources import (
     DYNAMODB_CHANGES,
     DYNAMODB_WRITES,
     as_list,
+    casetrail_functions,
     function_id,
     output_ref,
     references,
@@ -104,7 +105,7 @@ def test_items_are_deleted_only_where_the_code_deletes(template):
 
 
 def test_no_function_role_uses_a_managed_policy(template):
-    functions = resources(template, "AWS::Lambda::Function").values()
+    functions = casetrail_functions(template).values()
     function_roles = {function["Properties"]["Role"]["Fn::GetAtt"][0] for function in functions}
     for role_id in function_roles:
         assert "ManagedPolicyArns" not in resources(template, "AWS::IAM::Role")[role_id]["Properties"]
