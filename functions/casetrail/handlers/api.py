@@ -7,6 +7,7 @@ from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
 from casetrail.handlers.routes import (
+    case_families,
     cases,
     customers,
     rules,
@@ -21,6 +22,7 @@ from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
 
 app.include_router(cases.router)
+app.include_router(case_families.router)
 app.include_router(customers.router)
 app.include_router(timeline.router)
 app.include_router(subscriptions.router)
