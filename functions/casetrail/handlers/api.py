@@ -17,6 +17,7 @@ from casetrail.handlers.routes import (
     templates,
     timeline,
     usage,
+    watchers,
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
@@ -32,6 +33,7 @@ app.include_router(task_templates.router)
 app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
+app.include_router(watchers.router)
 register_error_handlers(app)
 
 

@@ -70,6 +70,14 @@ def case_child_item(tenant_id: str, parent_case_id: str, child_case_id: str) -> 
     return {"pk": case_partition(tenant_id, parent_case_id), "sk": f"{CASE_CHILD_PREFIX}{child_case_id}"}
 
 
+CASE_WATCHER_PREFIX = "WATCHER#"
+
+
+def case_watcher_item(tenant_id: str, case_id: str, principal_id: str) -> dict[str, str]:
+    # In the case's partition: a case's watchers are one query, read with each of its events.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_WATCHER_PREFIX}{principal_id}"}
+
+
 def customer_item(tenant_id: str, customer_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER#{customer_id}", "sk": "CUSTOMER"}
 
