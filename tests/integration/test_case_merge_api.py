@@ -99,6 +99,8 @@ def test_a_merged_case_is_read_only(agent, supervisor):
     patched = agent.patch_case(duplicate["caseId"], {"priority": "high"}, f'"{version}"')
     elsewhere = merge(supervisor, duplicate["caseId"], open_case(agent, "Other")["caseId"])
 
+    noted = agent.add_related_item(duplicate["caseId"], "comment", {"body": "Customer called again"})
+    assert noted.status == 409 and noted.body["code"] == "CASE_MERGED"
     assert patched.status == 409 and patched.body["code"] == "CASE_MERGED"
     assert patched.body["details"] == {"mergedInto": survivor["caseId"]}
     assert elsewhere.status == 409 and elsewhere.body["code"] == "CASE_MERGED"
