@@ -135,6 +135,7 @@ class Api(Construct):
         # Deletes: comments, customers' old phone/email lookups and rules (cases table); Powertools
         # Idempotency's record of a failed create. Tasks are never deleted (cancelled instead).
         data.grant_read_write_delete(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
+        data.grant_condition_checks(api_function, CASES_TABLE)  # a case's new parent (store/case_family.py)
         data.grant_read_write(api_function, TASKS_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters

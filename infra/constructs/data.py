@@ -41,6 +41,11 @@ class Data(Construct):
         for spec in specs:
             self._grant(grantee, spec, DELETE_ACTIONS)
 
+    def grant_condition_checks(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
+        """A transaction's ConditionCheck on an item it does not write (a new parent case exists)."""
+        for spec in specs:
+            iam.Grant.add_to_principal(grantee=grantee, actions=["dynamodb:ConditionCheckItem"], resource_arns=[self.table(spec).table_arn])
+
     def grant_declared(
         self, grantee: iam.IGrantable, *, reads: tuple[TableSpec, ...], writes: tuple[TableSpec, ...], deletes: tuple[TableSpec, ...] = ()
     ) -> None:

@@ -135,6 +135,17 @@ def test_a_person_updating_the_case_does_trigger_rules(agent, supervisor):
     assert "escalated" in agent.get_case(case_id).body["tags"]
 
 
+def test_a_rule_triggered_by_a_merge_leaves_the_merged_case_alone(agent, supervisor):
+    # Given a rule that acts on closed cases, and a duplicate closed by a merge
+    create_rule(supervisor, {"name": "Tag closed", "trigger": "OnCaseUpdate", "condition": {"type": "fieldChangedTo", "field": "status", "value": "closed"}, "actions": [{"type": "addTags", "tags": ["done"]}]})
+    survivor, duplicate = new_case(agent, "Card blocked"), new_case(agent, "Card blocked again")
+    assert supervisor.request("merge_case", path=f"/cases/{duplicate}/merge", body={"into": survivor}).status == 200
+
+    # When the closure's event reaches the rules, Then it is consumed and the read-only case stays as merged
+    assert deliver(published_detail(duplicate, version=2)) == {"batchItemFailures": []}
+    assert "done" not in agent.get_case(duplicate).body["tags"]
+
+
 def test_a_duplicated_event_applies_a_rule_once(agent, supervisor):
     # Given a rule that tags the case and creates a follow-up task
     create_rule(

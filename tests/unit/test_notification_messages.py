@@ -78,3 +78,9 @@ def test_a_breach_names_the_sla_and_how_late_it_was_found():
     }
 
     assert sentence(detail) == "Case 10009 (urgent, billing) breached its SLA resolve-urgent (240 business minutes) by 2 h 1 min."
+
+
+def test_a_merged_duplicate_is_told_as_merged_not_as_changed_fields():
+    detail = updated({"status": ("open", "closed"), "mergedInto": (None, "c-9"), "closedAt": (None, "2026-12-01T10:00:00Z")})
+
+    assert sentence(detail) == "Case 10009 (urgent, billing) was merged into case c-9 and closed by Ben."

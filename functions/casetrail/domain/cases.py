@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from casetrail.domain.errors import InvalidTransition
+from casetrail.domain.errors import CaseMerged, InvalidTransition
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange
 from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
@@ -48,6 +48,7 @@ class NewCase(CommandModel):
     tags: Tags = Field(default_factory=list)
     template_id: DefinitionId | None = None
     fields: FieldValues = Field(default_factory=dict)
+    parent_case_id: Identifier | None = Field(default=None, description="Makes this case a child of that case")
 
     _dedupe_tags = field_validator("tags")(_unique_tags)
 
@@ -65,6 +66,7 @@ class CasePatch(CommandModel):
     tags: Tags | None = None
     customer_id: Identifier | None = None
     fields: FieldValues | None = Field(default=None, description="Only the fields named change; null removes a value")
+    parent_case_id: Identifier | None = Field(default=None, description="Another parent case; null detaches the case from its parent")
 
     _dedupe_tags = field_validator("tags")(_unique_tags)
 
@@ -109,6 +111,10 @@ class Case(CamelModel):
     # Counts the changes of the SLA state (slas, nextSlaBreachAt), which leave `version` alone:
     # stored and compared by the store, never shown to a client or put in an event.
     sla_revision: SkipJsonSchema[int] = Field(default=0, exclude=True)
+    parent_case_id: str | None = Field(default=None, description="The parent case (GET /cases/{parent}/children rolls its children up)")
+    # Set by POST /cases/{caseId}/merge only (domain/merges.py).
+    merged_into: str | None = Field(default=None, description="This case was merged into that one: read-only, closed; follow it")
+    merged_cases: list[str] = Field(default_factory=list, description="Cases merged into this one (each has mergedInto = this case)")
 
 
 # Fields a client may never set directly: identity, bookkeeping and derived values.
@@ -133,20 +139,39 @@ def open_case(command: NewCase, *, case_id: str, reference_number: str, by: Prin
 
 def update_case(case: Case, patch: CasePatch, *, by: Principal, at: datetime) -> CaseChange | None:
     """Applies a patch; returns None when it changes nothing (no new version, no audit, no event)."""
+    refuse_if_merged(case)
     requested = {name: getattr(patch, name) for name in patch.model_fields_set}
     updated = case.model_copy(update=requested)
     if patch.status is not None and patch.status != case.status:
         updated = _apply_status_change(case, updated, patch.status, at)
-    before, after = _comparable(case), _comparable(updated)
-    changes = [
-        _field_change(name, before.get(name), after.get(name))
-        for name in dict.fromkeys([*before, *after])
-        if before.get(name) != after.get(name)
-    ]
+    changes = changes_between(case, updated)
     if not changes:
         return None
     updated = updated.model_copy(update={"version": case.version + 1, "updated_at": at, "updated_by": by.principal_id})
     return CaseChange.record(ChangeType.CASE_UPDATED, case=updated, changes=changes, by=by, at=at)
+
+
+def refuse_if_merged(case: Case) -> None:
+    if case.merged_into:
+        raise CaseMerged(
+            f"case {case.case_id} was merged into case {case.merged_into}: change that case instead",
+            details={"mergedInto": case.merged_into},
+        )
+
+
+def changes_between(before_case: Case, after_case: Case) -> list[FieldChange]:
+    """Every field that differs, custom fields one by one."""
+    before, after = _comparable(before_case), _comparable(after_case)
+    return [
+        _field_change(name, before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]
+
+
+def close_status(before: Case, after: Case, at: datetime) -> Case:
+    """`after` moved to closed, as the status machine allows (InvalidTransition when it does not)."""
+    return _apply_status_change(before, after.model_copy(update={"status": CaseStatus.CLOSED}), CaseStatus.CLOSED, at)
 
 
 def _apply_status_change(before: Case, after: Case, target: CaseStatus, at: datetime) -> Case:

@@ -128,3 +128,19 @@ class PayloadTooLarge(CasetrailError):
     anything is written."""
 
     code = "PAYLOAD_TOO_LARGE"
+
+
+class CaseMerged(Conflict):
+    """The case was merged into another: it is closed and read-only; work on the survivor."""
+
+    code = "CASE_MERGED"
+
+
+class NotMergeable(Conflict):
+    code = "NOT_MERGEABLE"
+
+
+class ParentCycle(Conflict):
+    """A parent that is the case itself or one of its descendants, or a family too deep."""
+
+    code = "PARENT_CYCLE"

@@ -26,6 +26,9 @@ class ChangeType(StrEnum):
     CASE_CREATED = "CASE.CREATED"
     CASE_UPDATED = "CASE.UPDATED"
     CASE_DELETED = "CASE.DELETED"
+    # On the surviving case of a merge (its mergedCases grew); the duplicate's own closure is a
+    # CASE.UPDATED (status closed, mergedInto set), so every consumer of status changes sees it.
+    CASE_MERGED = "CASE.MERGED"
     RELATED_ITEM_CREATED = "RELATED_ITEM.CREATED"
     RELATED_ITEM_UPDATED = "RELATED_ITEM.UPDATED"
     RELATED_ITEM_DELETED = "RELATED_ITEM.DELETED"

@@ -17,6 +17,7 @@ MAX_SUBJECT_LENGTH = 100  # SNS's limit for an email subject
 _DESCRIBED_FIELDS = {"assignee", "queue", "status", "priority"}
 
 
+
 @dataclass(frozen=True)
 class NotificationMessage:
     sentence: str
@@ -84,6 +85,8 @@ def _case_label(detail: dict[str, Any]) -> str:
 def _update_clauses(detail: dict[str, Any]) -> list[str]:
     changes = {c.get("fieldId"): c for c in detail.get("changes") or ()}
     case = detail.get("case") or {}
+    if (changes.get("mergedInto") or {}).get("newValue"):
+        return [f"was merged into case {changes['mergedInto']['newValue']} and closed"]
     clauses = []
     if "assignee" in changes or "queue" in changes:
         clauses.append(_assignment_clause(changes, case))

@@ -9,6 +9,7 @@ from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
 from casetrail.handlers.request_body import screen
 from casetrail.handlers.routes import (
+    case_families,
     cases,
     customers,
     rules,
@@ -19,12 +20,14 @@ from casetrail.handlers.routes import (
     timeline,
     usage,
     users,
+    watchers,
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
 from casetrail.topology import DOCS_PATH
 
 app.include_router(cases.router)
+app.include_router(case_families.router)
 app.include_router(customers.router)
 app.include_router(timeline.router)
 app.include_router(subscriptions.router)
@@ -35,6 +38,7 @@ app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
 app.include_router(users.router)
+app.include_router(watchers.router)
 register_error_handlers(app)
 # Swagger UI 5 (it reads OpenAPI 3.1) as bundled in Powertools: served by the function itself, inlined
 # in the page, so it needs no CDN and works offline and deployed alike.

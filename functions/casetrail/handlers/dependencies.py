@@ -18,6 +18,7 @@ from casetrail.service.case_closure import CaseClosure
 from casetrail.service.task_templates import TaskTemplateService
 from casetrail.service.metrics import MetricsService
 from casetrail.service.tasks import TaskService
+from casetrail.service.watchers import WatcherService
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
@@ -27,6 +28,7 @@ from casetrail.store.metrics import MetricsRepository
 from casetrail.store.rules import RuleRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
+from casetrail.store.watchers import WatcherRepository
 from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
 from casetrail.store.templates import DefinitionRepository
@@ -134,3 +136,8 @@ def template_service() -> TemplateService:
 @cache
 def rule_service() -> RuleService:
     return RuleService(RuleRepository(cases_table()))
+
+
+@cache
+def watcher_service() -> WatcherService:
+    return WatcherService(case_repository(), WatcherRepository(cases_table()))

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any
 from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFound, UnknownReference, VersionConflict
+from casetrail.domain.families import MAX_DEPTH, check_new_parent
 from casetrail.domain.identity import Principal
+from casetrail.domain.merges import merge_cases
 from casetrail.domain.users import assignee_for
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
 from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
+from casetrail.store.case_family import Children, FamilyRepository
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
 from casetrail.store.templates import DefinitionRepository
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 MAX_PAGE_SIZE = 100
+# A merged case's number leads to its survivor, which may have been merged on in turn.
+MAX_MERGE_HOPS = 10
 # A sequence value can only be taken twice if the counter item was restored from a backup; a
 # few retries then skip past the numbers already in use.
 _REFERENCE_ATTEMPTS = 5
@@ -60,6 +65,7 @@ class CaseService:
         self._closure = closure  # the rule for open tasks when a case is resolved or closed
         self._definitions = definitions or DefinitionRepository(repository.table)
         self._users = users
+        self._family = FamilyRepository(repository.table)
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
         # Customers are never deleted, so checking before the write leaves no window that matters.
@@ -75,6 +81,8 @@ class CaseService:
         self._require_customer(principal, command.customer_id)
         if self._users is not None:
             command = command.model_copy(update={"assignee": self._users.assignee(principal, command.assignee)})
+        if command.parent_case_id:
+            check_new_parent("", self._ancestry(principal, command.parent_case_id))
         if command.template_id or command.fields:
             template = self._template(principal, command.template_id)
             values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
@@ -107,9 +115,16 @@ class CaseService:
         return self._repository.get(principal.tenant_id, case_id)
 
     def get_by_reference(self, principal: Principal, reference: str) -> Case:
+        """The case with that number, or the case it was merged into (and so on): a number a
+        customer quotes always leads to the case being worked on."""
         if not is_well_formed(reference):
             raise CaseNotFound(f"{reference} is not a valid reference number (check digit mismatch)")
-        return self._repository.get_by_reference(principal.tenant_id, reference)
+        case = self._repository.get_by_reference(principal.tenant_id, reference)
+        for _ in range(MAX_MERGE_HOPS):
+            if not case.merged_into:
+                break
+            case = self._repository.get(principal.tenant_id, case.merged_into)
+        return case
 
     def update(
         self,
@@ -136,6 +151,8 @@ class CaseService:
         raise kept_changing(case_id)
 
     def _apply(self, principal: Principal, case: Case, patch: CasePatch, open_tasks: "OpenTasksChoice | None") -> Case:
+        if patch.parent_case_id is not None and patch.parent_case_id != case.parent_case_id:
+            check_new_parent(case.case_id, self._ancestry(principal, patch.parent_case_id))
         if patch.customer_id is not None and patch.customer_id != case.customer_id:
             self._require_customer(principal, patch.customer_id)
         if self._users is not None and "assignee" in patch.model_fields_set:
@@ -154,6 +171,54 @@ class CaseService:
         closure = self._closure.plan(case, change, open_tasks, principal)
         self._repository.save(closure.change, also=closure.also, earlier=closure.earlier, within_budget=True)
         return closure.change.case
+
+    def _ancestry(self, principal: Principal, parent_case_id: str) -> list[str]:
+        """The proposed parent and its ancestors, nearest first, cut after MAX_DEPTH + 1 (enough to refuse)."""
+        chain, next_id = [], parent_case_id
+        while next_id and len(chain) <= MAX_DEPTH:
+            try:
+                parent = self._repository.get(principal.tenant_id, next_id)
+            except CaseNotFound:
+                raise UnknownReference(f"case {next_id} does not exist", details={"parentCaseId": next_id}) from None
+            if not chain and parent.merged_into:
+                raise UnknownReference(
+                    f"case {next_id} was merged into case {parent.merged_into}: choose that one as the parent",
+                    details={"parentCaseId": next_id, "mergedInto": parent.merged_into},
+                )
+            chain.append(parent.case_id)
+            if parent.case_id in chain[:-1]:
+                break  # an existing loop (cannot happen through this service): stop walking
+            next_id = parent.parent_case_id
+        return chain
+
+    def merge(self, principal: Principal, case_id: str, into: str, open_tasks: "OpenTasksChoice | None" = None) -> Case:
+        """Merges case `case_id` into case `into` (domain/merges.py); returns the survivor. Asking
+        again for a merge that is done answers the survivor as it is now."""
+        for attempt in range(WRITE_ATTEMPTS):
+            duplicate = self._repository.get(principal.tenant_id, case_id)
+            if duplicate.merged_into == into:
+                return self._repository.get(principal.tenant_id, into)
+            try:
+                survivor = self._repository.get(principal.tenant_id, into)
+            except CaseNotFound:
+                raise UnknownReference(f"case {into} does not exist", details={"into": into}) from None
+            merge = merge_cases(duplicate, survivor, by=principal, at=self._clock())
+            closing, earlier, also = merge.duplicate, [], []
+            if self._closure is not None:
+                closure = self._closure.plan(duplicate, merge.duplicate, open_tasks, principal)
+                closing, earlier, also = closure.change, closure.earlier, closure.also
+            try:
+                self._repository.merge(closing, merge.survivor, earlier=earlier, also=also)
+                return merge.survivor.case
+            except LOST_RACE:
+                pause_before_retry(attempt)
+        raise kept_changing(case_id)
+
+    def children(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> Children:
+        found = self._family.children(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)
+        if not found.items and next_token is None:
+            self._repository.get(principal.tenant_id, case_id)  # an unknown case is a 404, not an empty family
+        return found
 
     def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:
         search = replace(search, assignee=assignee_for(search.assignee, principal))  # assignee=me: the caller's cases

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casetrail.domain import related_items as domain
-from casetrail.domain.cases import Case
+from casetrail.domain.cases import Case, refuse_if_merged
 from casetrail.domain.errors import CaseNotFound, Conflict, FileNotAccepted, UnknownReference
 from casetrail.domain.events import CaseChange
 from casetrail.domain.identity import Principal
@@ -31,6 +31,12 @@ class AddedItem:
     upload: PresignedUpload | None = None
 
 
+def refused_if_merged(case: Case) -> Case:
+    # A note or contact added to a merged duplicate would be lost from sight: it goes on the survivor.
+    refuse_if_merged(case)
+    return case
+
+
 class RelatedItemService:
     def __init__(self, cases: CaseRepository, timeline: TimelineRepository, files: Callable[[], FileStore], limits: FileLimits, clock: Clock = utc_now):
         self._cases = cases
@@ -45,7 +51,7 @@ class RelatedItemService:
         change = self._with_retries(
             principal,
             case_id,
-            lambda case: domain.add_related_item(case, command, related_item_id=related_item_id, by=principal, at=self._clock()),
+            lambda case: domain.add_related_item(refused_if_merged(case), command, related_item_id=related_item_id, by=principal, at=self._clock()),
             lambda change: self._timeline.put_operations(change.related_item),
         )
         item = change.related_item

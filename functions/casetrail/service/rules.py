@@ -147,6 +147,8 @@ class RuleEngine:
                 case = self._cases.get(tenant_id, case_id)
             except CaseNotFound:
                 return None  # deleted since: nothing left to act on
+            if case.merged_into:
+                return None  # merged: read-only, its work goes on in the survivor
             outcome = evaluate(rule, detail, case.to_wire())
             if not outcome.matched:
                 return None

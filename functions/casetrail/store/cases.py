@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casetrail.domain.cases import Case
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, UnsupportedFilter, VersionConflict
+from casetrail.domain.errors import CaseNotFound, InvalidRequest, ParentCycle, UnsupportedFilter, VersionConflict
 from casetrail.domain.events import SLA_CHANGE_TYPES, AuditEntry, CaseChange
 from casetrail.store import keys
+from casetrail.store.case_family import family_operations
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
 
@@ -211,12 +212,14 @@ class CaseRepository:
     def create(self, change: CaseChange) -> None:
         case = change.case
         pointer = {**keys.reference_item(case.tenant_id, case.reference_number), "caseId": case.case_id}
+        family = family_operations([change])
         try:
             self._table.transact(
                 [
                     _put_new(_case_item(case), budget=CASE_RECORD_BUDGET),
                     _put_new(pointer),
                     _put_new(_audit_item(change)),
+                    *family.operations,
                 ]
             )
         except ConditionFailed as error:
@@ -224,6 +227,7 @@ class CaseRepository:
                 raise CaseExists(case.case_id) from error
             if 1 in error.failed_indexes:
                 raise ReferenceTaken(case.reference_number) from error
+            _raise_if_parent_refused(error, [3 + i for i in family.parent_checks], case)
             raise
 
     def save(
@@ -250,38 +254,68 @@ class CaseRepository:
         (else PayloadTooLarge); Casetrail's own bookkeeping (SLAs, rules) need only fit DynamoDB, so
         a case at its budget still takes them."""
         case = change.case
-        changes = [*(earlier or []), change]
-        sla_changes = sum(1 for c in changes if c.event_type in SLA_CHANGE_TYPES)
-        read_version = case.version - (len(changes) - sla_changes)
-        read_sla_revision = case.sla_revision - sla_changes
-        condition = "version = :read_version AND " + (
-            "(attribute_not_exists(slaRevision) OR slaRevision = :read_sla_revision)" if read_sla_revision == 0 else "slaRevision = :read_sla_revision"
-        )
-        case_item = serialize(_case_item(case))
+        operations, parent_checks = _change_operations(change, earlier or [])
         if within_budget:
-            require_within(case_item, CASE_RECORD_BUDGET, "case")
+            require_within(operations[0]["Put"]["Item"], CASE_RECORD_BUDGET, "case")
         try:
-            self._table.transact(
-                [
-                    {
-                        "Put": {
-                            "Item": case_item,
-                            "ConditionExpression": condition,
-                            "ExpressionAttributeValues": {
-                                ":read_version": {"N": str(read_version)},
-                                ":read_sla_revision": {"N": str(read_sla_revision)},
-                            },
-                        }
-                    },
-                    *(_put_new(_audit_item(c)) for c in changes),
-                    *(also or []),
-                ]
-            )
+            self._table.transact([*operations, *(also or [])])
         except ConditionFailed as error:
+            _raise_if_parent_refused(error, parent_checks, case)
             raise VersionConflict(
-                f"case {case.case_id} changed since version {read_version} was read",
+                f"case {case.case_id} changed since it was read",
                 details={"caseId": case.case_id},
             ) from error
+
+    def merge(self, duplicate: CaseChange, survivor: CaseChange, *, earlier: list | None = None, also: list[dict[str, Any]] | None = None) -> None:
+        """Closes the duplicate and grows the survivor in one transaction, each conditional on the
+        version it was read at (a lost race is a VersionConflict: the caller plans it again)."""
+        closing, _ = _change_operations(duplicate, earlier or [])
+        growing, _ = _change_operations(survivor, [])
+        try:
+            self._table.transact([*closing, *growing, *(also or [])])
+        except ConditionFailed as error:
+            raise VersionConflict("one of the merged cases changed while the merge was saved", details={"caseId": survivor.case_id}) from error
+
+
+def _change_operations(change: CaseChange, earlier: list) -> tuple[list[dict[str, Any]], list[int]]:
+    """The conditional put of the case, the audit record of each change and the parents' roll-ups,
+    plus the positions of the checks on a new parent.
+
+    "Read at" is both the version and the SLA revision: an edit moves the version, an SLA change
+    (SLA_CHANGE_TYPES) only the revision, so the SLA clock never invalidates a client's If-Match,
+    and neither kind of writer can overwrite what the other wrote meanwhile (the loser re-reads)."""
+    case = change.case
+    changes = [*earlier, change]
+    sla_changes = sum(1 for c in changes if c.event_type in SLA_CHANGE_TYPES)
+    read_version = case.version - (len(changes) - sla_changes)
+    read_sla_revision = case.sla_revision - sla_changes
+    condition = "version = :read_version AND " + (
+        "(attribute_not_exists(slaRevision) OR slaRevision = :read_sla_revision)" if read_sla_revision == 0 else "slaRevision = :read_sla_revision"
+    )
+    operations = [
+        {
+            "Put": {
+                "Item": serialize(_case_item(case)),
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": {
+                    ":read_version": {"N": str(read_version)},
+                    ":read_sla_revision": {"N": str(read_sla_revision)},
+                },
+            }
+        },
+        *(_put_new(_audit_item(c)) for c in changes),
+    ]
+    family = family_operations(changes)
+    return [*operations, *family.operations], [len(operations) + i for i in family.parent_checks]
+
+
+def _raise_if_parent_refused(error: ConditionFailed, parent_checks: list[int], case: Case) -> None:
+    if set(error.failed_indexes) & set(parent_checks):
+        raise ParentCycle(
+            f"case {case.parent_case_id} cannot be the parent of case {case.case_id}: it was merged, removed, "
+            "or made a child of this case meanwhile",
+            details={"parentCaseId": case.parent_case_id},
+        ) from error
 
 
 def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] | None:

@@ -64,6 +64,28 @@ def case_timeline_item(tenant_id: str, case_id: str, created_at: str, related_it
     return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_TIMELINE_PREFIX}{created_at}#{related_item_id}"}
 
 
+CASE_CHILD_PREFIX = "CHILD#"
+
+
+def case_children_rollup_item(tenant_id: str, parent_case_id: str) -> dict[str, str]:
+    # In the parent's partition: its children's counts by status, kept by each child's own
+    # transaction (an item apart from the case, so a child's change never moves the parent's version).
+    return {"pk": case_partition(tenant_id, parent_case_id), "sk": "CHILDREN"}
+
+
+def case_child_item(tenant_id: str, parent_case_id: str, child_case_id: str) -> dict[str, str]:
+    # One per child in the parent's partition: listing a parent's children is one query.
+    return {"pk": case_partition(tenant_id, parent_case_id), "sk": f"{CASE_CHILD_PREFIX}{child_case_id}"}
+
+
+CASE_WATCHER_PREFIX = "WATCHER#"
+
+
+def case_watcher_item(tenant_id: str, case_id: str, principal_id: str) -> dict[str, str]:
+    # In the case's partition: a case's watchers are one query, read with each of its events.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_WATCHER_PREFIX}{principal_id}"}
+
+
 def customer_item(tenant_id: str, customer_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER#{customer_id}", "sk": "CUSTOMER"}
 
