@@ -9,8 +9,10 @@ from casetrail.domain import cases as domain
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, TemplateNotFound, UnknownReference, VersionConflict
 from casetrail.domain.identity import Principal
+from casetrail.domain.statuses import CaseStatus
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
-from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
+from casetrail.domain.template_rules import CASE_ATTRIBUTES, touched_ids
+from casetrail.domain.templates import case_fields_from_template, changed_field_values, check_case_rules, values_from_text
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
 from casetrail.store.customers import CustomerRepository
@@ -70,7 +72,8 @@ class CaseService:
         self._require_customer(principal, command.customer_id)
         if command.template_id or command.fields:
             template = self._template(principal, command.template_id)
-            values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
+            attributes = {"status": CaseStatus.OPEN} | {name: getattr(command, name) for name in CASE_ATTRIBUTES if name != "status"}
+            values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id), attributes)
             command = command.model_copy(update={"fields": values})
         case_id = case_id or str(uuid.uuid4())
         for _ in range(_REFERENCE_ATTEMPTS):
@@ -133,12 +136,16 @@ class CaseService:
             self._require_customer(principal, patch.customer_id)
         if patch.fields is not None:
             # The patch names only the fields it changes; the domain compares whole maps.
-            template = self._definitions.get_template(principal.tenant_id, case.template_id) if case.template_id else None
-            merged = changed_field_values(case.fields, patch.fields, self._definitions.fields(principal.tenant_id), template)
+            merged = changed_field_values(case.fields, patch.fields, self._definitions.fields(principal.tenant_id))
             patch = patch.model_copy(update={"fields": merged})
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
+        if case.template_id:
+            # The template's rules hold on the case after the change (those the change touches).
+            template = self._definitions.get_template(principal.tenant_id, case.template_id)
+            updated = change.case
+            check_case_rules(template, updated.fields, {n: getattr(updated, n) for n in CASE_ATTRIBUTES}, touched_ids(change.changed_field_ids))
         if self._closure is None:
             self._repository.save(change)
             return change.case
