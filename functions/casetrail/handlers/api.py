@@ -7,6 +7,7 @@ from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
 from casetrail.handlers.routes import (
+    bulk,
     cases,
     customers,
     rules,
@@ -20,6 +21,7 @@ from casetrail.handlers.routes import (
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
 
+app.include_router(bulk.router)  # before cases and tasks: /cases/bulk is no case id
 app.include_router(cases.router)
 app.include_router(customers.router)
 app.include_router(timeline.router)

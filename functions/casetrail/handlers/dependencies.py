@@ -1,7 +1,7 @@
 """What every route needs: the calling principal and the services, injected with Depends()."""
 
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
@@ -29,6 +29,9 @@ from casetrail.store.task_templates import TaskTemplateRepository
 from casetrail.store.tasks import TaskRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.service.templates import TemplateService
+
+if TYPE_CHECKING:
+    from casetrail.service.bulk_changes import BulkChangeService
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -119,3 +122,11 @@ def template_service() -> TemplateService:
 @cache
 def rule_service() -> RuleService:
     return RuleService(RuleRepository(cases_table()))
+
+
+@cache
+def bulk_change_service() -> "BulkChangeService":
+    from casetrail.service.bulk_changes import BulkChangeService
+    from casetrail.store.bulk_jobs import BulkJobRepository
+
+    return BulkChangeService(BulkJobRepository(cases_table()), case_service(), task_service())
