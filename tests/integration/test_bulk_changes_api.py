@@ -144,3 +144,31 @@ def test_tasks_by_id_report_a_stale_version(supervisor):
     answer = _post(supervisor, "/tasks/bulk", {"taskIds": [task["taskId"]], "expectedVersions": {task["taskId"]: 9}, "patch": {"priority": "high"}})
 
     assert answer.body["results"][0]["outcome"] == "versionConflict"
+
+
+def test_an_id_named_twice_changes_once(supervisor):
+    case = _open(supervisor, "twice")
+
+    answer = _post(supervisor, "/cases/bulk", {"caseIds": [case["caseId"], case["caseId"]], "patch": {"priority": "low"}})
+
+    assert [r["outcome"] for r in answer.body["results"]] == ["done"]
+    assert supervisor.get_case(case["caseId"]).body["version"] == 2
+
+
+def test_a_task_filter_names_an_assignee_or_a_queue(supervisor):
+    answer = _post(supervisor, "/tasks/bulk", {"filter": {"status": "open"}, "patch": {"queue": "q"}})
+
+    assert answer.status == 400 and answer.body["code"] == "INVALID_REQUEST"
+
+
+def test_a_task_job_is_not_found_among_case_jobs(supervisor, monkeypatch):
+    from casetrail.service import bulk_changes
+
+    monkeypatch.setattr(bulk_changes, "ITEMS_PER_REQUEST", 1)
+    monkeypatch.setattr(bulk_changes, "_PAGE", 1)
+    for n in range(2):
+        supervisor.create_task({"name": f"Call back {n}", "queue": "callbacks"})
+    job_id = _post(supervisor, "/tasks/bulk", {"filter": {"queue": "callbacks"}, "patch": {"priority": "high"}}).body["jobId"]
+
+    assert _get(supervisor, f"/tasks/bulk/{job_id}").body["kind"] == "tasks"
+    assert _get(supervisor, f"/cases/bulk/{job_id}").status == 404

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from casetrail.domain.cases import Category, Tags
 from casetrail.domain.errors import CasetrailError, InvalidTransition, NotFound, VersionConflict
@@ -21,6 +21,8 @@ ITEMS_PER_REQUEST = 100
 MAX_PROBLEMS_KEPT = 100  # a job keeps its latest items that did not change, for GET
 
 Ids = Annotated[list[Identifier], Field(min_length=1, max_length=MAX_IDS)]
+# As GET /cases takes them: a category or tag may hold spaces, never the key separator.
+FilterText = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^#]+$")]
 Versions = Annotated[dict[Identifier, Annotated[int, Field(ge=1)]], Field(max_length=MAX_IDS)]
 
 
@@ -65,14 +67,14 @@ class _Filter(CommandModel):
 class CaseFilter(_Filter):
     """The filters of GET /cases, served in the same combinations (else 400 UNSUPPORTED_FILTER)."""
 
-    customer_id: Identifier | None = None
+    customer_id: FilterText | None = None
     status: CaseStatus | None = None
-    assignee: Identifier | None = None
-    queue: Identifier | None = None
-    template_id: Identifier | None = None
+    assignee: FilterText | None = None
+    queue: FilterText | None = None
+    template_id: FilterText | None = None
     priority: Priority | None = None
-    category: Identifier | None = None
-    tag: Identifier | None = None
+    category: FilterText | None = None
+    tag: FilterText | None = None
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
     updated_from: AwareDatetime | None = None
@@ -119,6 +121,7 @@ class BulkCaseChange(CommandModel):
     open_tasks: Literal["cancel", "keep"] | None = Field(default=None, description="Resolving or closing cases with open tasks")
 
     _one_selection = model_validator(mode="after")(_ids_or_filter)
+    _once_each = field_validator("case_ids")(lambda ids: list(dict.fromkeys(ids)) if ids else ids)
 
 
 class TaskFilter(_Filter):
@@ -148,6 +151,7 @@ class BulkTaskChange(CommandModel):
     patch: BulkTaskPatch
 
     _one_selection = model_validator(mode="after")(_ids_or_filter)
+    _once_each = field_validator("task_ids")(lambda ids: list(dict.fromkeys(ids)) if ids else ids)
 
 
 class JobKind(StrEnum):

@@ -11,6 +11,7 @@ from casetrail.domain.bulk_changes import (
     BulkAnswer,
     BulkCaseChange,
     BulkJob,
+    BulkJobNotFound,
     BulkTaskChange,
     CaseFilter,
     TaskFilter,
@@ -79,8 +80,8 @@ class BulkChangeService:
 
     def _own(self, principal: Principal, kind: JobKind, job_id: str) -> BulkJob:
         job = self._jobs.get(principal.tenant_id, job_id)
-        if job.kind is not kind:
-            self._jobs.get(principal.tenant_id, "")  # a task job under /cases is not found, like any other id
+        if job.kind is not kind:  # a task job under /cases/bulk is not found there, like any other id
+            raise BulkJobNotFound(f"bulk job {job_id} was not found")
         return job
 
     def _start(self, principal: Principal, kind: JobKind, filter_: dict, patch: dict, open_tasks: str | None) -> BulkAnswer:
