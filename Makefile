@@ -33,6 +33,7 @@ bench: install
 	$(PYTHON) -m bench.run
 	$(PYTHON) -m bench.timeline
 	$(PYTHON) -m bench.metrics
+	$(PYTHON) -m bench.bulk
 
 docs: install
 	$(PYTHON) -m casetrail.docs

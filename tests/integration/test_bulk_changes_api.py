@@ -172,3 +172,19 @@ def test_a_task_job_is_not_found_among_case_jobs(supervisor, monkeypatch):
 
     assert _get(supervisor, f"/tasks/bulk/{job_id}").body["kind"] == "tasks"
     assert _get(supervisor, f"/cases/bulk/{job_id}").status == 404
+
+
+def test_a_part_ends_early_when_the_function_runs_out_of_time_and_the_job_goes_on(supervisor, monkeypatch):
+    from casetrail.handlers.dependencies import bulk_change_service
+    from casetrail.service import bulk_changes
+
+    monkeypatch.setattr(bulk_changes, "_PAGE", 2)
+    monkeypatch.setattr(bulk_change_service(), "_time_left", lambda: 1_000)  # below the reserve after every page
+    for n in range(3):
+        _open(supervisor, f"t{n}", queue="slow")
+
+    started = _post(supervisor, "/cases/bulk", {"filter": {"queue": "slow"}, "patch": {"priority": "low"}})
+    finished = _post(supervisor, f"/cases/bulk/{started.body['jobId']}/continue")
+
+    assert (started.status, started.body["processed"]) == (202, 2)
+    assert (finished.status, finished.body["processed"], finished.body["counts"]) == (200, 3, {"done": 3})

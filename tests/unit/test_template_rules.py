@@ -90,6 +90,7 @@ def test_a_condition_is_exactly_one_thing():
         ({"fieldId": "receipt", "requiredWhen": {"equalTo": {"fieldId": "colour", "value": "red"}}}, "neither a field"),
         ({"fieldId": "receipt", "requiredWhen": {"equalTo": {"fieldId": "receipt", "value": None}}}, "its own field"),
         ({"fieldId": "receipt", "requiredWhen": {"equalTo": {"fieldId": "reason", "value": "lost"}}}, "can never be"),
+        ({"fieldId": "receipt", "requiredWhen": {"equalTo": {"fieldId": "status", "value": "resolvd"}}}, "status can never be"),
         ({"fieldId": "receipt", "requiredWhen": {"orAll": [{"andAll": [{"equalTo": {"fieldId": "reason", "value": "late"}}] * 3}] * 2}}, "at most 5"),
         ({"fieldId": "detail", "optionsFrom": {"parentFieldId": "reason", "mappings": {"lost": ["broken"]}}}, "reason has no option"),
         ({"fieldId": "detail", "optionsFrom": {"parentFieldId": "reason", "mappings": {"late": ["dented"]}}}, "detail has no option"),

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from casetrail.domain.errors import InvalidFieldValues, UnknownReference
 from casetrail.domain.model_base import CamelModel, CommandModel, bounded_text
+from casetrail.domain.statuses import CaseStatus, Priority
 from casetrail.domain.template_rules import (
     CASE_ATTRIBUTES,
     MAX_CONDITIONS,
@@ -197,6 +198,10 @@ def _rule_issues(fields: list[TemplateField], definitions: Definitions) -> dict[
     return issues
 
 
+# The case attributes with a closed set of values: a typo in a rule would make it never hold.
+_ATTRIBUTE_VALUES = {"status": {s.value for s in CaseStatus}, "priority": {p.value for p in Priority}}
+
+
 def _condition_problem(field_id: str, condition: Condition, named: set[str], definitions: Definitions) -> str | None:
     comparisons = condition.comparisons()
     if len(comparisons) > MAX_CONDITIONS:
@@ -215,6 +220,8 @@ def _condition_problem(field_id: str, condition: Condition, named: set[str], def
                     return f"{read} can never be {comparison.value!r}: {error}"
         elif read not in CASE_ATTRIBUTES:
             return f"{read} is neither a field of this template nor one of {list(CASE_ATTRIBUTES)}"
+        elif read in _ATTRIBUTE_VALUES and comparison.value is not None and comparison.value not in _ATTRIBUTE_VALUES[read]:
+            return f"{read} can never be {comparison.value!r}: expected one of {sorted(_ATTRIBUTE_VALUES[read])}"
     return None
 
 

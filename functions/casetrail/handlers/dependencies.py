@@ -129,4 +129,6 @@ def bulk_change_service() -> "BulkChangeService":
     from casetrail.service.bulk_changes import BulkChangeService
     from casetrail.store.bulk_jobs import BulkJobRepository
 
-    return BulkChangeService(BulkJobRepository(cases_table()), case_service(), task_service())
+    return BulkChangeService(
+        BulkJobRepository(cases_table()), case_service(), task_service(), time_left=lambda: app.lambda_context.get_remaining_time_in_millis()
+    )

@@ -4,6 +4,7 @@ and event per item; nothing here writes a case or a task itself."""
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from casetrail.domain.bulk_changes import (
@@ -39,14 +40,23 @@ _MAX_PAGES_PER_REQUEST = 40
 # (id, expected version or None for the current one) → (the item after, whether it changed)
 Change = Callable[[str, int | None], tuple[Any, bool]]
 Lister = Callable[[int, str | None], Any]  # (limit, cursor) → a page with items and next_token
+# Milliseconds this invocation has left (the Lambda context's); a part ends before a page that
+# might not fit, so the function's timeout never cuts a part short (its cursor would be lost).
+TimeLeft = Callable[[], int]
+_RESERVE_MS = 4_000  # a page of 25 items at a few tens of ms each, plus saving the job
+
+
+def _unlimited() -> int:
+    return 1 << 30
 
 
 class BulkChangeService:
-    def __init__(self, jobs: BulkJobRepository, cases: CaseService, tasks: TaskService, clock: Clock = utc_now):
+    def __init__(self, jobs: BulkJobRepository, cases: CaseService, tasks: TaskService, clock: Clock = utc_now, time_left: TimeLeft = _unlimited):
         self._jobs = jobs
         self._cases = cases
         self._tasks = tasks
         self._clock = clock
+        self._time_left = time_left
 
     def change_cases(self, principal: Principal, request: BulkCaseChange) -> BulkAnswer:
         require_supervising(principal, "change cases in bulk")
@@ -106,10 +116,10 @@ class BulkChangeService:
         cursor = job.cursor
         for _ in range(_MAX_PAGES_PER_REQUEST):
             page = lister(min(_PAGE, ITEMS_PER_REQUEST - len(results)), cursor)
-            # The version is read again by the update: an index page may be a moment behind.
+            # The update reads the current version itself: an index page may be a moment behind.
             results.extend(_attempt(change, item_id(item), None) for item in page.items)
             cursor = page.next_token
-            if cursor is None or len(results) >= ITEMS_PER_REQUEST:
+            if cursor is None or len(results) >= ITEMS_PER_REQUEST or self._time_left() < _RESERVE_MS:
                 break
         if job.part == 0 and cursor is None:
             return BulkAnswer.of(results)  # it all fit in one request: no job to keep
@@ -122,9 +132,9 @@ class BulkChangeService:
         choice = OpenTasksChoice(open_tasks) if open_tasks else None
 
         def change(case_id: str, expected: int | None):
-            version = expected if expected is not None else self._cases.get(principal, case_id).version
-            case = self._cases.update(principal, case_id, case_patch, version, choice)
-            return case, case.version != version
+            started = self._clock()
+            case = self._cases.update(principal, case_id, case_patch, expected, choice)
+            return case, _written_since(case, principal, started)
 
         return change
 
@@ -132,9 +142,9 @@ class BulkChangeService:
         task_patch = _task_patch(patch)
 
         def change(task_id: str, expected: int | None):
-            version = expected if expected is not None else self._tasks.get(principal, task_id).version
-            task = self._tasks.update(principal, task_id, task_patch, version)
-            return task, task.version != version
+            started = self._clock()
+            task = self._tasks.update(principal, task_id, task_patch, expected)
+            return task, _written_since(task, principal, started)
 
         return change
 
@@ -145,6 +155,12 @@ def _attempt(change: Change, item_id: str, expected: int | None) -> ItemResult:
     except CasetrailError as error:
         return result_of_error(item_id, error)
     return ItemResult(id=item_id, outcome=Outcome.DONE if changed else Outcome.UNCHANGED, version=item.version)
+
+
+def _written_since(item: Any, principal: Principal, started: datetime) -> bool:
+    """Whether the update wrote: an update that changes nothing returns the item as it was, last
+    written before this call (the update reads the version itself: one read per item, not two)."""
+    return item.updated_by == principal.principal_id and item.updated_at >= started
 
 
 def _task_patch(patch: dict) -> TaskPatch:

@@ -112,14 +112,16 @@ class CaseService:
         principal: Principal,
         case_id: str,
         patch: CasePatch,
-        expected_version: int,
+        expected_version: int | None,
         open_tasks: "OpenTasksChoice | None" = None,
     ) -> Case:
-        """Applies the patch if the case is still at `expected_version` (else 412). A write that
-        loses a race without the version moving (a transaction conflict, a task closed meanwhile)
-        is planned again on the fresh case: the caller's If-Match still holds."""
+        """Applies the patch if the case is still at `expected_version` (else 412; None: the
+        version this call reads, for a bulk change that names none). A write that loses a race
+        without the version moving (a transaction conflict, a task closed meanwhile) is planned
+        again on the fresh case: the caller's If-Match still holds."""
         for attempt in range(WRITE_ATTEMPTS):
             case = self._repository.get(principal.tenant_id, case_id)
+            expected_version = case.version if expected_version is None else expected_version
             if case.version != expected_version:
                 raise VersionConflict(
                     f"case {case_id} is at version {case.version}, not {expected_version}",
