@@ -52,6 +52,7 @@ bench: install
 	$(PYTHON) -m bench.timeline
 	$(PYTHON) -m bench.metrics
 	$(PYTHON) -m bench.runner
+	$(PYTHON) -m bench.bulk
 
 docs: install
 	$(PYTHON) -m casetrail.docs

@@ -12,6 +12,7 @@ from casetrail.domain.templates import (
     TemplateField,
     case_fields_from_template,
     changed_field_values,
+    check_case_rules,
     check_template_fields,
 )
 
@@ -87,8 +88,9 @@ def test_an_inactive_field_takes_no_new_value_but_keeps_its_old_one_and_can_be_c
 
 
 def test_a_required_field_cannot_be_cleared_on_a_case_of_the_template():
+    cleared = changed_field_values({"orderNumber": "A-1"}, {"orderNumber": None}, DEFINITIONS)
     with pytest.raises(InvalidFieldValues):
-        changed_field_values({"orderNumber": "A-1"}, {"orderNumber": None}, DEFINITIONS, REFUND)
+        check_case_rules(REFUND, cleared, {}, touched={"orderNumber"})
 
 
 def test_an_inactive_template_opens_no_new_case():

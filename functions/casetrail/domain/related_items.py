@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StringConstraints
 
-from casetrail.domain.errors import Conflict, Forbidden
+from casetrail.domain.errors import Conflict, Forbidden, VersionConflict
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange, PerformedBy
 from casetrail.domain.identity import Principal
 from casetrail.domain.instants import Instant
@@ -125,9 +125,23 @@ class NewCustom(CommandModel):
 NewRelatedItem = Annotated[NewContact | NewComment | NewFile | NewCaseLink | NewCustom, Field(discriminator="type")]
 
 
-class CommentPatch(CommandModel):
+class RelatedItemPatch(CommandModel):
+    """Body of PATCH /cases/{caseId}/related-items/{id}: each type takes its own keys (else 409).
+    A comment (its author only): `body`, `internal`. A custom item: `values`, merged into its
+    values (null removes a key). A contact: `summary` (null clears it)."""
+
     body: bounded_text(MAX_COMMENT_CHARS) | None = None
     internal: StrictBool | None = None
+    values: Annotated[dict[CustomKey, CustomValue], Field(min_length=1, max_length=50)] | None = None
+    summary: bounded_text(MAX_SUMMARY_CHARS) | None = None
+
+
+# What a PATCH may change, per type; every other type (a file, a link, a task) is immutable here.
+_EDITABLE = {
+    RelatedItemType.COMMENT: {"body", "internal"},
+    RelatedItemType.CUSTOM: {"values"},
+    RelatedItemType.CONTACT: {"summary"},
+}
 
 
 class RelatedItem(CamelModel):
@@ -141,6 +155,7 @@ class RelatedItem(CamelModel):
     created_at: datetime
     created_by: PerformedBy
     updated_at: datetime | None = None
+    revision: int = Field(default=1, ge=1, description="Counts the item's edits; its ETag, sent back in If-Match")
 
 
 def add_related_item(case: "Case", command: Any, *, related_item_id: str, by: Principal, at: datetime) -> CaseChange:
@@ -156,19 +171,50 @@ def add_related_item(case: "Case", command: Any, *, related_item_id: str, by: Pr
     return _case_change(case, ChangeType.RELATED_ITEM_CREATED, item, [], by=by, at=at)
 
 
-def edit_comment(case: "Case", item: RelatedItem, patch: CommentPatch, *, by: Principal, at: datetime) -> CaseChange | None:
-    """Returns None when the patch changes nothing."""
-    _check_own_comment(item, by)
-    requested = patch.model_dump(exclude_unset=True, exclude_none=True)
-    content = {**item.content, **requested}
-    changes = [
-        FieldChange(field_id=f"content.{name}", old_value=item.content.get(name), new_value=value)
-        for name, value in requested.items()
-        if item.content.get(name) != value
-    ]
+def edit_related_item(
+    case: "Case", item: RelatedItem, patch: RelatedItemPatch, *, by: Principal, at: datetime, expected_revision: int | None = None
+) -> CaseChange | None:
+    """A comment's, custom item's or contact summary's edit, audited old → new per content key;
+    None when it changes nothing. `expected_revision` (If-Match) guards against lost updates."""
+    requested = patch.model_dump(exclude_unset=True, by_alias=True)
+    editable = _EDITABLE.get(item.type)
+    if editable is None:
+        raise Conflict(f"a {item.type.value} item cannot be changed", details={"type": item.type.value, "editable": sorted(t.value for t in _EDITABLE)})
+    extra = sorted(set(requested) - editable)
+    if extra:
+        raise Conflict(f"a {item.type.value} item takes only {sorted(editable)}, not {extra}", details={"type": item.type.value})
+    if item.type is RelatedItemType.COMMENT:
+        _check_author(item, by)
+        requested = {name: value for name, value in requested.items() if value is not None}
+    if expected_revision is not None and expected_revision != item.revision:
+        raise VersionConflict(
+            f"related item {item.related_item_id} is at revision {item.revision}, not {expected_revision}",
+            details={"currentVersion": item.revision},
+        )
+    content = {**item.content}
+    changes = []
+    for name, value in requested.items():
+        if name == "values":
+            merged = {**content.get("values", {})}
+            for key, new in value.items():
+                if merged.get(key) != new and not (new is None and key not in merged):
+                    changes.append(FieldChange(field_id=f"content.values.{key}", old_value=merged.get(key), new_value=new))
+                if new is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = new
+            if not merged:
+                raise Conflict("a custom item keeps at least one value")
+            content["values"] = merged
+        elif content.get(name) != value:
+            changes.append(FieldChange(field_id=f"content.{name}", old_value=content.get(name), new_value=value))
+            if value is None:
+                content.pop(name, None)
+            else:
+                content[name] = value
     if not changes:
         return None
-    edited = item.model_copy(update={"content": content, "updated_at": at})
+    edited = item.model_copy(update={"content": content, "updated_at": at, "revision": item.revision + 1})
     return _case_change(case, ChangeType.RELATED_ITEM_UPDATED, edited, changes, by=by, at=at)
 
 
@@ -179,7 +225,11 @@ def remove_comment(case: "Case", item: RelatedItem, *, by: Principal, at: dateti
 
 def _check_own_comment(item: RelatedItem, by: Principal) -> None:
     if item.type is not RelatedItemType.COMMENT:
-        raise Conflict(f"a {item.type.value} item cannot be changed: only comments can", details={"type": item.type.value})
+        raise Conflict(f"a {item.type.value} item cannot be deleted: only comments can", details={"type": item.type.value})
+    _check_author(item, by)
+
+
+def _check_author(item: RelatedItem, by: Principal) -> None:
     if item.created_by.principal_id != by.principal_id:
         raise Forbidden("only the author of a comment may change or delete it")
 

@@ -9,6 +9,7 @@ from casetrail.handlers.errors import register_error_handlers
 from casetrail.handlers.idempotency import config as idempotency_config
 from casetrail.handlers.request_body import screen
 from casetrail.handlers.routes import (
+    bulk,
     case_families,
     cases,
     customers,
@@ -26,6 +27,7 @@ from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
 from casetrail.topology import DOCS_PATH
 
+app.include_router(bulk.router)  # before cases and tasks: /cases/bulk is no case id
 app.include_router(cases.router)
 app.include_router(case_families.router)
 app.include_router(customers.router)

@@ -1,7 +1,7 @@
 """What every route needs: the calling principal and the services, injected with Depends()."""
 
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
 
@@ -35,6 +35,9 @@ from casetrail.store.templates import DefinitionRepository
 from casetrail.store.users import UserRepository
 from casetrail.service.users import UserDirectory
 from casetrail.service.templates import TemplateService
+
+if TYPE_CHECKING:
+    from casetrail.service.bulk_changes import BulkChangeService
 
 app = APIGatewayRestResolver(
     enable_validation=True, json_body_deserializer=request_body.loads, cors=cors_config(get_settings().allowed_origins)
@@ -141,3 +144,13 @@ def rule_service() -> RuleService:
 @cache
 def watcher_service() -> WatcherService:
     return WatcherService(case_repository(), WatcherRepository(cases_table()))
+
+
+@cache
+def bulk_change_service() -> "BulkChangeService":
+    from casetrail.service.bulk_changes import BulkChangeService
+    from casetrail.store.bulk_jobs import BulkJobRepository
+
+    return BulkChangeService(
+        BulkJobRepository(cases_table()), case_service(), task_service(), time_left=lambda: app.lambda_context.get_remaining_time_in_millis()
+    )

@@ -13,8 +13,10 @@ from casetrail.domain.families import MAX_DEPTH, check_new_parent
 from casetrail.domain.identity import Principal
 from casetrail.domain.merges import merge_cases
 from casetrail.domain.users import assignee_for
+from casetrail.domain.statuses import CaseStatus
 from casetrail.domain.reference_numbers import is_well_formed, reference_number
-from casetrail.domain.templates import case_fields_from_template, changed_field_values, values_from_text
+from casetrail.domain.template_rules import CASE_ATTRIBUTES, touched_ids
+from casetrail.domain.templates import case_fields_from_template, changed_field_values, check_case_rules, values_from_text
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store.case_family import Children, FamilyRepository
 from casetrail.store.cases import AuditPage, CasePage, CaseExists, CaseRepository, CaseSearch, ReferenceTaken
@@ -85,7 +87,8 @@ class CaseService:
             check_new_parent("", self._ancestry(principal, command.parent_case_id))
         if command.template_id or command.fields:
             template = self._template(principal, command.template_id)
-            values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id))
+            attributes = {"status": CaseStatus.OPEN} | {name: getattr(command, name) for name in CASE_ATTRIBUTES if name != "status"}
+            values = case_fields_from_template(template, command.fields, self._definitions.fields(principal.tenant_id), attributes)
             command = command.model_copy(update={"fields": values})
         case_id = case_id or str(uuid.uuid4())
         for _ in range(_REFERENCE_ATTEMPTS):
@@ -131,14 +134,16 @@ class CaseService:
         principal: Principal,
         case_id: str,
         patch: CasePatch,
-        expected_version: int,
+        expected_version: int | None,
         open_tasks: "OpenTasksChoice | None" = None,
     ) -> Case:
-        """Applies the patch if the case is still at `expected_version` (else 412). A write that
-        loses a race without the version moving (a transaction conflict, a task closed meanwhile)
-        is planned again on the fresh case: the caller's If-Match still holds."""
+        """Applies the patch if the case is still at `expected_version` (else 412; None: the
+        version this call reads, for a bulk change that names none). A write that loses a race
+        without the version moving (a transaction conflict, a task closed meanwhile) is planned
+        again on the fresh case: the caller's If-Match still holds."""
         for attempt in range(WRITE_ATTEMPTS):
             case = self._repository.get(principal.tenant_id, case_id)
+            expected_version = case.version if expected_version is None else expected_version
             if case.version != expected_version:
                 raise VersionConflict(
                     f"case {case_id} is at version {case.version}, not {expected_version}",
@@ -159,12 +164,16 @@ class CaseService:
             patch = patch.model_copy(update={"assignee": self._users.assignee(principal, patch.assignee, current=case.assignee)})
         if patch.fields is not None:
             # The patch names only the fields it changes; the domain compares whole maps.
-            template = self._definitions.get_template(principal.tenant_id, case.template_id) if case.template_id else None
-            merged = changed_field_values(case.fields, patch.fields, self._definitions.fields(principal.tenant_id), template)
+            merged = changed_field_values(case.fields, patch.fields, self._definitions.fields(principal.tenant_id))
             patch = patch.model_copy(update={"fields": merged})
         change = domain.update_case(case, patch, by=principal, at=self._clock())
         if change is None:
             return case
+        if case.template_id:
+            # The template's rules hold on the case after the change (those the change touches).
+            template = self._definitions.get_template(principal.tenant_id, case.template_id)
+            updated = change.case
+            check_case_rules(template, updated.fields, {n: getattr(updated, n) for n in CASE_ATTRIBUTES}, touched_ids(change.changed_field_ids))
         if self._closure is None:
             self._repository.save(change, within_budget=True)
             return change.case

@@ -10,7 +10,7 @@ from casetrail.domain.cases import Case, refuse_if_merged
 from casetrail.domain.errors import CaseNotFound, Conflict, FileNotAccepted, UnknownReference
 from casetrail.domain.events import CaseChange
 from casetrail.domain.identity import Principal
-from casetrail.domain.related_items import CommentPatch, RelatedItem, RelatedItemType
+from casetrail.domain.related_items import RelatedItem, RelatedItemPatch, RelatedItemType
 from casetrail.service.cases import Clock, page_size, utc_now
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store import keys
@@ -73,15 +73,18 @@ class RelatedItemService:
     def get(self, principal: Principal, case_id: str, related_item_id: str) -> RelatedItem:
         return self._timeline.get(principal.tenant_id, case_id, related_item_id)
 
-    def edit_comment(self, principal: Principal, case_id: str, related_item_id: str, patch: CommentPatch) -> RelatedItem:
-        item = self._timeline.get(principal.tenant_id, case_id, related_item_id)
-        change = self._with_retries(
-            principal,
-            case_id,
-            lambda case: domain.edit_comment(case, item, patch, by=principal, at=self._clock()),
-            lambda change: self._timeline.replace_operations(change.related_item),
-        )
-        return change.related_item if change else item
+    def edit(self, principal: Principal, case_id: str, related_item_id: str, patch: RelatedItemPatch, expected_revision: int | None = None) -> RelatedItem:
+        """Edits a comment, a custom item or a contact's summary. The item is read after the case
+        on every attempt: an edit committed in between moved the case's version, so this attempt's
+        write fails and the next one sees that edit (no lost update)."""
+        read: dict[str, RelatedItem] = {}
+
+        def compute(case: Case) -> CaseChange | None:
+            read["item"] = self._timeline.get(principal.tenant_id, case_id, related_item_id)
+            return domain.edit_related_item(case, read["item"], patch, by=principal, at=self._clock(), expected_revision=expected_revision)
+
+        change = self._with_retries(principal, case_id, compute, lambda change: self._timeline.replace_operations(change.related_item))
+        return change.related_item if change else read["item"]
 
     def delete_comment(self, principal: Principal, case_id: str, related_item_id: str) -> None:
         item = self._timeline.get(principal.tenant_id, case_id, related_item_id)

@@ -70,9 +70,10 @@ class TaskService:
     def get(self, principal: Principal, task_id: str) -> Task:
         return self._tasks.get(principal.tenant_id, task_id)
 
-    def update(self, principal: Principal, task_id: str, patch: TaskPatch, expected_version: int) -> Task:
+    def update(self, principal: Principal, task_id: str, patch: TaskPatch, expected_version: int | None) -> Task:
+        """Applies the patch if the task is still at `expected_version` (None: the one read here)."""
         task = self._tasks.get(principal.tenant_id, task_id)
-        if task.version != expected_version:
+        if expected_version is not None and task.version != expected_version:
             raise VersionConflict(
                 f"task {task_id} is at version {task.version}, not {expected_version}",
                 details={"currentVersion": task.version},

@@ -10,7 +10,10 @@ from casetrail.domain.templates import (
     NewTemplate,
     Template,
     TemplatePatch,
+    CaseSample,
+    TemplateTestResult,
     check_template_fields,
+    sample_form,
 )
 from casetrail.service.cases import Clock, utc_now
 from casetrail.store.templates import MAX_DEFINITIONS, DefinitionRepository
@@ -75,6 +78,11 @@ class TemplateService:
         updated = current.model_copy(update={**changed, "updated_at": self._clock()})
         self._definitions.put_template(updated)
         return updated
+
+    def try_template(self, principal: Principal, template_id: str, sample: CaseSample) -> TemplateTestResult:
+        """Anyone may ask what a form would require, hide and offer: it reads and writes nothing else."""
+        template = self._definitions.get_template(principal.tenant_id, template_id)
+        return sample_form(template, sample, self._definitions.fields(principal.tenant_id))
 
     # --- declared as code ----------------------------------------------------------------------
 

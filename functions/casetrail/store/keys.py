@@ -352,3 +352,8 @@ def rule_event_item(tenant_id: str, case_id: str, event_id: str, rule_id: str, p
 
 def tenant_sla_calendar_item(tenant_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#SLA", "sk": "CALENDAR"}
+
+
+def bulk_job_item(tenant_id: str, job_id: str) -> dict[str, str]:
+    # One partition per job: read and written by id only.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#BULK_JOB#{job_id}", "sk": "JOB"}

@@ -8,7 +8,16 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel
 
-from casetrail.domain.templates import FieldDefinition, FieldDefinitionPatch, NewFieldDefinition, NewTemplate, Template, TemplatePatch
+from casetrail.domain.templates import (
+    CaseSample,
+    FieldDefinition,
+    FieldDefinitionPatch,
+    NewFieldDefinition,
+    NewTemplate,
+    Template,
+    TemplatePatch,
+    TemplateTestResult,
+)
 from casetrail.handlers.dependencies import template_service
 from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CurrentPrincipal
@@ -81,3 +90,13 @@ def get_template(template_id: TemplateId, principal: CurrentPrincipal) -> Templa
 )
 def update_template(template_id: TemplateId, patch: Annotated[TemplatePatch, Body()], principal: CurrentPrincipal) -> Template:
     return template_service().update_template(principal, template_id, patch)
+
+
+@router.post(
+    "/templates/<templateId>/test",
+    summary="Which fields a sample case makes required, hidden and offered (no side effects)",
+    responses=documented(HTTPStatus.NOT_FOUND, body=True),
+    tags=["Templates"],
+)
+def try_template(template_id: TemplateId, sample: Annotated[CaseSample, Body()], principal: CurrentPrincipal) -> TemplateTestResult:
+    return template_service().try_template(principal, template_id, sample)

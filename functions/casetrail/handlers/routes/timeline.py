@@ -7,14 +7,15 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, Field
 
 from casetrail.domain.model_base import CamelModel
-from casetrail.domain.related_items import CommentPatch, NewRelatedItem, RelatedItem, RelatedItemType
+from casetrail.domain.related_items import NewRelatedItem, RelatedItem, RelatedItemPatch, RelatedItemType
 from casetrail.handlers.dependencies import related_item_service
 from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CaseId, CurrentPrincipal, PageSize, PageToken
+from casetrail.handlers.versions import expected_version
 from casetrail.store.files import URL_LIFETIME_SECONDS
 
 router = Router()
@@ -105,18 +106,30 @@ def timeline(
     responses=documented(HTTPStatus.NOT_FOUND),
     tags=["Timeline"],
 )
-def get_related_item(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> RelatedItem:
-    return related_item_service().get(principal, case_id, related_item_id)
+def get_related_item(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> Response[RelatedItem]:
+    return versioned_item(related_item_service().get(principal, case_id, related_item_id))
 
 
 @router.patch(
     "/cases/<caseId>/related-items/<relatedItemId>",
-    summary="Edit a comment (its author only; audited)",
-    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, body=True),
+    summary="Edit a comment (its author only), a custom item's values or a contact's summary (audited)",
+    description="If-Match (optional) carries the item's revision, its ETag: a stale one is 412 VERSION_CONFLICT.",
+    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, body=True, etag=True),
     tags=["Timeline"],
 )
-def edit_comment(case_id: CaseId, related_item_id: RelatedItemId, patch: Annotated[CommentPatch, Body()], principal: CurrentPrincipal) -> RelatedItem:
-    return related_item_service().edit_comment(principal, case_id, related_item_id, patch)
+def edit_related_item(
+    case_id: CaseId,
+    related_item_id: RelatedItemId,
+    patch: Annotated[RelatedItemPatch, Body()],
+    principal: CurrentPrincipal,
+    if_match: Annotated[str | None, Header(alias="if-match", description="The item revision you read (its ETag)")] = None,
+) -> Response[RelatedItem]:
+    revision = expected_version(if_match, "related item") if if_match is not None else None
+    return versioned_item(related_item_service().edit(principal, case_id, related_item_id, patch, revision))
+
+
+def versioned_item(item: RelatedItem) -> Response[RelatedItem]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=item, headers={"ETag": f'"{item.revision}"'})
 
 
 @router.delete(
