@@ -25,6 +25,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many cases
+         * @description Each item changes through the single-item update, in its own transaction, with its own audit record and event; results per item: done, unchanged, versionConflict, invalidTransition, notFound, rejected (with the error code). A list of ids (<= 100) is answered at once (200). A filter changes up to 100 items per request: 200 when it is done, else 202 with a jobId to continue.
+         */
+        post: operations["change_cases_cases_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/bulk/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk change's progress */
+        get: operations["case_job_cases_bulk__jobId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/bulk/{jobId}/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the next part of a bulk change (its next up to 100 cases) */
+        post: operations["continue_cases_cases_bulk__jobId__continue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/by-reference/{referenceNumber}": {
         parameters: {
             query?: never;
@@ -80,6 +134,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case's child cases and their roll-up by status */
+        get: operations["case_children_cases__caseId__children_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this case (a duplicate) into another; answers the surviving case
+         * @description Supervisors, admins, or the duplicate's assignee. The duplicate is closed with mergedInto; its timeline, tasks and contact links stay where they are and are reached through the survivor's mergedCases. Final: there is no unmerge. Open tasks of the duplicate: openTasks=cancel|keep, as when closing.
+         */
+        post: operations["merge_case_cases__caseId__merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/related-items": {
         parameters: {
             query?: never;
@@ -112,8 +203,11 @@ export interface paths {
         delete: operations["delete_comment_cases__caseId__related_items__relatedItemId__delete"];
         options?: never;
         head?: never;
-        /** Edit a comment (its author only; audited) */
-        patch: operations["edit_comment_cases__caseId__related_items__relatedItemId__patch"];
+        /**
+         * Edit a comment (its author only), a custom item's values or a contact's summary (audited)
+         * @description If-Match (optional) carries the item's revision, its ETag: a stale one is 412 VERSION_CONFLICT.
+         */
+        patch: operations["edit_related_item_cases__caseId__related_items__relatedItemId__patch"];
         trace?: never;
     };
     "/cases/{caseId}/related-items/{relatedItemId}/download": {
@@ -163,6 +257,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who watches a case */
+        get: operations["case_watchers_cases__caseId__watchers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/watchers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Watch a case (any user; watching again changes nothing) */
+        put: operations["watch_case_cases__caseId__watchers_me_put"];
+        post?: never;
+        /** Stop watching a case */
+        delete: operations["unwatch_case_cases__caseId__watchers_me_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -438,6 +567,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change many tasks (e.g. move a queue's tasks)
+         * @description Each item changes through the single-item update, in its own transaction, with its own audit record and event; results per item: done, unchanged, versionConflict, invalidTransition, notFound, rejected (with the error code). A list of ids (<= 100) is answered at once (200). A filter changes up to 100 items per request: 200 when it is done, else 202 with a jobId to continue.
+         */
+        post: operations["change_tasks_tasks_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/bulk/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk change's progress */
+        get: operations["task_job_tasks_bulk__jobId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/bulk/{jobId}/continue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the next part of a bulk change (its next up to 100 tasks) */
+        post: operations["continue_tasks_tasks_bulk__jobId__continue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{taskId}": {
         parameters: {
             query?: never;
@@ -507,6 +690,23 @@ export interface paths {
         head?: never;
         /** Change or (de)activate a template; existing cases are unaffected */
         patch: operations["update_template_templates__templateId__patch"];
+        trace?: never;
+    };
+    "/templates/{templateId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Which fields a sample case makes required, hidden and offered (no side effects) */
+        post: operations["try_template_templates__templateId__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/usage": {
@@ -644,6 +844,12 @@ export interface components {
             createdBy: components["schemas"]["PerformedBy"];
             /** Relateditemid */
             relatedItemId: string;
+            /**
+             * Revision
+             * @description Counts the item's edits; its ETag, sent back in If-Match
+             * @default 1
+             */
+            revision?: number;
             /** Tenantid */
             tenantId: string;
             type: components["schemas"]["RelatedItemType"];
@@ -746,6 +952,148 @@ export interface components {
             nextToken?: string | null;
         };
         /**
+         * BulkAnswer
+         * @description The answer of a bulk change: this request's results, and for a filter its job.
+         */
+        BulkAnswer: {
+            /**
+             * Counts
+             * @description Over the whole run so far
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Jobid
+             * @description A filter's run: GET or continue it by this id
+             */
+            jobId?: string | null;
+            /**
+             * Processed
+             * @description Items handled over the whole run so far
+             */
+            processed: number;
+            /** Results */
+            results: components["schemas"]["ItemResult"][];
+            status: components["schemas"]["JobStatus"];
+        };
+        /**
+         * BulkCaseChange
+         * @description Body of POST /cases/bulk.
+         */
+        BulkCaseChange: {
+            /** Caseids */
+            caseIds?: string[] | null;
+            /**
+             * Expectedversions
+             * @description caseId → the version you read; else the current one
+             */
+            expectedVersions?: {
+                [key: string]: number;
+            } | null;
+            filter?: components["schemas"]["CaseFilter"] | null;
+            /**
+             * Opentasks
+             * @description Resolving or closing cases with open tasks
+             */
+            openTasks?: ("cancel" | "keep") | null;
+            patch: components["schemas"]["BulkCasePatch"];
+        };
+        /**
+         * BulkCasePatch
+         * @description What a bulk change may set on each case (null clears assignee, queue or category).
+         */
+        BulkCasePatch: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Category */
+            category?: string | null;
+            priority?: components["schemas"]["Priority"] | null;
+            /** Queue */
+            queue?: string | null;
+            status?: components["schemas"]["CaseStatus"] | null;
+            /** Tags */
+            tags?: string[] | null;
+        };
+        /**
+         * BulkJob
+         * @description A bulk change over a filter, run part by part; what GET /cases|tasks/bulk/{jobId} shows.
+         */
+        BulkJob: {
+            /** Counts */
+            counts?: {
+                [key: string]: number;
+            };
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Createdby */
+            createdBy: string;
+            /** Filter */
+            filter: {
+                [key: string]: unknown;
+            };
+            /** Jobid */
+            jobId: string;
+            kind: components["schemas"]["JobKind"];
+            /** Opentasks */
+            openTasks?: string | null;
+            /**
+             * Part
+             * @description Parts run so far
+             * @default 0
+             */
+            part?: number;
+            /** Patch */
+            patch: {
+                [key: string]: unknown;
+            };
+            /**
+             * Problems
+             * @description The latest 100 items that did not change
+             */
+            problems?: components["schemas"]["ItemResult"][];
+            /**
+             * Processed
+             * @default 0
+             */
+            processed?: number;
+            /** @default running */
+            status?: components["schemas"]["JobStatus"];
+            /** Tenantid */
+            tenantId: string;
+            /**
+             * Updatedat
+             * Format: date-time
+             */
+            updatedAt: string;
+        };
+        /**
+         * BulkTaskChange
+         * @description Body of POST /tasks/bulk, e.g. move a queue's open tasks to another queue.
+         */
+        BulkTaskChange: {
+            /** Expectedversions */
+            expectedVersions?: {
+                [key: string]: number;
+            } | null;
+            filter?: components["schemas"]["TaskFilter"] | null;
+            patch: components["schemas"]["BulkTaskPatch"];
+            /** Taskids */
+            taskIds?: string[] | null;
+        };
+        /** BulkTaskPatch */
+        BulkTaskPatch: {
+            /** Assignee */
+            assignee?: string | null;
+            priority?: components["schemas"]["Priority"] | null;
+            /** Queue */
+            queue?: string | null;
+            status?: components["schemas"]["TaskStatus"] | null;
+        };
+        /**
          * Case
          * @description A case as stored, returned by the API and carried in events.
          */
@@ -774,10 +1122,25 @@ export interface components {
                 [key: string]: boolean | number | string;
             };
             /**
+             * Mergedcases
+             * @description Cases merged into this one (each has mergedInto = this case)
+             */
+            mergedCases?: string[];
+            /**
+             * Mergedinto
+             * @description This case was merged into that one: read-only, closed; follow it
+             */
+            mergedInto?: string | null;
+            /**
              * Nextslabreachat
              * @description The earliest target of its active SLAs
              */
             nextSlaBreachAt?: string | null;
+            /**
+             * Parentcaseid
+             * @description The parent case (GET /cases/{parent}/children rolls its children up)
+             */
+            parentCaseId?: string | null;
             /** @default normal */
             priority?: components["schemas"]["Priority"];
             /** Queue */
@@ -816,6 +1179,56 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** CaseChildren */
+        CaseChildren: {
+            /**
+             * Counts
+             * @description The case's children by status (every status, zeros included)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["ChildCase"][];
+            /** Nexttoken */
+            nextToken?: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * CaseFilter
+         * @description The filters of GET /cases, served in the same combinations (else 400 UNSUPPORTED_FILTER).
+         */
+        CaseFilter: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Createdfrom */
+            createdFrom?: string | null;
+            /** Createdto */
+            createdTo?: string | null;
+            /** Customerid */
+            customerId?: string | null;
+            priority?: components["schemas"]["Priority"] | null;
+            /** Queue */
+            queue?: string | null;
+            /**
+             * Sort
+             * @default createdAt
+             * @enum {string}
+             */
+            sort?: "createdAt" | "updatedAt";
+            status?: components["schemas"]["CaseStatus"] | null;
+            /** Tag */
+            tag?: string | null;
+            /** Templateid */
+            templateId?: string | null;
+            /** Updatedfrom */
+            updatedFrom?: string | null;
+            /** Updatedto */
+            updatedTo?: string | null;
+        };
         /** CaseList */
         CaseList: {
             /** Items */
@@ -843,6 +1256,11 @@ export interface components {
             fields?: {
                 [key: string]: boolean | number | string | null;
             } | null;
+            /**
+             * Parentcaseid
+             * @description Another parent case; null detaches the case from its parent
+             */
+            parentCaseId?: string | null;
             priority?: components["schemas"]["Priority"] | null;
             /** Queue */
             queue?: string | null;
@@ -851,6 +1269,32 @@ export interface components {
             tags?: string[] | null;
             /** Title */
             title?: string | null;
+        };
+        /**
+         * CaseSample
+         * @description Body of POST /templates/{templateId}/test: the case values a form would hold.
+         */
+        CaseSample: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Fields */
+            fields?: {
+                [key: string]: boolean | number | string | null;
+            };
+            /**
+             * Priority
+             * @default normal
+             */
+            priority?: string | null;
+            /** Queue */
+            queue?: string | null;
+            /**
+             * Status
+             * @default open
+             */
+            status?: string | null;
         };
         /**
          * CaseSort
@@ -866,7 +1310,7 @@ export interface components {
          * ChangeType
          * @enum {string}
          */
-        ChangeType: "CASE.CREATED" | "CASE.UPDATED" | "CASE.DELETED" | "RELATED_ITEM.CREATED" | "RELATED_ITEM.UPDATED" | "RELATED_ITEM.DELETED" | "TASK.CREATED" | "TASK.UPDATED" | "TASK.ASSIGNED" | "TASK.COMPLETED" | "TASK.CANCELLED" | "TASK.OVERDUE" | "SLA.ASSIGNED" | "SLA.UPDATED" | "SLA.BREACHED" | "SLA.MET" | "SLA.NOT_MET";
+        ChangeType: "CASE.CREATED" | "CASE.UPDATED" | "CASE.DELETED" | "CASE.MERGED" | "RELATED_ITEM.CREATED" | "RELATED_ITEM.UPDATED" | "RELATED_ITEM.DELETED" | "TASK.CREATED" | "TASK.UPDATED" | "TASK.ASSIGNED" | "TASK.COMPLETED" | "TASK.CANCELLED" | "TASK.OVERDUE" | "SLA.ASSIGNED" | "SLA.UPDATED" | "SLA.BREACHED" | "SLA.MET" | "SLA.NOT_MET";
         /**
          * Channel
          * @enum {string}
@@ -885,6 +1329,16 @@ export interface components {
              */
             type: "channel";
         };
+        /** ChildCase */
+        ChildCase: {
+            /** Caseid */
+            caseId: string;
+            /** Referencenumber */
+            referenceNumber: string;
+            status: components["schemas"]["CaseStatus"];
+            /** Title */
+            title: string;
+        };
         /** CommentContent */
         CommentContent: {
             /** Body */
@@ -895,12 +1349,42 @@ export interface components {
              */
             internal?: boolean;
         };
-        /** CommentPatch */
-        CommentPatch: {
-            /** Body */
-            body?: string | null;
-            /** Internal */
-            internal?: boolean | null;
+        /** Comparison */
+        Comparison: {
+            /**
+             * Fieldid
+             * @description A field of the template, or one of status, priority, category, queue, assignee
+             */
+            fieldId: string;
+            /**
+             * Value
+             * @description null compares with an empty field
+             */
+            value?: boolean | number | string | null;
+        };
+        /**
+         * Condition
+         * @description Exactly one of `equalTo`, `notEqualTo`, `andAll`, `orAll`.
+         */
+        "Condition-Input": {
+            /** Andall */
+            andAll?: components["schemas"]["Condition-Input"][] | null;
+            equalTo?: components["schemas"]["Comparison"] | null;
+            notEqualTo?: components["schemas"]["Comparison"] | null;
+            /** Orall */
+            orAll?: components["schemas"]["Condition-Input"][] | null;
+        };
+        /**
+         * Condition
+         * @description Exactly one of `equalTo`, `notEqualTo`, `andAll`, `orAll`.
+         */
+        "Condition-Output": {
+            /** Andall */
+            andAll?: components["schemas"]["Condition-Output"][] | null;
+            equalTo?: components["schemas"]["Comparison"] | null;
+            notEqualTo?: components["schemas"]["Comparison"] | null;
+            /** Orall */
+            orAll?: components["schemas"]["Condition-Output"][] | null;
         };
         /** ConnectCaseContent */
         ConnectCaseContent: {
@@ -1316,6 +1800,34 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** ItemResult */
+        ItemResult: {
+            /**
+             * Code
+             * @description The error code the single-item update gave
+             */
+            code?: string | null;
+            /** Id */
+            id: string;
+            /** Message */
+            message?: string | null;
+            outcome: components["schemas"]["casetrail__domain__bulk_changes__Outcome"];
+            /**
+             * Version
+             * @description The item's version after the change
+             */
+            version?: number | null;
+        };
+        /**
+         * JobKind
+         * @enum {string}
+         */
+        JobKind: "cases" | "tasks";
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "running" | "done";
         /**
          * LinkKind
          * @enum {string}
@@ -1333,6 +1845,17 @@ export interface components {
              * @enum {string}
              */
             type: "matches";
+        };
+        /**
+         * MergeRequest
+         * @description Body of POST /cases/{caseId}/merge: the case in the path is the duplicate.
+         */
+        MergeRequest: {
+            /**
+             * Into
+             * @description The case that survives
+             */
+            into: string;
         };
         /** MetricFigures */
         MetricFigures: {
@@ -1480,6 +2003,11 @@ export interface components {
             fields?: {
                 [key: string]: boolean | number | string | null;
             };
+            /**
+             * Parentcaseid
+             * @description Makes this case a child of that case
+             */
+            parentCaseId?: string | null;
             /** @default normal */
             priority?: components["schemas"]["Priority"];
             /** Queue */
@@ -1671,7 +2199,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Fields */
-            fields?: components["schemas"]["TemplateField"][];
+            fields?: components["schemas"]["TemplateField-Input"][];
             /** Name */
             name: string;
             /** Templateid */
@@ -1721,41 +2249,22 @@ export interface components {
          */
         OpenTasksChoice: "cancel" | "keep";
         /**
+         * OptionsFrom
+         * @description The options a single-select field offers for each value of its parent field.
+         */
+        OptionsFrom: {
+            /** Mappings */
+            mappings: {
+                [key: string]: string[];
+            };
+            /** Parentfieldid */
+            parentFieldId: string;
+        };
+        /**
          * Order
          * @enum {string}
          */
         Order: "asc" | "desc";
-        /**
-         * Outcome
-         * @description What a rule does with one event: nothing (matched False), or the planned changes.
-         */
-        Outcome: {
-            /**
-             * Casechanges
-             * @description The case fields it sets (PATCH semantics)
-             */
-            caseChanges?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Events
-             * @description The event types it publishes
-             */
-            events?: string[];
-            /** Matched */
-            matched: boolean;
-            /**
-             * Reason
-             * @description Why it did not match
-             */
-            reason?: string | null;
-            /** Ruleid */
-            ruleId: string;
-            /** Rulename */
-            ruleName: string;
-            /** Tasks */
-            tasks?: components["schemas"]["PlannedTask"][];
-        };
         /** OwnerRule */
         OwnerRule: {
             /** Default */
@@ -1905,11 +2414,35 @@ export interface components {
             createdBy: components["schemas"]["PerformedBy"];
             /** Relateditemid */
             relatedItemId: string;
+            /**
+             * Revision
+             * @description Counts the item's edits; its ETag, sent back in If-Match
+             * @default 1
+             */
+            revision?: number;
             /** Tenantid */
             tenantId: string;
             type: components["schemas"]["RelatedItemType"];
             /** Updatedat */
             updatedAt?: string | null;
+        };
+        /**
+         * RelatedItemPatch
+         * @description Body of PATCH /cases/{caseId}/related-items/{id}: each type takes its own keys (else 409).
+         *     A comment (its author only): `body`, `internal`. A custom item: `values`, merged into its
+         *     values (null removes a key). A contact: `summary` (null clears it).
+         */
+        RelatedItemPatch: {
+            /** Body */
+            body?: string | null;
+            /** Internal */
+            internal?: boolean | null;
+            /** Summary */
+            summary?: string | null;
+            /** Values */
+            values?: {
+                [key: string]: boolean | number | string | null;
+            } | null;
         };
         /**
          * RelatedItemType
@@ -2192,6 +2725,20 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * TaskFilter
+         * @description The work lists of GET /tasks: an assignee's or a queue's tasks of one status.
+         */
+        TaskFilter: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Duebefore */
+            dueBefore?: string | null;
+            /** Queue */
+            queue?: string | null;
+            /** @default open */
+            status?: components["schemas"]["TaskStatus"];
+        };
         /** TaskList */
         TaskList: {
             /** Items */
@@ -2306,7 +2853,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Fields */
-            fields?: components["schemas"]["TemplateField"][];
+            fields?: components["schemas"]["TemplateField-Output"][];
             /** Name */
             name: string;
             /** Templateid */
@@ -2320,16 +2867,40 @@ export interface components {
             updatedAt: string;
         };
         /** TemplateField */
-        TemplateField: {
+        "TemplateField-Input": {
             /** Defaultvalue */
             defaultValue?: boolean | number | string | null;
             /** Fieldid */
             fieldId: string;
+            /** @description Hidden (and holding no value) while this condition holds */
+            hiddenWhen?: components["schemas"]["Condition-Input"] | null;
+            /** @description singleSelect only: the options offered per value of a parent field */
+            optionsFrom?: components["schemas"]["OptionsFrom"] | null;
             /**
              * Required
              * @default false
              */
             required?: boolean;
+            /** @description Required while this condition holds */
+            requiredWhen?: components["schemas"]["Condition-Input"] | null;
+        };
+        /** TemplateField */
+        "TemplateField-Output": {
+            /** Defaultvalue */
+            defaultValue?: boolean | number | string | null;
+            /** Fieldid */
+            fieldId: string;
+            /** @description Hidden (and holding no value) while this condition holds */
+            hiddenWhen?: components["schemas"]["Condition-Output"] | null;
+            /** @description singleSelect only: the options offered per value of a parent field */
+            optionsFrom?: components["schemas"]["OptionsFrom"] | null;
+            /**
+             * Required
+             * @default false
+             */
+            required?: boolean;
+            /** @description Required while this condition holds */
+            requiredWhen?: components["schemas"]["Condition-Output"] | null;
         };
         /**
          * TemplateFields
@@ -2359,9 +2930,44 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Fields */
-            fields?: components["schemas"]["TemplateField"][] | null;
+            fields?: components["schemas"]["TemplateField-Input"][] | null;
             /** Name */
             name?: string | null;
+        };
+        /**
+         * TemplateTestResult
+         * @description What the template's rules say about a sample case; nothing is stored.
+         */
+        TemplateTestResult: {
+            /**
+             * Hidden
+             * @description Fields a form hides; they must hold no value
+             */
+            hidden: string[];
+            /**
+             * Issues
+             * @description What a case with these values would be refused for, by field
+             */
+            issues: {
+                [key: string]: string;
+            };
+            /**
+             * Options
+             * @description For each field with optionsFrom: the options offered
+             */
+            options: {
+                [key: string]: string[];
+            };
+            /**
+             * Required
+             * @description Fields that must hold a value
+             */
+            required: string[];
+            /**
+             * Rules
+             * @description The conditional rules it breaks (`<fieldId>.requiredWhen|hiddenWhen|optionsFrom`)
+             */
+            rules: string[];
         };
         /** Timeline */
         Timeline: {
@@ -2505,6 +3111,23 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /** Watcher */
+        Watcher: {
+            /** Name */
+            name: string;
+            /** Principalid */
+            principalId: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
+        /** Watchers */
+        Watchers: {
+            /** Items */
+            items: components["schemas"]["Watcher"][];
+        };
         /** WebhookTarget */
         WebhookTarget: {
             /**
@@ -2514,6 +3137,42 @@ export interface components {
             type: "webhook";
             /** Url */
             url: string;
+        };
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        casetrail__domain__bulk_changes__Outcome: "done" | "unchanged" | "versionConflict" | "invalidTransition" | "notFound" | "rejected";
+        /**
+         * Outcome
+         * @description What a rule does with one event: nothing (matched False), or the planned changes.
+         */
+        casetrail__domain__rules__Outcome: {
+            /**
+             * Casechanges
+             * @description The case fields it sets (PATCH semantics)
+             */
+            caseChanges?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Events
+             * @description The event types it publishes
+             */
+            events?: string[];
+            /** Matched */
+            matched: boolean;
+            /**
+             * Reason
+             * @description Why it did not match
+             */
+            reason?: string | null;
+            /** Ruleid */
+            ruleId: string;
+            /** Rulename */
+            ruleName: string;
+            /** Tasks */
+            tasks?: components["schemas"]["PlannedTask"][];
         };
     };
     responses: never;
@@ -2659,6 +3318,236 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_cases_cases_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCaseChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description A filter's run is not finished: continue it with POST .../bulk/{jobId}/continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    case_job_cases_bulk__jobId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJob"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    continue_cases_cases_bulk__jobId__continue_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description A filter's run is not finished: continue it with POST .../bulk/{jobId}/continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2957,6 +3846,181 @@ export interface operations {
             };
         };
     };
+    case_children_cases__caseId__children_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description From the previous page */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseChildren"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    merge_case_cases__caseId__merge_post: {
+        parameters: {
+            query?: {
+                /** @description The duplicate's open tasks: cancel or keep them */
+                openTasks?: components["schemas"]["OpenTasksChoice"] | null;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The resource's version ("3"): send it back in If-Match to change it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     add_related_item_cases__caseId__related_items_post: {
         parameters: {
             query?: never;
@@ -3171,10 +4235,13 @@ export interface operations {
             };
         };
     };
-    edit_comment_cases__caseId__related_items__relatedItemId__patch: {
+    edit_related_item_cases__caseId__related_items__relatedItemId__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The item revision you read (its ETag) */
+                "if-match"?: string | null;
+            };
             path: {
                 caseId: string;
                 relatedItemId: string;
@@ -3183,13 +4250,15 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CommentPatch"];
+                "application/json": components["schemas"]["RelatedItemPatch"];
             };
         };
         responses: {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The resource's version ("3"): send it back in If-Match to change it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3527,6 +4596,160 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    case_watchers_cases__caseId__watchers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watchers"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    watch_case_cases__caseId__watchers_me_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Watchers"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unwatch_case_cases__caseId__watchers_me_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Unauthorized */
             401: {
@@ -4633,7 +5856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Outcome"];
+                    "application/json": components["schemas"]["casetrail__domain__rules__Outcome"];
                 };
             };
             /** @description Bad Request */
@@ -5359,6 +6582,236 @@ export interface operations {
             };
         };
     };
+    change_tasks_tasks_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkTaskChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description A filter's run is not finished: continue it with POST .../bulk/{jobId}/continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    task_job_tasks_bulk__jobId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkJob"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    continue_tasks_tasks_bulk__jobId__continue_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description A filter's run is not finished: continue it with POST .../bulk/{jobId}/continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_task_tasks__taskId__get: {
         parameters: {
             query?: never;
@@ -5836,6 +7289,86 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    try_template_templates__templateId__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseSample"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateTestResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
