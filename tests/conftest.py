@@ -65,3 +65,19 @@ def aws():
         yield
         dynamodb_client.cache_clear()
         event_intake.cache_clear()
+
+
+# Debian's Chromium (Playwright cannot download its own browsers here), shared by the browser
+# journeys and the docs page test: one Playwright (sync API) per session, as it allows only one.
+CHROMIUM = Path(os.environ.get("CASETRAIL_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

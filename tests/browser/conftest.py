@@ -7,12 +7,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.runner import API_KEY, REPO_ROOT, Api, running_casetrail
+from tests.conftest import CHROMIUM
 
-CHROMIUM = Path(os.environ.get("CASETRAIL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 WEB_DIST = REPO_ROOT / "web" / "dist" / "index.html"
 DESKTOP = {"width": 1280, "height": 800}
 # Set to a directory (e.g. docs/screenshots) to save the main screens as the journeys pass them.
@@ -35,14 +34,6 @@ def pytest_collection_modifyitems(items):
 def api():
     with running_casetrail() as running:
         yield running
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(autouse=True)
