@@ -12,6 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from casetrail.store.event_details import KEY_PREFIX
+from infra.constructs.access_logs import access_log_bucket
 from casetrail.topology import EVENT_DETAILS_BUCKET_ENV_VAR
 
 INFREQUENT_ACCESS_AFTER = cdk.Duration.days(90)
@@ -21,19 +22,7 @@ GLACIER_AFTER = cdk.Duration.days(365)
 class EventDetails(Construct):
     def __init__(self, scope: Construct, construct_id: str):
         super().__init__(scope, construct_id)
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery cannot write to KMS-encrypted buckets
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        cdk.Validations.of(access_logs).acknowledge(
-            cdk.Acknowledgment(id="AwsSolutions-S1", reason="This is the access-log bucket of the event details bucket; logging it to itself would loop.")
-        )
+        access_logs = access_log_bucket(self, logs_of="the event details bucket")
         self.bucket = s3.Bucket(
             self,
             "Bucket",

@@ -9,24 +9,13 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from casetrail.topology import FILES_BUCKET_ENV_VAR
+from infra.constructs.access_logs import access_log_bucket
 
 
 class Files(Construct):
     def __init__(self, scope: Construct, construct_id: str):
         super().__init__(scope, construct_id)
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,  # log delivery cannot write to KMS-encrypted buckets
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        cdk.Validations.of(access_logs).acknowledge(
-            cdk.Acknowledgment(id="AwsSolutions-S1", reason="This is the access-log bucket of the files bucket; logging it to itself would loop.")
-        )
+        access_logs = access_log_bucket(self, logs_of="the files bucket")
         self.bucket = s3.Bucket(
             self,
             "Bucket",

@@ -27,6 +27,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from infra.constructs.access_logs import access_log_bucket
 from infra.constructs.api import STAGE_NAME
 from infra.web_build import WEB_DIR, NpmBuild
 
@@ -35,7 +36,6 @@ CONFIG_FILE = "config.json"
 # What the embedded app may ask of Amazon Connect: who the agent is, the contact and its attributes
 # (the caseId a Casetrail flow sets) and the customer's number (to find the customer).
 CONNECT_PERMISSIONS = ["User.Details.View", "Contact.Details.View", "Contact.Attributes.View", "Contact.CustomerDetails.View"]
-ACCESS_LOGS_EXPIRE_AFTER = cdk.Duration.days(365)
 
 
 def connect_embeddings(context: Any) -> list[dict[str, str]]:
@@ -83,19 +83,7 @@ class Workspace(Construct):
     ):
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront's standard logs use ACLs
-            lifecycle_rules=[s3.LifecycleRule(expiration=ACCESS_LOGS_EXPIRE_AFTER)],
-            removal_policy=cdk.RemovalPolicy.RETAIN,
-        )
-        cdk.Validations.of(access_logs).acknowledge(
-            cdk.Acknowledgment(id="AwsSolutions-S1", reason="This is the workspace's access-log bucket; logging it to itself would loop.")
-        )
+        access_logs = access_log_bucket(self, logs_of="the agent workspace")
         self.bucket = s3.Bucket(
             self,
             "Site",
