@@ -44,3 +44,19 @@ class FileStore:
             Params={"Bucket": self._bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{file_name}"'},
             ExpiresIn=URL_LIFETIME_SECONDS,
         )
+
+    def remove(self, keys: list[str]) -> int:
+        """Removes the objects and every version of them (the bucket is versioned: a plain delete
+        would only add a delete marker and keep the bytes). Returns how many versions went."""
+        removed = 0
+        for key in keys:
+            listed = self._client.list_object_versions(Bucket=self._bucket, Prefix=key)
+            versions = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+                if v["Key"] == key
+            ]
+            if versions:
+                self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
+                removed += len(versions)
+        return removed
