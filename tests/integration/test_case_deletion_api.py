@@ -254,3 +254,23 @@ def _principal(role: str):
     from casetrail.domain.identity import Principal
 
     return Principal(tenant_id="demo", principal_id=f"p-{role}", name=role.title(), role=role)
+
+
+def test_a_deleted_case_s_claim_checked_details_go_and_a_replay_of_their_events_is_dropped(agent, supervisor):
+    from casetrail.domain.events import trimmed_detail
+    from casetrail.handlers.rules_consumer import handler
+    from casetrail.store.event_details import store_detail
+    from tests.conftest import load_event
+    from tests.integration.test_billing import sqs_batch
+    from tests.lambda_context import FakeLambdaContext
+
+    case_id = full_case(agent)
+    full = Table(CASES).get(keys.case_audit_item("demo", case_id, 1))["change"]
+    claim_check = store_detail(TEST_ENVIRONMENT["EVENT_DETAILS_BUCKET_NAME"], full)
+    replayed = {**json.loads(load_event("sqs/case_created.json")["Records"][0]["body"]), "detail": trimmed_detail(full, claim_check)}
+
+    delete_case(supervisor, case_id)
+
+    assert "Versions" not in boto3.client("s3").list_object_versions(Bucket=claim_check.bucket, Prefix=claim_check.key)
+    assert handler(sqs_batch(json.dumps(replayed)), FakeLambdaContext()) == {"batchItemFailures": []}
+    assert agent.get_case(case_id).status == 404

@@ -173,4 +173,9 @@ def deletion_service() -> "DeletionService":
 
     settings = get_settings()
     repository = ErasureRepository(cases_table(), tasks_table(), Table(settings.erasure_table_name), settings.idempotency_table_name)
-    return DeletionService(repository, lambda: FileStore(settings.files_bucket_name), lake=lambda: data_lake(settings.data_lake_bucket_name))
+    return DeletionService(
+        repository,
+        lambda: FileStore(settings.files_bucket_name),
+        lake=lambda: data_lake(settings.data_lake_bucket_name),
+        event_details=lambda: FileStore(settings.event_details_bucket_name) if settings.event_details_bucket_name else None,
+    )

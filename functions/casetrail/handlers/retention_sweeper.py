@@ -23,7 +23,12 @@ def deletion_service() -> DeletionService:
     repository = ErasureRepository(
         Table(settings.cases_table_name), Table(settings.tasks_table_name), Table(settings.erasure_table_name), settings.idempotency_table_name
     )
-    return DeletionService(repository, lambda: FileStore(settings.files_bucket_name), lake=lambda: data_lake(settings.data_lake_bucket_name))
+    return DeletionService(
+        repository,
+        lambda: FileStore(settings.files_bucket_name),
+        lake=lambda: data_lake(settings.data_lake_bucket_name),
+        event_details=lambda: FileStore(settings.event_details_bucket_name) if settings.event_details_bucket_name else None,
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)

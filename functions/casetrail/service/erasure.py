@@ -30,6 +30,7 @@ from casetrail.store.customers import lookup_keys
 from casetrail.store.data_lake import DataLake, RewriteProgress
 from casetrail.store.dynamo import ConditionFailed
 from casetrail.store.erasure import ErasureRepository
+from casetrail.store.event_details import case_details_prefix
 from casetrail.store.files import FileStore
 
 KeepGoing = Callable[[], bool]
@@ -64,9 +65,17 @@ def data_lake(bucket: str | None) -> DataLake | None:
 
 
 class DeletionService:
-    def __init__(self, repository: ErasureRepository, files: Callable[[], FileStore], clock: Clock = utc_now, lake: Callable[[], DataLake | None] = lambda: None):
+    def __init__(
+        self,
+        repository: ErasureRepository,
+        files: Callable[[], FileStore],
+        clock: Clock = utc_now,
+        lake: Callable[[], DataLake | None] = lambda: None,
+        event_details: Callable[[], FileStore | None] = lambda: None,
+    ):
         self._repository = repository
         self._files = files  # created on first use: only cases with files need S3
+        self._event_details = event_details  # claim-checked event details (store/event_details.py)
         self._clock = clock
         self._lake = lake
 
@@ -93,6 +102,9 @@ class DeletionService:
         while keep_going():
             page = self._repository.next_page(tenant_id, case_id)
             if page is None:
+                details = self._event_details()
+                if details is not None:
+                    details.remove_prefix(case_details_prefix(tenant_id, case_id))
                 return self._finish(tenant_id, case_id)
             if page.files:
                 self._files().remove(page.files)  # before their items: an interruption finds them again

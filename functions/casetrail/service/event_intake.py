@@ -25,13 +25,19 @@ class EventIntake:
     def accept(self, detail: Any) -> dict[str, Any] | None:
         """The detail, unchanged, when it may be acted on; None when its case was deleted;
         MalformedEvent (or UnknownTenant) otherwise."""
+        if self._is_of_deleted_case(detail):
+            return None  # checked first: a claim-checked detail of a deleted case is gone with it
         tenant_id = check(detail).tenant_id
         if tenant_id not in self._known:
             if not self._tenants.tenant_exists(tenant_id):
                 raise UnknownTenant(f"no tenant {tenant_id!r}: the event is not one of ours")
             self._known.add(tenant_id)
-        case_id = detail.get("caseId")
-        if self._forgotten is not None and case_id and detail["eventType"] not in ERASURE_EVENT_TYPES:
-            if self._forgotten.case(tenant_id, case_id):
-                return None
         return detail
+
+    def _is_of_deleted_case(self, detail: Any) -> bool:
+        if self._forgotten is None or not isinstance(detail, dict) or detail.get("eventType") in ERASURE_EVENT_TYPES:
+            return False
+        tenant_id, case_id = detail.get("tenantId"), detail.get("caseId")
+        if not (isinstance(tenant_id, str) and isinstance(case_id, str) and tenant_id and case_id):
+            return False
+        return self._forgotten.case(tenant_id, case_id)

@@ -60,3 +60,14 @@ class FileStore:
                 self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
                 removed += len(versions)
         return removed
+
+    def remove_prefix(self, prefix: str) -> int:
+        """Removes every object (every version) whose key starts with `prefix`."""
+        removed = 0
+        paginator = self._client.get_paginator("list_object_versions")
+        for listed in paginator.paginate(Bucket=self._bucket, Prefix=prefix):
+            versions = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]]
+            for start in range(0, len(versions), 1000):  # DeleteObjects' limit
+                self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": versions[start : start + 1000], "Quiet": True})
+            removed += len(versions)
+        return removed
