@@ -12,6 +12,7 @@ from casetrail import docs
         (docs.EVENT_SCHEMA_FILE, docs.event_schema),
         (docs.TASK_EVENT_SCHEMA_FILE, docs.task_event_schema),
         (docs.RULE_EVENT_SCHEMA_FILE, docs.rule_event_schema),
+        (docs.ERASURE_EVENT_SCHEMA_FILE, docs.erasure_event_schema),
     ],
     ids=["openapi", "event-schema", "task-event-schema", "rule-event-schema"],
 )
