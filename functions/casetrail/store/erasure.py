@@ -146,12 +146,15 @@ class ErasureRepository:
                 break
         if page.deletes:
             return page
-        items = self._cases.query_page(partition_value=keys.case_partition(tenant_id, case_id), limit=_PAGE_DELETES // 2).items
+        # Always from the partition's start: what earlier pages read is gone. An item takes up to two
+        # deletes (itself and a key elsewhere); what does not fit is the next page's.
+        items = self._cases.query_page(partition_value=keys.case_partition(tenant_id, case_id), limit=_PAGE_DELETES).items
         keep = {keys.case_item(tenant_id, case_id)["sk"], keys.case_tombstone_item(tenant_id, case_id)["sk"]}
         for item in items:
-            if item["sk"] in keep:
-                continue
-            self._add_partition_item(page, tenant_id, case_id, item)
+            if len(page.deletes) + 2 > _PAGE_DELETES:
+                break
+            if item["sk"] not in keep:
+                self._add_partition_item(page, tenant_id, case_id, item)
         return page if page.deletes else None
 
     def _add_partition_item(self, page: Page, tenant_id: str, case_id: str, item: dict[str, Any]) -> None:
