@@ -274,3 +274,21 @@ def test_a_deleted_case_s_claim_checked_details_go_and_a_replay_of_their_events_
     assert "Versions" not in boto3.client("s3").list_object_versions(Bucket=claim_check.bucket, Prefix=claim_check.key)
     assert handler(sqs_batch(json.dumps(replayed)), FakeLambdaContext()) == {"batchItemFailures": []}
     assert agent.get_case(case_id).status == 404
+
+
+def test_a_deleted_child_leaves_its_parent_s_list_and_roll_up(agent, supervisor):
+    agent.create_customer({"customerId": "cust-fam", "name": "Fay Family"})
+    parent = agent.create_case({"title": "Outage", "customerId": "cust-fam"}).body["caseId"]
+    kept, gone = (agent.create_case({"title": t, "customerId": "cust-fam", "parentCaseId": parent}).body["caseId"] for t in ("Kept", "Gone"))
+
+    assert delete_case(supervisor, gone).status == 200
+
+    family = agent.request("case_children", path=f"/cases/{parent}/children", query={}).body
+    assert [c["caseId"] for c in family["items"]] == [kept] and family["counts"]["open"] == 1
+
+
+def test_the_retention_sweeper_handler_runs_the_sweep_with_its_own_wiring(agent):
+    from casetrail.handlers.retention_sweeper import handler
+    from tests.lambda_context import FakeLambdaContext
+
+    assert handler({}, FakeLambdaContext()) == {"resumed": 0, "deleted": 0}
