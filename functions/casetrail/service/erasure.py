@@ -21,9 +21,9 @@ from casetrail.domain.erasure import (
     LakeRewrite,
     add_counts,
 )
-from casetrail.domain.errors import CaseNotFound, CustomerNotFound, Forbidden, VersionConflict
+from casetrail.domain.errors import CaseNotFound, CustomerNotFound, VersionConflict
 from casetrail.domain.events import PerformedBy
-from casetrail.domain.identity import Principal, PrincipalKind, Role, require_supervising
+from casetrail.domain.identity import Principal, PrincipalKind, Role, require_admin, require_supervising
 from casetrail.service.cases import Clock, utc_now
 from casetrail.store import keys
 from casetrail.store.customers import lookup_keys
@@ -47,11 +47,6 @@ def stable_event_id(tenant_id: str, event_type: str, subject_id: str) -> str:
 
 def always() -> bool:
     return True
-
-
-def require_admin(principal: Principal, to: str) -> None:
-    if principal.role is not Role.ADMIN:
-        raise Forbidden(f"only admins may {to}")
 
 
 def system_principal(tenant_id: str) -> Principal:
