@@ -95,6 +95,6 @@ def _table(scope: Construct, spec: TableSpec) -> dynamodb.Table:
             index_name=index.name,
             partition_key=_string_key(index.partition_key),
             sort_key=_string_key(index.sort_key),
-            projection_type=dynamodb.ProjectionType.ALL,
+            projection_type=dynamodb.ProjectionType(index.projection),
         )
     return table

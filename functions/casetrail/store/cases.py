@@ -16,6 +16,7 @@ from casetrail.store import keys
 from casetrail.store.case_family import family_operations
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
+from casetrail.store.tables import CASES_TABLE, PROJECT_ALL
 
 ENTITY_CASE = "CASE"
 ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
@@ -107,7 +108,7 @@ class CaseRepository:
         given = search.equalities()
         residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
         low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
-        page = self._query(
+        page = self._query_index(
             partition_attribute=f"{index}pk",
             partition_value=keys.case_list_partitions(tenant_id, **given)[index],
             index=index,
@@ -188,7 +189,7 @@ class CaseRepository:
     def sla_due(self, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
         """Cases of every tenant whose next SLA breach has come (the SLA sweeper's read): cases due
         later are never read, so a sweep costs what is due, not what exists."""
-        page = self._table.query_page(
+        page = self._table.query_items_page(
             partition_attribute=f"{keys.SLA_DUE_INDEX}pk",
             partition_value=keys.sla_due_partition(shard),
             index=keys.SLA_DUE_INDEX,
@@ -201,6 +202,15 @@ class CaseRepository:
     def _query(self, **query: Any) -> Page:
         try:
             return self._table.query_page(**query)
+        except InvalidPageToken as error:
+            raise InvalidRequest("nextToken is not a token this query returned") from error
+
+    def _query_index(self, *, index: str, **query: Any) -> Page:
+        """A page of cases from a list index: read whole from a KEYS_ONLY index's keys."""
+        if _declared_indexes()[index].projection == PROJECT_ALL:
+            return self._query(index=index, **query)
+        try:
+            return self._table.query_items_page(index=index, **query)
         except InvalidPageToken as error:
             raise InvalidRequest("nextToken is not a token this query returned") from error
 
@@ -379,7 +389,10 @@ def _case_item(case: Case) -> dict[str, Any]:
         priority=case.priority.value,
     )
     index_keys: dict[str, str] = {}
+    declared = _declared_indexes()
     for index, partition in partitions.items():
+        if index not in declared:
+            continue  # an index the table no longer has (served by search): its keys cost bytes only
         index_keys[f"{index}pk"] = partition
         index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     if case.next_sla_breach_at is not None:
@@ -391,6 +404,10 @@ def _case_item(case: Case) -> dict[str, Any]:
         **case.to_wire(),
         "slaRevision": case.sla_revision,
     }
+
+
+def _declared_indexes() -> dict[str, Any]:
+    return {index.name: index for index in CASES_TABLE.indexes}
 
 
 def _case_from_item(item: dict[str, Any]) -> Case:

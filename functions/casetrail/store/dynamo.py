@@ -245,6 +245,36 @@ class Table:
             next_token=page_tokens.encode(response.get("LastEvaluatedKey"), query=query),
         )
 
+    def query_items_page(self, *, key_names: tuple[str, str] = ("pk", "sk"), filter_equals: dict[str, str] | None = None, filter_contains: dict[str, str] | None = None, **query: Any) -> Page:
+        """A page of a KEYS_ONLY index read as whole items: one Query of the index, then one
+        BatchGetItem of that page's keys, in the index's order. The filters apply to the items
+        read, as a FilterExpression would (after Limit: a page may be short, its token still
+        continues), since the index holds no attribute to filter on."""
+        page = self.query_page(**query)
+        items = self.batch_get([{name: entry[name] for name in key_names} for entry in page.items])
+        kept = [
+            item
+            for item in items
+            if all(item.get(name) == value for name, value in (filter_equals or {}).items())
+            and all(value in (item.get(name) or ()) for name, value in (filter_contains or {}).items())
+        ]
+        return Page(items=kept, next_token=page.next_token)
+
+    def batch_get(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        """The items of up to 100 keys (one BatchGetItem, plus a retry of any keys DynamoDB leaves
+        unprocessed under load), in the order of the keys; a key with no item is left out."""
+        if not item_keys:
+            return []
+        request = {self.name: {"Keys": [serialize(key) for key in item_keys], "ConsistentRead": True}}
+        found: dict[tuple, dict[str, Any]] = {}
+        while request:
+            response = self._client.batch_get_item(RequestItems=request)
+            for item in response.get("Responses", {}).get(self.name, []):
+                plain = deserialize(item)
+                found[tuple(plain[name] for name in item_keys[0])] = plain
+            request = response.get("UnprocessedKeys") or {}
+        return [found[key] for key in (tuple(k[name] for name in item_keys[0]) for k in item_keys) if key in found]
+
     def query_all(self, *, pk: str) -> list[dict[str, Any]]:
         items, token = [], None
         while True:

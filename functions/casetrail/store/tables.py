@@ -7,11 +7,20 @@ the deployed and the emulated schema cannot drift apart. Item key formats live i
 from dataclasses import dataclass, field
 
 
+# What an index copies from its items (issue #13: an index write costs 1 unit per KB of the copy,
+# and an ALL copy changes on every write of the item). KEYS_ONLY: the table's and the index's keys
+# only, so the entry changes only when its own keys move; a page is then one Query of the index plus
+# one BatchGetItem of that page's items (Table.query_items_page).
+PROJECT_ALL = "ALL"
+PROJECT_KEYS_ONLY = "KEYS_ONLY"
+
+
 @dataclass(frozen=True)
 class IndexSpec:
     name: str
     partition_key: str
     sort_key: str
+    projection: str = PROJECT_ALL
 
 
 @dataclass(frozen=True)
@@ -25,13 +34,15 @@ class TableSpec:
     ttl_attribute: str | None = None
 
 
-def _newest_first_index(name: str) -> IndexSpec:
+def _newest_first_index(name: str, projection: str = PROJECT_ALL) -> IndexSpec:
     # Every list index sorts by "<createdAt>#<id>", so a descending query is newest first.
-    return IndexSpec(name=name, partition_key=f"{name}pk", sort_key=f"{name}sk")
+    return IndexSpec(name=name, partition_key=f"{name}pk", sort_key=f"{name}sk", projection=projection)
 
 
 # Cases, their audit records (which double as the transactional outbox of events) and the
-# per-tenant reference-number counters. Every partition key starts with the tenant.
+# per-tenant reference-number counters. Every partition key starts with the tenant. A case item
+# carries the keys of exactly the indexes declared here (store/cases.py reads this spec). The
+# indexes of the documented request paths are KEYS_ONLY (see PROJECT_KEYS_ONLY).
 CASES_TABLE = TableSpec(
     logical_id="Cases",
     env_var="CASES_TABLE_NAME",
@@ -39,20 +50,20 @@ CASES_TABLE = TableSpec(
     sort_key="sk",
     indexes=(
         _newest_first_index("byTenant"),
-        _newest_first_index("byCustomer"),
+        _newest_first_index("byCustomer", PROJECT_KEYS_ONLY),
         _newest_first_index("byStatus"),
-        _newest_first_index("byAssignee"),
-        _newest_first_index("byQueue"),
-        _newest_first_index("byTimelineType"),  # sparse: timeline items only
+        _newest_first_index("byAssignee", PROJECT_KEYS_ONLY),
+        _newest_first_index("byQueue", PROJECT_KEYS_ONLY),
+        _newest_first_index("byTimelineType", PROJECT_KEYS_ONLY),  # sparse: timeline items only
         # Search (GET /cases): by template, category and priority, newest first; and the tenant's
         # and an assignee's cases by last change (their sort key is "<updatedAt>#<id>").
         _newest_first_index("byTemplate"),
         _newest_first_index("byCategory"),
         _newest_first_index("byPriority"),
         _newest_first_index("byUpdated"),
-        _newest_first_index("byAssigneeUpdated"),
+        _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY),
         # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
-        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk"),
+        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk", projection=PROJECT_KEYS_ONLY),
     ),
     stream=True,
 )
