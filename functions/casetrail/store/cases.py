@@ -186,12 +186,12 @@ class CaseRepository:
             if not token:
                 return changes
 
-    def sla_due(self, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
-        """Cases of every tenant whose next SLA breach has come (the SLA sweeper's read): cases due
-        later are never read, so a sweep costs what is due, not what exists."""
+    def sla_due(self, tenant_id: str, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
+        """A tenant's cases whose next SLA breach has come (the SLA sweeper's read): cases due later
+        are never read, so a sweep costs what is due, not what exists."""
         page = self._table.query_items_page(
             partition_attribute=f"{keys.SLA_DUE_INDEX}pk",
-            partition_value=keys.sla_due_partition(shard),
+            partition_value=keys.sla_due_partition(tenant_id, shard),
             index=keys.SLA_DUE_INDEX,
             sort_below=(f"{keys.SLA_DUE_INDEX}sk", keys.sortable_time(now)),
             limit=limit,
