@@ -24,6 +24,11 @@ def tenant_directory_item(tenant_id: str) -> dict[str, str]:
     return {"pk": TENANT_DIRECTORY_PARTITION, "sk": f"{TENANT_PREFIX}{tenant_id}"}
 
 
+def migration_checkpoint_item(migration: str, step: str) -> dict[str, str]:
+    # Where `casetrail-admin migrate` keeps each step's position (in the access table, operator-only).
+    return {"pk": f"MIGRATION#{migration}", "sk": step}
+
+
 def api_key_lookup_item(key_hash: str) -> dict[str, str]:
     return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
 
