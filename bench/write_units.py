@@ -46,6 +46,8 @@ class WriteLedger:
         self.specs = specs_by_name
         self.units: dict[tuple[str, str], int] = defaultdict(int)
         self.by_kind: dict[str, int] = defaultdict(int)  # units (base + index) by kind of item
+        # units by (table, "base" or index, partition key value): what bench.partitions replays
+        self.by_partition: dict[tuple[str, str, str], int] = defaultdict(int)
         self.new_audit_images: list[dict] = []  # inserted audit records: what the stream relays
         self.recording = False
 
@@ -59,12 +61,14 @@ class WriteLedger:
         base = factor * max(1, math.ceil(size / KB))
         self.units[(spec.logical_id, "base")] += base
         self.by_kind[kind] += base
+        self.by_partition[(spec.logical_id, "base", (new or old)[spec.partition_key]["S"])] += base
         if check_only:
             return
         for index in spec.indexes:
-            units = _index_units(spec, index, old, new)
-            self.units[(spec.logical_id, index.name)] += units
-            self.by_kind[kind] += units
+            for partition, units in _index_writes(spec, index, old, new):
+                self.units[(spec.logical_id, index.name)] += units
+                self.by_kind[kind] += units
+                self.by_partition[(spec.logical_id, index.name, partition)] += units
         if spec.stream and new is not None and old is None and new.get("entity", {}).get("S") == "AUDIT":
             self.new_audit_images.append(new)
 
@@ -86,23 +90,28 @@ def _index_entry(spec, index, image: dict | None) -> dict | None:
     return {name: value for name, value in image.items() if name in kept}
 
 
-def _index_units(spec, index, old: dict | None, new: dict | None) -> int:
+def _index_writes(spec, index, old: dict | None, new: dict | None) -> list[tuple[str, int]]:
+    """The index writes of one item write: [(index partition, units)]."""
     from casetrail.store.item_sizes import item_size
 
     before, after = _index_entry(spec, index, old), _index_entry(spec, index, new)
-    units = lambda entry: max(1, math.ceil(item_size(entry) / KB))  # noqa: E731
+
+    def write(entry: dict) -> tuple[str, int]:
+        return entry[index.partition_key]["S"], max(1, math.ceil(item_size(entry) / KB))
+
     if before is None and after is None:
-        return 0
+        return []
     if before is None:
-        return units(after)
+        return [write(after)]
     if after is None:
-        return units(before)
+        return [write(before)]
     keys_of = lambda entry: (entry[index.partition_key], entry[index.sort_key])  # noqa: E731
     if keys_of(before) != keys_of(after):
-        return units(before) + units(after)  # a moved key: delete the old entry, put the new one
+        return [write(before), write(after)]  # a moved key: delete the old entry, put the new one
     if before == after:
-        return 0
-    return max(units(before), units(after))
+        return []
+    larger = max(write(before)[1], write(after)[1])
+    return [(write(after)[0], larger)]
 
 
 def _key_of(spec, item: dict) -> dict:
@@ -152,7 +161,11 @@ RULE = {"name": "Card cases to cards", "trigger": "OnCaseCreate", "condition": {
 TRANSCRIPT = " ".join(f"[{i:02d}] Customer: my card was declined abroad, can you check? Agent: let me look at the account." for i in range(20))
 
 
-def lifecycle(ledger: WriteLedger, relay) -> None:
+QUEUE = "card-disputes"
+
+
+def lifecycle(ledger: WriteLedger, relay) -> dict[str, list[str]]:
+    """Runs the lifecycle; returns the identifiers it used, by kind (bench.partitions needs them)."""
     from tests.integration.api_client import ApiClient
 
     agent = ApiClient()
@@ -176,17 +189,20 @@ def lifecycle(ledger: WriteLedger, relay) -> None:
         ok(agent.patch_case(case_id, body, f'"{current["version"]}"'))
 
     update({"status": "in_progress", "assignee": "me"})
-    update({"queue": "cards"})
+    update({"queue": QUEUE})
     ok(agent.add_related_item(case_id, "contact", {"contactId": "chat-771", "channel": "CHAT", "direction": "INBOUND", "initiatedAt": "2026-11-25T09:00:00Z", "transcript": TRANSCRIPT}))
     for i in range(8):
         ok(agent.add_related_item(case_id, "comment", {"body": f"Note {i + 1}: checked the card's authorisations with the issuer, waiting for their answer."}))
     ok(agent.add_related_item(case_id, "custom", {"values": {"crmTicket": "T-1771"}}))
+    task_ids = []
     for name in ("Call the issuer", "Send the replacement card form"):
-        task = ok(agent.create_task({"name": name, "queue": "cards"}, case_id=case_id))
+        task = ok(agent.create_task({"name": name, "queue": QUEUE}, case_id=case_id))
+        task_ids.append(task["taskId"])
         ok(agent.patch_task(task["taskId"], {"status": "done"}, f'"{task["version"]}"'))
     update({"priority": "urgent"})
     update({"status": "pending_customer"})
     update({"status": "resolved"})
+    return {"case": [case_id, *task_ids, case["referenceNumber"], "chat-771"], "assignee": [agent.authorizer["principalId"]], "queue": [QUEUE], "customer": ["cust-1"]}
 
 
 # The cases-table indexes the search port replaces (issue #13, scale-search): measured without them
@@ -204,7 +220,14 @@ def without_search_replaced_indexes() -> list[str]:
 
 
 def measure() -> dict[str, int]:
-    """Runs the lifecycle on a fresh emulation; {"<table>/<base|index>": units}."""
+    """Runs the lifecycle on a fresh emulation; {"<table>/<base|index>": units, "kind:<item kind>": units}."""
+    ledger, _ = run_lifecycle()
+    figures = {f"{table}/{where}": units for (table, where), units in sorted(ledger.units.items()) if units}
+    return figures | {f"kind:{kind}": units for kind, units in sorted(ledger.by_kind.items())}
+
+
+def run_lifecycle() -> tuple[WriteLedger, dict]:
+    """The lifecycle on a fresh emulation: the ledger of its writes, and the identifiers it used."""
     import boto3
     from moto import mock_aws
 
@@ -246,11 +269,10 @@ def measure() -> dict[str, int]:
         uninstall = install(ledger)
         ledger.recording = True
         try:
-            lifecycle(ledger, relay)
+            identifiers = lifecycle(ledger, relay)
         finally:
             uninstall()
-    figures = {f"{table}/{where}": units for (table, where), units in sorted(ledger.units.items()) if units}
-    return figures | {f"kind:{kind}": units for kind, units in sorted(ledger.by_kind.items())}
+    return ledger, identifiers
 
 
 def _handler(path: str):
@@ -260,16 +282,21 @@ def _handler(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def measure_baseline(commit: str) -> dict[str, int] | None:
-    """The same lifecycle on `commit`'s code (this script run in a subprocess against it)."""
+def measure_baseline(commit: str, script: str = __file__, options: tuple[str, ...] = ("--no-baseline",)) -> dict | list | None:
+    """A benchmark's figures on `commit`'s code: `script` run with --json --keep-indexes in a
+    subprocess, against that commit's files (git archive into a temporary directory)."""
     with tempfile.TemporaryDirectory(prefix="casetrail-baseline-") as checkout:
         archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, "functions", "tests", "local", "events", "bench"], capture_output=True)
         if archive.returncode != 0:
             print(f"(no baseline: git cannot read {commit}: {archive.stderr.decode().strip()})")
             return None
         subprocess.run(["tar", "-x", "-C", checkout], input=archive.stdout, check=True)
+        # This tree's benchmark modules, run on that commit's Casetrail.
+        for module in ("write_units.py", "partitions.py"):
+            (Path(checkout) / "bench" / module).write_text((REPO / "bench" / module).read_text())
         environment = {**os.environ, "PYTHONPATH": f"{checkout}/functions:{checkout}"}
-        run = subprocess.run([sys.executable, __file__, "--json", "--no-baseline", "--keep-indexes"], cwd=checkout, env=environment, capture_output=True, text=True)
+        command = [sys.executable, "-W", "ignore", "-m", f"bench.{Path(script).stem}", "--json", "--keep-indexes", *options]
+        run = subprocess.run(command, cwd=checkout, env=environment, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"(no baseline: the lifecycle failed on {commit}: {run.stderr.strip()[-500:]})")
             return None
@@ -319,5 +346,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path[:0] = [str(Path.cwd() / "functions"), str(Path.cwd())]
     main()
