@@ -4,6 +4,7 @@ The low-level client is used (not boto3's resource layer) because TransactWriteI
 there and the client is cheaper to create on a cold start.
 """
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,9 @@ class ConditionFailed(Exception):
         super().__init__(f"condition failed for transaction items {failed_indexes}")
         self.failed_indexes = failed_indexes
 
+
+# BatchGetItem calls for one page before giving up on keys DynamoDB keeps leaving unprocessed.
+_BATCH_ATTEMPTS = 5
 
 # The cancellation reason DynamoDB gives a transaction that raced another writer of one of its items.
 TRANSACTION_CONFLICT = "TransactionConflict"
@@ -267,12 +271,17 @@ class Table:
             return []
         request = {self.name: {"Keys": [serialize(key) for key in item_keys], "ConsistentRead": True}}
         found: dict[tuple, dict[str, Any]] = {}
-        while request:
+        for attempt in range(_BATCH_ATTEMPTS):
             response = self._client.batch_get_item(RequestItems=request)
             for item in response.get("Responses", {}).get(self.name, []):
                 plain = deserialize(item)
                 found[tuple(plain[name] for name in item_keys[0])] = plain
             request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(0.05 * 2**attempt)  # throttled keys: DynamoDB asks for a backoff before asking again
+        else:  # as a throttled GetItem would end once botocore's own retries are spent
+            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}}, "BatchGetItem")
         return [found[key] for key in (tuple(k[name] for name in item_keys[0]) for k in item_keys) if key in found]
 
     def query_all(self, *, pk: str) -> list[dict[str, Any]]:
