@@ -109,13 +109,13 @@ class CaseRepository:
         residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
         low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
         page = self._query_index(
-            partition_attribute=f"{index}pk",
+            partition_attribute=_declared_indexes()[index].partition_key,
             partition_value=keys.case_list_partitions(tenant_id, **given)[index],
             index=index,
             newest_first=True,
             limit=limit,
             page_token=next_token,
-            sort_between=(f"{index}sk", _bound(low), _bound(high, upper=True)),
+            sort_between=(_declared_indexes()[index].sort_key, _bound(low), _bound(high, upper=True)),
             filter_equals=residual or None,
             filter_contains={"tags": search.tag} if search.tag else None,
         )
@@ -391,10 +391,11 @@ def _case_item(case: Case) -> dict[str, Any]:
     index_keys: dict[str, str] = {}
     declared = _declared_indexes()
     for index, partition in partitions.items():
-        if index not in declared:
+        spec = declared.get(index)
+        if spec is None:
             continue  # an index the table no longer has (served by search): its keys cost bytes only
-        index_keys[f"{index}pk"] = partition
-        index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
+        index_keys[spec.partition_key] = partition
+        index_keys[spec.sort_key] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     if case.next_sla_breach_at is not None:
         index_keys |= keys.sla_due_keys(case.tenant_id, case.case_id, keys.sortable_time(case.next_sla_breach_at))
     return {

@@ -2,10 +2,10 @@
 
 The key design of issue #13 changed three things items carry: the due indexes' keys (per tenant
 and shard instead of four partitions shared by every tenant), the index keys a case item carries
-(only those of the indexes the table still declares: store/tables.py), and the tenant directory
-the sweepers walk. Each step rewrites only the index-key attributes of an item (`<index>pk`,
-`<index>sk`), computed by the very functions that write new items (store/cases.py, store/tasks.py),
-so migrated and new items cannot differ.
+(only those of the indexes the table still declares, the list indexes sharing their sort key:
+store/tables.py), and the tenant directory the sweepers walk. Each step rewrites only the
+index-key attributes of an item, computed by the very functions that write new items
+(store/cases.py, store/tasks.py), so migrated and new items cannot differ.
 
 A step reads its table with a Scan, on purpose: this is an operator's one-off, never a request, and
 nothing else can find items written under keys nobody queries any more. It is:
@@ -29,7 +29,7 @@ from casetrail.domain.tasks import Task
 from casetrail.store import keys
 from casetrail.store.cases import ENTITY_CASE, _case_item
 from casetrail.store.dynamo import Table, deserialize, serialize
-from casetrail.store.tables import ALL_TABLES
+from casetrail.store.tables import CASES_TABLE, TASKS_TABLE, TableSpec
 from casetrail.store.tasks import ENTITY_TASK, _task_item
 
 MIGRATION = "2026-12-key-design"  # issue #13
@@ -44,8 +44,8 @@ class KeyDesignMigration:
         self._page_size = page_size
         self._steps = (
             ("tenant-directory", access, self._tenant_directory),
-            ("case-index-keys", cases, _index_keys_rewrite(cases, ENTITY_CASE, lambda item: _case_item(Case.model_validate(item)))),
-            ("task-index-keys", tasks, _index_keys_rewrite(tasks, ENTITY_TASK, lambda item: _task_item(Task.model_validate(item)))),
+            ("case-index-keys", cases, _index_keys_rewrite(cases, ENTITY_CASE, lambda item: _case_item(Case.model_validate(item)), lambda: _index_key_names(CASES_TABLE, RETIRED_CASE_INDEX_KEYS))),
+            ("task-index-keys", tasks, _index_keys_rewrite(tasks, ENTITY_TASK, lambda item: _task_item(Task.model_validate(item)), lambda: _index_key_names(TASKS_TABLE))),
         )
 
     def run(self, *, max_pages: int | None = None) -> dict[str, Any]:
@@ -94,15 +94,16 @@ class KeyDesignMigration:
         return True
 
 
-def _index_keys_rewrite(table: Table, entity: str, current_item: Callable[[dict], dict[str, Any]]) -> Callable[[dict], bool]:
+def _index_keys_rewrite(table: Table, entity: str, current_item: Callable[[dict], dict[str, Any]], index_keys: Callable[[], frozenset[str]]) -> Callable[[dict], bool]:
     """Rewrites an item's index-key attributes to what the current code would write for it."""
 
     def rewrite(item: dict[str, Any]) -> bool:
+        names = index_keys()
         for _ in range(_REREADS):
             if item is None or item.get("entity") != entity:
                 return False
-            wanted = {name: value for name, value in current_item(item).items() if _is_index_key(name)}
-            stale = sorted(name for name in item if _is_index_key(name) and name not in wanted)
+            wanted = {name: value for name, value in current_item(item).items() if name in names}
+            stale = sorted(name for name in item if name in names and name not in wanted)
             moved = {name: value for name, value in wanted.items() if item.get(name) != value}
             if not stale and not moved:
                 return False
@@ -118,14 +119,16 @@ def _index_keys_rewrite(table: Table, entity: str, current_item: Callable[[dict]
     return rewrite
 
 
-# Every index key attribute is "<index>pk" or "<index>sk" (store/tables.py): of the indexes declared
-# now, and of those retired by #13 (the search port serves their queries).
-RETIRED_INDEXES = frozenset({"byTenant", "byStatus", "byTemplate", "byCategory", "byPriority", "byUpdated"})
-_INDEX_NAMES = RETIRED_INDEXES | {index.name for spec in ALL_TABLES for index in spec.indexes}
+# The index-key attributes case items carried before #13 and carry no more: those of the indexes the
+# search port serves, and the list indexes' own sort keys (one shared attribute since).
+RETIRED_CASE_INDEX_KEYS = frozenset(
+    {f"{index}{part}" for index in ("byTenant", "byStatus", "byTemplate", "byCategory", "byPriority", "byUpdated") for part in ("pk", "sk")}
+    | {"byCustomersk", "byAssigneesk", "byQueuesk", "byAssigneeUpdatedpk"}
+)
 
 
-def _is_index_key(name: str) -> bool:
-    return name[-2:] in ("pk", "sk") and name[:-2] in _INDEX_NAMES
+def _index_key_names(spec: TableSpec, retired: frozenset[str] = frozenset()) -> frozenset[str]:
+    return frozenset({name for index in spec.indexes for name in (index.partition_key, index.sort_key)} | retired)
 
 
 def _update_index_keys(table: Table, item: dict[str, Any], moved: dict[str, str], stale: list[str]) -> None:

@@ -34,9 +34,15 @@ class TableSpec:
     ttl_attribute: str | None = None
 
 
-def _newest_first_index(name: str, projection: str = PROJECT_ALL) -> IndexSpec:
-    # Every list index sorts by "<createdAt>#<id>", so a descending query is newest first.
-    return IndexSpec(name=name, partition_key=f"{name}pk", sort_key=f"{name}sk", projection=projection)
+# The sort key the case list indexes ordered by creation share ("<createdAt>#<id>"), and the
+# partition key an agent's two lists share: one attribute instead of one per index keeps a case
+# item, written on every change, under the next KB of write units more often.
+CASE_CREATED_SORT_KEY = "createdsk"
+
+
+def _newest_first_index(name: str, projection: str = PROJECT_ALL, *, partition_key: str | None = None, sort_key: str | None = None) -> IndexSpec:
+    # Every list index sorts by "<createdAt>#<id>" (or "<updatedAt>#<id>"), so a descending query is newest first.
+    return IndexSpec(name=name, partition_key=partition_key or f"{name}pk", sort_key=sort_key or f"{name}sk", projection=projection)
 
 
 # Cases, their audit records (which double as the transactional outbox of events) and the
@@ -50,10 +56,10 @@ CASES_TABLE = TableSpec(
     sort_key="sk",
     indexes=(
         _newest_first_index("byTenant"),
-        _newest_first_index("byCustomer", PROJECT_KEYS_ONLY),
+        _newest_first_index("byCustomer", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
         _newest_first_index("byStatus"),
-        _newest_first_index("byAssignee", PROJECT_KEYS_ONLY),
-        _newest_first_index("byQueue", PROJECT_KEYS_ONLY),
+        _newest_first_index("byAssignee", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
+        _newest_first_index("byQueue", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
         _newest_first_index("byTimelineType", PROJECT_KEYS_ONLY),  # sparse: timeline items only
         # Search (GET /cases): by template, category and priority, newest first; and the tenant's
         # and an assignee's cases by last change (their sort key is "<updatedAt>#<id>").
@@ -61,7 +67,7 @@ CASES_TABLE = TableSpec(
         _newest_first_index("byCategory"),
         _newest_first_index("byPriority"),
         _newest_first_index("byUpdated"),
-        _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY),
+        _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY, partition_key="byAssigneepk"),
         # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
         IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk", projection=PROJECT_KEYS_ONLY),
     ),
