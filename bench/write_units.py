@@ -334,13 +334,17 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     parser.add_argument("--keep-indexes", action="store_true", help="measure with the indexes search replaces")
+    parser.add_argument("--without-slas", action="store_true", help="no SLA policy: the case never gets an SLA")
     arguments = parser.parse_args()
+    if arguments.without_slas:
+        SLA_POLICIES["policies"] = []
     dropped = [] if arguments.keep_indexes else without_search_replaced_indexes()
     after = measure()
     if arguments.json:
         print(json.dumps(after))
         return
-    report(after, None if arguments.no_baseline else measure_baseline(arguments.baseline))
+    options = ("--no-baseline", "--without-slas") if arguments.without_slas else ("--no-baseline",)
+    report(after, None if arguments.no_baseline else measure_baseline(arguments.baseline, __file__, options))
     if dropped:
         print(f"(after: without the indexes the search port replaces, still declared here: {', '.join(dropped)})")
 
