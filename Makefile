@@ -53,6 +53,8 @@ bench: install
 	$(PYTHON) -m bench.metrics
 	$(PYTHON) -m bench.runner
 	$(PYTHON) -m bench.bulk
+	$(PYTHON) -W ignore -m bench.write_units
+	$(PYTHON) -W ignore -m bench.partitions
 
 docs: install
 	$(PYTHON) -m casetrail.docs
