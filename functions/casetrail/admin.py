@@ -51,7 +51,7 @@ from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
-from casetrail.store.outbox import OutboxReader
+from casetrail.store.outbox import CreatedCases, OutboxReader
 from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
@@ -280,7 +280,7 @@ def _meter_in_stack(stack_name: str, tenant_id: str) -> dict:
     )
 
 
-def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CaseRepository) -> dict:
+def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CreatedCases) -> dict:
     if arguments.command == "reconcile":
         return reconcile_month(usage, cases, arguments.tenant, arguments.month).to_wire()
     if arguments.clear:
@@ -343,7 +343,8 @@ def _user_pool(arguments: argparse.Namespace) -> CognitoUserPool:
 
 
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
-    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
+    created = CreatedCases(cases.table)
+    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days, created=created)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -386,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         people = PeopleAdministration(_user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)))
         result = run_people(arguments, people)
     elif arguments.command in BILLING_COMMANDS:
-        result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
+        result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CreatedCases(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))
         if arguments.command == "create-tenant" and arguments.stack:
