@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from casetrail.domain.cases import Case  # noqa: F401  (completes CaseChange's model: a change carries a case)
 from casetrail.domain.events import CaseChange, ChangeType
 
 # Published by the erasure of a case or of a customer (their whole data goes).
