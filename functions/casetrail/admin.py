@@ -14,6 +14,7 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --local republish --from 2026-11-30T09:00:00Z --to 2026-11-30T10:00:00Z
     casetrail-admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
+    casetrail-admin --stack Casetrail reindex [--tenant acme]
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
 `python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
@@ -57,7 +58,9 @@ from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
-from casetrail.topology import EVENT_CONSUMERS
+from casetrail.topology import EVENT_CONSUMERS, SEARCH
+from casetrail.reindex import reindex
+from casetrail.store.event_details import store_detail
 from casetrail.domain.users import UserRole
 from casetrail.local_user_pool import find_local_user_pool
 from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser, UserAlreadyExists
@@ -204,6 +207,8 @@ def _parser() -> argparse.ArgumentParser:
     disable = commands.add_parser("disable-user", help="disable a person: refused by the API within 60 s, signed out everywhere")
     disable.add_argument("--tenant", required=True)
     disable.add_argument("--email", required=True)
+    reindexing = commands.add_parser("reindex", help="feed the search index every case event again (backfill, rebuild)")
+    reindexing.add_argument("--tenant", type=_tenant_id, help="only this tenant's cases (default: all)")
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
     return parser
@@ -299,6 +304,15 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Cr
     return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
 
 
+def run_reindex(arguments: argparse.Namespace, cases: Table) -> dict:
+    sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
+    _, queue_url = local_queue_urls(sqs, SEARCH.logical_id) if arguments.local else _stack_queue_urls(arguments.stack, SEARCH.logical_id)
+    bucket = f"{LOCAL_PREFIX}-event-details" if arguments.local else _stack_output(arguments.stack, "EventDetailsBucketName")
+    s3 = _local_client("s3") if arguments.local else boto3.client("s3")
+    result = reindex(cases, sqs, queue_url, lambda detail: store_detail(bucket, detail, s3=s3), tenant_id=arguments.tenant)
+    return {"tenantId": arguments.tenant, "scanned": result.scanned, "sent": result.sent, "claimChecked": result.claim_checked}
+
+
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
     result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
     return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
@@ -369,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             bus_name = _stack_output(arguments.stack, "EventBusName")
             url = _stack_output(arguments.stack, FAILED_BATCHES_OUTPUT) if arguments.failed_batches else None
             result = run_republish(arguments, boto3.client("events"), bus_name, streamed, boto3.client("sqs"), url)
+    elif arguments.command == "reindex":
+        result = run_reindex(arguments, table(CASES_TABLE))
     elif arguments.command == "redrive":
         sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
         urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)
