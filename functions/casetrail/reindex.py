@@ -17,7 +17,7 @@ from typing import Any
 
 from casetrail.domain.events import trimmed_detail
 from casetrail.outbound.bus_entries import INLINE_ENTRY_LIMIT, detail_json
-from casetrail.search.documents import INDEXED_EVENT_TYPES
+from casetrail.search.event_types import INDEXED_EVENT_TYPES
 from casetrail.store.cases import ENTITY_AUDIT
 from casetrail.store.dynamo import Table, deserialize
 from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE

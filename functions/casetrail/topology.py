@@ -10,7 +10,7 @@ from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
-from casetrail.search.documents import INDEXED_EVENT_TYPES
+from casetrail.search.event_types import INDEXED_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
 
-READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
+READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")  # BatchGetItem: a search page's cases
 WRITE_ACTIONS = (*READ_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem")
 DELETE_ACTIONS = (*WRITE_ACTIONS, "dynamodb:DeleteItem")
 

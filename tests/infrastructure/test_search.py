@@ -5,7 +5,8 @@ import json
 
 from casetrail.search.opensearch_index import INDEX
 from casetrail.topology import API_HANDLER, SEARCH, SEARCH_ENDPOINT_ENV_VAR
-from tests.infrastructure.resources import as_list, casetrail_functions, consumer_rule, function_id, references, resources, role_statements
+from casetrail.store.tables import CASES_TABLE
+from tests.infrastructure.resources import as_list, casetrail_functions, consumer_rule, function_id, references, resources, role_statements, table_id
 
 
 def _one(template, resource_type: str, **properties) -> tuple[str, dict]:
@@ -70,6 +71,15 @@ def test_exactly_the_api_and_the_search_consumer_may_call_the_collection_and_kno
             assert references(environment[SEARCH_ENDPOINT_ENV_VAR], collection_id)
         else:
             assert statements == [] and SEARCH_ENDPOINT_ENV_VAR not in environment
+
+
+def test_the_api_may_read_a_search_pages_cases_in_one_batch_and_the_consumer_reads_no_case(template):
+    cases = table_id(template, CASES_TABLE)
+    api = [s for s in role_statements(template, function_id(template, API_HANDLER)) if references(s["Resource"], cases)]
+    consumer = [s for s in role_statements(template, function_id(template, SEARCH.handler)) if references(s["Resource"], cases)]
+
+    assert any("dynamodb:BatchGetItem" in as_list(s["Action"]) for s in api)
+    assert consumer == []  # it indexes what the events carry
 
 
 def test_the_search_consumer_gets_the_case_events_that_change_a_search_document(template):

@@ -20,20 +20,7 @@ from pydantic import BaseModel, Field
 from casetrail.domain.cases import Case  # noqa: F401  (completes CaseChange's model: a change carries a case)
 from casetrail.domain.events import CaseChange, ChangeType
 
-# Published by the erasure of a case or of a customer (their whole data goes).
-CASE_DELETED = ChangeType.CASE_DELETED.value
-CUSTOMER_ERASED = "CUSTOMER.ERASED"
-# The events that change a search document (the consumer's rule lets only these through).
-INDEXED_EVENT_TYPES: tuple[str, ...] = (
-    ChangeType.CASE_CREATED.value,
-    ChangeType.CASE_UPDATED.value,
-    ChangeType.CASE_MERGED.value,
-    CASE_DELETED,
-    ChangeType.RELATED_ITEM_CREATED.value,
-    ChangeType.RELATED_ITEM_UPDATED.value,
-    ChangeType.RELATED_ITEM_DELETED.value,
-    CUSTOMER_ERASED,
-)
+from casetrail.search.event_types import CASE_DELETED, CUSTOMER_ERASED, INDEXED_EVENT_TYPES  # noqa: F401  (re-exported)
 
 
 def sortable_instant(moment: datetime | str) -> str:

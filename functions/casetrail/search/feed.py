@@ -7,7 +7,8 @@ Replays, duplicates and late events are successes that change nothing (documents
 from typing import Any
 
 from casetrail.domain.events import CaseChange
-from casetrail.search.documents import CUSTOMER_ERASED, INDEXED_EVENT_TYPES, apply_change, erase_customer
+from casetrail.search.documents import apply_change, erase_customer
+from casetrail.search.event_types import CUSTOMER_ERASED, INDEXED_EVENT_TYPES
 from casetrail.search.port import DocumentChanged, SearchIndex
 
 MAX_ATTEMPTS = 10
