@@ -159,13 +159,13 @@ def test_a_late_or_repeated_event_never_overwrites_a_newer_state(feed, engine):
     assert ids(engine, equals={"status": "open"}) == []
 
 
-def test_an_edit_older_than_the_text_held_is_ignored_and_a_deleted_item_never_comes_back(feed, engine):
+def test_an_edit_older_than_the_text_held_is_ignored_and_a_deleted_item_is_gone_for_good(feed, engine):
     base = case_event(T, "a", 2, at=at(2), title="Plain")
     feed.apply(related_event(base, "r1", {"body": "newer words"}, event_type="RELATED_ITEM.UPDATED", revision=2))
     feed.apply(related_event(base, "r1", {"body": "older words"}, event_type="RELATED_ITEM.CREATED", revision=1))
     assert ids(engine, words=("newer",)) == ["a"] and ids(engine, words=("older",)) == []
 
-    feed.apply(related_event(base, "r1", {"body": "newer words"}, event_type="RELATED_ITEM.DELETED", revision=2))
+    feed.apply(related_event(base, "r1", {"body": "newer words"}, event_type="RELATED_ITEM.DELETED", revision=1))  # a delete always wins
     feed.apply(related_event(base, "r1", {"body": "newer words"}, event_type="RELATED_ITEM.UPDATED", revision=2))
 
     assert ids(engine, words=("newer",)) == []

@@ -119,11 +119,11 @@ def _case_fields(change: CaseChange) -> dict[str, Any]:
 def _with_related(document: CaseDocument, change: CaseChange) -> CaseDocument:
     item = change.related_item
     known = document.related.get(item.related_item_id)
-    if known is not None and (known.text is None or known.revision > item.revision):
-        return document  # deleted for good, or a newer edit is already in
+    if known is not None and known.text is None:
+        return document  # deleted for good
     deleting = change.event_type is ChangeType.RELATED_ITEM_DELETED
-    if known is not None and known.revision == item.revision and not deleting:
-        return document
+    if not deleting and known is not None and known.revision >= item.revision:
+        return document  # this edit, or a newer one, is already in
     text = None if deleting else _related_text(item.content)
     return document.model_copy(update={"related": {**document.related, item.related_item_id: RelatedText(revision=item.revision, text=text)}})
 
