@@ -11,6 +11,7 @@ from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import (
     ACCESS_TABLE,
+    ERASURE_TABLE,
     USERS_TABLE,
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
@@ -20,6 +21,7 @@ from casetrail.store.tables import (
     USAGE_TABLE,
 )
 from casetrail.topology import (
+    DATA_LAKE_BUCKET_ENV_VAR,
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     ALLOWED_ORIGINS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
@@ -93,6 +95,10 @@ class Settings(BaseModel):
     # Case search: an OpenSearch endpoint (deployed), else a SQLite database (`make run`; tests: memory).
     search_endpoint: str | None = None
     search_database: str = ":memory:"
+    # Deletion and erasure: markers, jobs, retention periods; and the data lake a customer's
+    # erasure rewrites (unset, e.g. in `make run`: there is no lake to rewrite).
+    erasure_table_name: str | None = None
+    data_lake_bucket_name: str | None = None
 
 
 @cache
@@ -125,6 +131,8 @@ def get_settings() -> Settings:
         allowed_origins=_json(os.environ.get(ALLOWED_ORIGINS_ENV_VAR)) or [],
         search_endpoint=os.environ.get(SEARCH_ENDPOINT_ENV_VAR) or None,
         search_database=os.environ.get(SEARCH_DATABASE_ENV_VAR) or ":memory:",
+        erasure_table_name=os.environ.get(ERASURE_TABLE.env_var),
+        data_lake_bucket_name=os.environ.get(DATA_LAKE_BUCKET_ENV_VAR) or None,
     )
 
 

@@ -36,5 +36,17 @@ def related_event(base: dict[str, Any], item_id: str, content: dict[str, Any], *
     return detail
 
 
+def _erasure(event_type: str, tenant_id: str, **ids: str) -> dict[str, Any]:
+    # As service/erasure.py publishes them: ids, who, when and why; nothing personal.
+    return {
+        "version": "0", "eventId": str(uuid.uuid4()), "eventType": event_type, "approximateChangeTime": "2026-11-26T09:00:00Z",
+        "tenantId": tenant_id, **ids, "performedBy": {"principalId": "p-admin", "name": "Admin", "role": "admin"}, "reason": "customer erasure",
+    }
+
+
 def erased(tenant_id: str, customer_id: str) -> dict[str, Any]:
-    return {"eventId": str(uuid.uuid4()), "eventType": "CUSTOMER.ERASED", "tenantId": tenant_id, "customerId": customer_id}
+    return _erasure("CUSTOMER.ERASED", tenant_id, customerId=customer_id)
+
+
+def case_deleted(tenant_id: str, case_id: str) -> dict[str, Any]:
+    return _erasure("CASE.DELETED", tenant_id, caseId=case_id)

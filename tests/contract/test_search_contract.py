@@ -12,7 +12,7 @@ from casetrail.search.port import SORT_UPDATED, CaseQuery, DocumentChanged
 from casetrail.search.sqlite_index import SqliteSearchIndex
 from casetrail.search.words import words_of
 from tests.contract.fake_opensearch import FakeOpenSearch
-from tests.contract.search_events import case_event, erased, related_event
+from tests.contract.search_events import case_deleted, case_event, erased, related_event
 
 T = "demo"
 
@@ -174,7 +174,7 @@ def test_an_edit_older_than_the_text_held_is_ignored_and_a_deleted_item_is_gone_
 
 def test_a_deleted_case_is_never_found_again_even_by_late_events(feed, engine):
     feed.apply(case_event(T, "a", 1, at=at(1), title="Secret parcel"))
-    feed.apply(case_event(T, "a", 3, event_type="CASE.DELETED", at=at(3)))
+    feed.apply(case_deleted(T, "a"))
     feed.apply(case_event(T, "a", 2, at=at(2), title="Secret parcel"))
 
     assert ids(engine) == []

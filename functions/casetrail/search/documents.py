@@ -79,8 +79,6 @@ def apply_change(document: CaseDocument | None, change: CaseChange) -> CaseDocum
     older event than what the document holds, an event of a deleted case)."""
     if document is not None and document.deleted:
         return None
-    if change.event_type is ChangeType.CASE_DELETED:
-        return tombstone(change.tenant_id, change.case_id, change.case_version)
     current = document or CaseDocument(tenant_id=change.tenant_id, case_id=change.case_id)
     updated = current
     if change.case_version >= current.case_version:
@@ -88,6 +86,13 @@ def apply_change(document: CaseDocument | None, change: CaseChange) -> CaseDocum
     if change.related_item is not None:
         updated = _with_related(updated, change)
     return None if updated == document else updated
+
+
+def delete_case(document: CaseDocument | None, tenant_id: str, case_id: str) -> CaseDocument | None:
+    """CASE.DELETED: the case keeps no data, and no late event brings it back (None if already so)."""
+    if document is not None and document.deleted:
+        return None
+    return tombstone(tenant_id, case_id, document.case_version if document else 0)
 
 
 def erase_customer(document: CaseDocument) -> CaseDocument | None:

@@ -7,8 +7,8 @@ Replays, duplicates and late events are successes that change nothing (documents
 from typing import Any
 
 from casetrail.domain.events import CaseChange
-from casetrail.search.documents import apply_change, erase_customer
-from casetrail.search.event_types import CUSTOMER_ERASED, INDEXED_EVENT_TYPES
+from casetrail.search.documents import apply_change, delete_case, erase_customer
+from casetrail.search.event_types import CASE_DELETED, CUSTOMER_ERASED, INDEXED_EVENT_TYPES
 from casetrail.search.port import DocumentChanged, SearchIndex
 
 MAX_ATTEMPTS = 10
@@ -23,6 +23,8 @@ class SearchFeed:
         event_type = detail.get("eventType")
         if event_type == CUSTOMER_ERASED:
             return self._erase_customer(detail["tenantId"], detail["customerId"])
+        if event_type == CASE_DELETED:  # an erasure event: ids only, no case snapshot
+            return self._update(detail["tenantId"], detail["caseId"], lambda document: delete_case(document, detail["tenantId"], detail["caseId"]))
         if event_type not in INDEXED_EVENT_TYPES:
             return 0
         change = CaseChange.model_validate(detail)
