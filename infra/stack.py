@@ -6,7 +6,7 @@ from constructs import Construct
 from casetrail import topology
 from casetrail.configuration import allowed_origins, api_throttle, function_environment
 from casetrail.workspace_config import cognito_endpoint_of, workspace_config
-from casetrail.store.tables import ALL_TABLES
+from casetrail.store.tables import ALL_TABLES, CASES_TABLE
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
 from infra.constructs.connect import ContactFlows, connect_instances
@@ -86,6 +86,7 @@ class CasetrailStack(cdk.Stack):
             indexers=[events.consumers[c.logical_id].function for c in topology.EVENT_CONSUMERS if c.writes_search],
             readers=[api.function],
         )
+        data.grant_batch_get(api.function, CASES_TABLE)  # the cases of a search page
         ScheduledFunctions(
             self,
             "Schedules",

@@ -1,7 +1,7 @@
 """Casetrail's DynamoDB tables, one per spec in casetrail.store.tables, and the grants on them.
 
 Grants name the item actions the code calls, not CDK's grant_read_data/grant_read_write_data:
-those add Scan, BatchGetItem, BatchWriteItem, DeleteItem and stream reads that no function uses.
+those add Scan, BatchGetItem, BatchWriteItem, DeleteItem and stream reads functions do not use (the API gets BatchGetItem on the cases table alone: grant_batch_get).
 The store layer calls GetItem, Query, PutItem, UpdateItem, DeleteItem and TransactWriteItems, which
 needs the action of each item it writes (Put, Update, Delete); nothing scans.
 """
@@ -13,7 +13,7 @@ from constructs import Construct
 
 from casetrail.store.tables import ALL_TABLES, TableSpec
 
-READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")  # BatchGetItem: a search page's cases
+READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 WRITE_ACTIONS = (*READ_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem")
 DELETE_ACTIONS = (*WRITE_ACTIONS, "dynamodb:DeleteItem")
 
@@ -40,6 +40,10 @@ class Data(Construct):
         """Reads and writes, and deletes items: only for code that removes items of this table."""
         for spec in specs:
             self._grant(grantee, spec, DELETE_ACTIONS)
+
+    def grant_batch_get(self, grantee: iam.IGrantable, spec: TableSpec) -> None:
+        """BatchGetItem on the table itself: the API reads the cases of a search page in one call."""
+        iam.Grant.add_to_principal(grantee=grantee, actions=["dynamodb:BatchGetItem"], resource_arns=[self.table(spec).table_arn])
 
     def grant_condition_checks(self, grantee: iam.IGrantable, *specs: TableSpec) -> None:
         """A transaction's ConditionCheck on an item it does not write (a new parent case exists)."""
