@@ -55,6 +55,7 @@ bench: install
 	$(PYTHON) -m bench.bulk
 	$(PYTHON) -W ignore -m bench.write_units
 	$(PYTHON) -W ignore -m bench.partitions
+	$(PYTHON) -m bench.search
 
 docs: install
 	$(PYTHON) -m casetrail.docs

@@ -19,6 +19,7 @@ from infra.constructs.notifications import Notifications
 from infra.constructs.packaging import Packaging
 from infra.constructs.people import DOMAIN_PREFIX_CONTEXT_KEY, MFA_CONTEXT_KEY, People
 from infra.constructs.schedules import ScheduledFunctions
+from infra.constructs.search import Search
 from infra.constructs.workspace import CONNECT_CONTEXT_KEY as WORKSPACE_CONNECT_CONTEXT_KEY
 from infra.constructs.workspace import Workspace, connect_embeddings
 
@@ -78,6 +79,13 @@ class CasetrailStack(cdk.Stack):
             api.function.add_environment(name, value)
         events.details.grant_removal(api.function)
         data_lake.grant_erasure(api.function)
+        # The search consumer writes the case search collection; the API's GET /cases reads it.
+        Search(
+            self,
+            "Search",
+            indexers=[events.consumers[c.logical_id].function for c in topology.EVENT_CONSUMERS if c.writes_search],
+            readers=[api.function],
+        )
         ScheduledFunctions(
             self,
             "Schedules",

@@ -6,6 +6,7 @@ read their configuration at import or on first use.
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from casetrail.configuration import function_environment
@@ -19,6 +20,7 @@ from casetrail.topology import (
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     PAGE_TOKEN_SECRET_ENV_VAR,
+    SEARCH_DATABASE_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
 )
 
@@ -68,6 +70,19 @@ def _deployment_settings() -> dict[str, str]:
     return function_environment(context.get)
 
 
+def search_database(moto_port: int) -> Path:
+    """The search index of the run on this moto port: a SQLite file the runner's API and its search
+    consumer share (and `casetrail-admin --local` finds); empty at every start, as moto is."""
+    return Path(tempfile.gettempdir()) / f"casetrail-local-search-{moto_port}.sqlite3"
+
+
+def fresh_search_database(moto_port: int) -> Path:
+    path = search_database(moto_port)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    return path
+
+
 def apply(moto_port: int) -> None:
     # Never reach real AWS: drop any profile or session from the developer's shell.
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -87,6 +102,7 @@ def apply(moto_port: int) -> None:
             EVENT_DETAILS_BUCKET_ENV_VAR: EVENT_DETAILS_BUCKET_NAME,
             **_deployment_settings(),
             CONNECT_INSTANCES_ENV_VAR: json.dumps({DEMO_CONNECT_INSTANCE_ARN: "demo"}),
+            SEARCH_DATABASE_ENV_VAR: str(fresh_search_database(moto_port)),
             **{spec.env_var: table_name(spec) for spec in ALL_TABLES},
         }
     )

@@ -42,19 +42,27 @@ def load_event(name: str) -> dict:
 def aws():
     """Every AWS call of the test goes to moto, with Casetrail's tables created from their specs,
     the claim-check bucket, and EventBridge's 256 KB PutEvents limit enforced as AWS does. moto's
-    transactions are patched as in the local runner (local/moto_transactions.py)."""
+    transactions are patched as in the local runner (local/moto_transactions.py). The search index
+    is an empty in-memory SQLite, fed synchronously as each change commits (tests/search_feed.py)."""
     import boto3
     from moto import mock_aws
 
     from casetrail.handlers.case_event_messages import event_intake
+    from casetrail.handlers.search_consumer import search_feed
+    from casetrail.search.engines import search_index
     from casetrail.store.access import AccessRepository
     from casetrail.store.dynamo import Table, dynamodb_client
     from casetrail.store.provisioning import create_tables
     from local import moto_transactions
     from local.eventbridge_limits import enforce_put_events_limit
+    from tests import search_feed as synchronous_search_feed
 
     enforce_put_events_limit()
     moto_transactions.install()
+    # A fresh, empty search index (in memory) per test, fed as each change commits.
+    search_index.cache_clear()
+    search_feed.cache_clear()
+    synchronous_search_feed.install()
     with mock_aws():
         dynamodb_client.cache_clear()
         event_intake.cache_clear()
@@ -65,6 +73,7 @@ def aws():
         yield
         dynamodb_client.cache_clear()
         event_intake.cache_clear()
+    synchronous_search_feed.uninstall()
 
 
 # Debian's Chromium (Playwright cannot download its own browsers here), shared by the browser

@@ -15,6 +15,7 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
     casetrail-admin --stack Casetrail migrate
+    casetrail-admin --stack Casetrail reindex [--tenant acme]
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
 `python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
@@ -53,13 +54,15 @@ from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.migration import KeyDesignMigration
-from casetrail.store.outbox import OutboxReader
+from casetrail.store.outbox import CreatedCases, OutboxReader
 from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
 from casetrail.store.usage import UsageRepository
-from casetrail.topology import EVENT_CONSUMERS
+from casetrail.topology import EVENT_CONSUMERS, SEARCH
+from casetrail.reindex import reindex
+from casetrail.store.event_details import store_detail
 from casetrail.domain.users import UserRole
 from casetrail.local_user_pool import find_local_user_pool
 from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser, UserAlreadyExists
@@ -206,6 +209,8 @@ def _parser() -> argparse.ArgumentParser:
     disable = commands.add_parser("disable-user", help="disable a person: refused by the API within 60 s, signed out everywhere")
     disable.add_argument("--tenant", required=True)
     disable.add_argument("--email", required=True)
+    reindexing = commands.add_parser("reindex", help="feed the search index every case event again (backfill, rebuild)")
+    reindexing.add_argument("--tenant", type=_tenant_id, help="only this tenant's cases (default: all)")
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
     migrate = commands.add_parser(
@@ -286,7 +291,7 @@ def _meter_in_stack(stack_name: str, tenant_id: str) -> dict:
     )
 
 
-def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CaseRepository) -> dict:
+def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: CreatedCases) -> dict:
     if arguments.command == "reconcile":
         return reconcile_month(usage, cases, arguments.tenant, arguments.month).to_wire()
     if arguments.clear:
@@ -303,6 +308,15 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Ca
         raise SystemExit(f"invalid pricing: {error}") from None
     usage.set_pricing(arguments.tenant, pricing)
     return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
+
+
+def run_reindex(arguments: argparse.Namespace, cases: Table) -> dict:
+    sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
+    _, queue_url = local_queue_urls(sqs, SEARCH.logical_id) if arguments.local else _stack_queue_urls(arguments.stack, SEARCH.logical_id)
+    bucket = f"{LOCAL_PREFIX}-event-details" if arguments.local else _stack_output(arguments.stack, "EventDetailsBucketName")
+    s3 = _local_client("s3") if arguments.local else boto3.client("s3")
+    result = reindex(cases, sqs, queue_url, lambda detail: store_detail(bucket, detail, s3=s3), tenant_id=arguments.tenant)
+    return {"tenantId": arguments.tenant, "scanned": result.scanned, "sent": result.sent, "claimChecked": result.claim_checked}
 
 
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
@@ -354,7 +368,8 @@ def run_migrate(arguments: argparse.Namespace, cases: Table, tasks: Table, acces
 
 
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
-    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
+    created = CreatedCases(cases.table)
+    return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days, created=created)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
             bus_name = _stack_output(arguments.stack, "EventBusName")
             url = _stack_output(arguments.stack, FAILED_BATCHES_OUTPUT) if arguments.failed_batches else None
             result = run_republish(arguments, boto3.client("events"), bus_name, streamed, boto3.client("sqs"), url)
+    elif arguments.command == "reindex":
+        result = run_reindex(arguments, table(CASES_TABLE))
     elif arguments.command == "redrive":
         sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
         urls = local_queue_urls(sqs, arguments.consumer) if arguments.local else _stack_queue_urls(arguments.stack, arguments.consumer)
@@ -401,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         people = PeopleAdministration(_user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)))
         result = run_people(arguments, people)
     elif arguments.command in BILLING_COMMANDS:
-        result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CaseRepository(table(CASES_TABLE)))
+        result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CreatedCases(table(CASES_TABLE)))
     else:
         result = run(arguments, AccessRepository(table(ACCESS_TABLE)))
         if arguments.command == "create-tenant" and arguments.stack:

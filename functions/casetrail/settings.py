@@ -35,6 +35,8 @@ from casetrail.topology import (
     FILES_BUCKET_ENV_VAR,
     NOTIFICATION_TOPIC_ENV_VAR,
     SIGNING_KEY_ENV_VAR,
+    SEARCH_DATABASE_ENV_VAR,
+    SEARCH_ENDPOINT_ENV_VAR,
     SLA_CONFIGURATION_ENV_VAR,
     USER_POOL_CLIENT_ID_ENV_VAR,
     USER_POOL_ID_ENV_VAR,
@@ -90,6 +92,9 @@ class Settings(BaseModel):
     user_pool_jwks_url: str | None = None
     # Browser origins allowed to call the API (CORS); none: browsers cannot.
     allowed_origins: list[str] = []
+    # Case search: an OpenSearch endpoint (deployed), else a SQLite database (`make run`; tests: memory).
+    search_endpoint: str | None = None
+    search_database: str = ":memory:"
     # Deletion and erasure: markers, jobs, retention periods; and the data lake a customer's
     # erasure rewrites (unset, e.g. in `make run`: there is no lake to rewrite).
     erasure_table_name: str | None = None
@@ -124,6 +129,8 @@ def get_settings() -> Settings:
         user_pool_client_id=os.environ.get(USER_POOL_CLIENT_ID_ENV_VAR) or None,
         user_pool_jwks_url=os.environ.get(USER_POOL_JWKS_URL_ENV_VAR) or None,
         allowed_origins=_json(os.environ.get(ALLOWED_ORIGINS_ENV_VAR)) or [],
+        search_endpoint=os.environ.get(SEARCH_ENDPOINT_ENV_VAR) or None,
+        search_database=os.environ.get(SEARCH_DATABASE_ENV_VAR) or ":memory:",
         erasure_table_name=os.environ.get(ERASURE_TABLE.env_var),
         data_lake_bucket_name=os.environ.get(DATA_LAKE_BUCKET_ENV_VAR) or None,
     )

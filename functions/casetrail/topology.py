@@ -10,6 +10,7 @@ from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
+from casetrail.search.event_types import INDEXED_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
@@ -54,6 +55,10 @@ FCR_REOPEN_DAYS_ENV_VAR = "FCR_REOPEN_DAYS"
 # SLA policies and the business calendar: JSON of domain.slas.SlaConfiguration, from cdk.json's
 # "casetrail:slaPolicies".
 SLA_CONFIGURATION_ENV_VAR = "SLA_CONFIGURATION"
+# Case search (casetrail/search/): deployed, the OpenSearch Serverless collection's endpoint; in
+# `make run` (and tests, in memory), the SQLite database the runner's API and consumer share.
+SEARCH_ENDPOINT_ENV_VAR = "SEARCH_ENDPOINT"
+SEARCH_DATABASE_ENV_VAR = "SEARCH_DATABASE"
 
 # People sign in with a Cognito user pool: the authorizer verifies their ID tokens against the pool's
 # app client and its JWKS (deployed: the issuer's own; locally: moto's, which only the runner sets).
@@ -84,6 +89,7 @@ class EventConsumer:
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
     batch_size: int = 10  # queue messages per invocation
+    writes_search: bool = False  # writes the search collection (the API only reads it)
 
     def __post_init__(self):
         # Every consumer lets an event in only when its tenant exists and its case was not deleted
@@ -149,8 +155,16 @@ SLAS = EventConsumer(
     configuration=(SLA_CONFIGURATION_ENV_VAR,),
 )
 
+SEARCH = EventConsumer(
+    logical_id="Search",
+    handler="casetrail.handlers.search_consumer.handler",
+    description="Keeps the case search index (filters and free text of GET /cases) in step with case events",
+    event_types=INDEXED_EVENT_TYPES,
+    writes_search=True,
+)
+
 # Consumers of the case event stream.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS)
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS, SEARCH)
 
 
 @dataclass(frozen=True)

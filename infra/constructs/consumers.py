@@ -67,6 +67,7 @@ class EventConsumerPipeline(Construct):
             },
             timeout=TIMEOUT,
         ).function
+        self.function = function
         data.grant_declared(function, reads=consumer.reads, writes=consumer.writes, deletes=consumer.deletes)
         details.grant_get(function)  # a claim-checked event's full detail
         if consumer.sends_notifications:

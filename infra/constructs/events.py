@@ -52,8 +52,9 @@ class Events(Construct):
             monitoring=monitoring,
             details=self.details,
         )
+        self.consumers: dict[str, EventConsumerPipeline] = {}
         for consumer in consumers:
-            EventConsumerPipeline(
+            self.consumers[consumer.logical_id] = EventConsumerPipeline(
                 self,
                 consumer.logical_id,
                 consumer=consumer,

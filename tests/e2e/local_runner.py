@@ -64,6 +64,19 @@ class Runner:
         assert reply.status == 200, reply.body
         return [event["detail"] for event in reply.body["items"]]
 
+    def listed(self, path: str, case_id: str, timeout: float = EVENT_TIMEOUT_SECONDS) -> bool:
+        """Whether the case shows in the list at `path` once the search index caught up with it
+        (GET /cases beyond one customer's, assignee's or queue's cases is eventually consistent)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self.call("GET", path)
+            assert reply.status == 200, reply.body
+            if case_id in [case["caseId"] for case in reply.body["items"]]:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
     def wait_for_events(
         self, wanted: Callable[[dict], bool], count: int = 1, timeout: float = EVENT_TIMEOUT_SECONDS
     ) -> list[dict]:

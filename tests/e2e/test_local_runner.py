@@ -68,10 +68,7 @@ def test_an_update_with_a_stale_version_is_refused_and_changes_nothing(casetrail
 def test_the_case_is_listed_among_open_cases(casetrail, case_history):
     case_id = case_history[0].body["caseId"]
 
-    reply = casetrail.call("GET", "/cases?status=open")
-
-    assert reply.status == 200
-    assert case_id in [case["caseId"] for case in reply.body["items"]]
+    assert casetrail.listed("/cases?status=open", case_id)
 
 
 def test_the_audit_trail_has_one_record_per_change(casetrail, case_history):
@@ -209,8 +206,9 @@ def test_a_case_opened_from_the_demo_template_carries_its_fields(casetrail):
 
     assert created.status == 201
     assert created.body["fields"]["orderNumber"] == "A-1" and created.body["fields"]["reason"] == "other"
-    found = casetrail.call("GET", "/cases?templateId=refund")
-    assert created.body["caseId"] in [c["caseId"] for c in found.body["items"]]
+    assert casetrail.listed("/cases?templateId=refund", created.body["caseId"])
+
+
 def test_a_chat_transcript_mentioning_an_unauthorised_charge_makes_the_case_urgent_fraud(casetrail):
     from casetrail.service.rules import RULE_CACHE_SECONDS
 

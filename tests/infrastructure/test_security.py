@@ -77,8 +77,9 @@ def test_publisher_puts_events_on_its_bus_and_writes_no_table(template):
 
 
 # What the store layer (and Powertools Idempotency) calls, plus what reading a table's stream takes.
-# ConditionCheckItem: the API's check, in a child's transaction, that its new parent case still exists.
-ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
+# ConditionCheckItem: the API's check, in a child's transaction, that its new parent case still exists;
+# BatchGetItem: the cases of a page the search index found (GET /cases).
+ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 CREATE_CASE_FLOW_HANDLER = next(f.handler for f in CONTACT_FLOW_FUNCTIONS if f.name == "create-case")
 # Where the code deletes items: comments, customer lookups and rules (API, cases table);

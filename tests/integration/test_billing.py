@@ -5,7 +5,7 @@ lists, exports and reconciles them."""
 import copy
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -281,14 +281,14 @@ def test_a_tenant_sees_only_its_own_usage(supervisor):
 
 def test_a_tenants_own_pricing_set_by_the_admin_command_applies_and_prices_its_tasks(supervisor):
     from casetrail.admin import _parser, run_billing
-    from casetrail.store.cases import CaseRepository
+    from casetrail.store.outbox import CreatedCases
     from casetrail.store.usage import UsageRepository
 
     usage_repository = UsageRepository(Table(TEST_ENVIRONMENT["USAGE_TABLE_NAME"]))
     arguments = _parser().parse_args(
         ["--local", "set-pricing", "--tenant", "demo", "--unit-price", "0.125", "--currency", "USD", "--task-unit-price", "0.02"]
     )
-    run_billing(arguments, usage_repository, CaseRepository(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])))
+    run_billing(arguments, usage_repository, CreatedCases(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])))
     task = task_created("case-1", "2026-11-03T09:00:00Z")
 
     deliver(case_created("case-1", "2026-11-02T09:00:00Z"), task, task)
@@ -335,3 +335,22 @@ def test_no_usage_is_recorded_for_a_tenant_that_does_not_exist(supervisor):
     usage_repository = UsageRepository(Table(TEST_ENVIRONMENT["USAGE_TABLE_NAME"]))
     assert usage_repository.counts("ghost", "2026-11") == MonthCounts(cases=0, tasks=0)
     assert usage_repository.counts("demo", "2026-11").cases == 1
+
+
+def test_the_admin_reconciliation_reads_the_cases_created_from_their_audit_records(supervisor):
+    from casetrail.admin import _parser, run_billing
+    from casetrail.store.outbox import CreatedCases
+
+    # Given three cases created this month through the API, of which two were metered
+    case_ids = create_cases(3)
+    month = datetime.now(UTC).strftime("%Y-%m")
+    for case_id in case_ids[:2]:
+        deliver(published_detail(case_id))
+    arguments = _parser().parse_args(["--local", "reconcile", "--tenant", "demo", "--month", month])
+
+    # When the operator reconciles the month (no search index involved: the audit records are the truth)
+    report = run_billing(arguments, UsageRepository(Table(TEST_ENVIRONMENT["USAGE_TABLE_NAME"])), CreatedCases(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])))
+
+    # Then the unmetered case is named, and another tenant's month is empty
+    assert (report["casesCreated"], report["missingCaseIds"]) == (3, [case_ids[2]])
+    assert list(CreatedCases(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])).case_ids_created_in("acme", month)) == []

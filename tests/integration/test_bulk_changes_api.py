@@ -82,10 +82,14 @@ def test_a_request_that_cannot_be_run_is_refused_whole(supervisor, body):
     assert _post(supervisor, "/cases/bulk", body).status == 422
 
 
-def test_a_filter_is_served_as_get_cases_serves_it(supervisor):
+def test_a_filter_is_served_as_get_cases_serves_it_from_the_search_index_too(supervisor):
+    _open(supervisor, "vip", tags=["vip"])
+    _open(supervisor, "plain")
+
     answer = _post(supervisor, "/cases/bulk", {"filter": {"tag": "vip"}, "patch": {"priority": "low"}})
 
-    assert answer.status == 400 and answer.body["code"] == "UNSUPPORTED_FILTER"
+    assert answer.status == 200 and answer.body["counts"] == {"done": 1}
+    assert [c["title"] for c in supervisor.list_cases(priority="low").body["items"]] == ["vip"]
 
 
 def test_a_filter_that_fits_in_one_request_is_answered_at_once(supervisor):

@@ -65,7 +65,7 @@ class _Filter(CommandModel):
 
 
 class CaseFilter(_Filter):
-    """The filters of GET /cases, served in the same combinations (else 400 UNSUPPORTED_FILTER)."""
+    """The filters of GET /cases, served the same way (one narrow filter by its index, else the search index)."""
 
     customer_id: FilterText | None = None
     status: CaseStatus | None = None

@@ -10,6 +10,7 @@ from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.handlers import request_body
 from casetrail.service.billing import BillingService, PriceList
+from casetrail.service.case_search import CaseFinder
 from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
@@ -19,6 +20,7 @@ from casetrail.service.task_templates import TaskTemplateService
 from casetrail.service.metrics import MetricsService
 from casetrail.service.tasks import TaskService
 from casetrail.service.watchers import WatcherService
+from casetrail.search.engines import search_index
 from casetrail.settings import get_settings
 from casetrail.store.cases import CaseRepository
 from casetrail.store.customers import CustomerRepository
@@ -80,15 +82,24 @@ def task_repository() -> TaskRepository:
 
 
 @cache
+def case_finder() -> CaseFinder:
+    return CaseFinder(case_repository(), search_index)
+
+
+@cache
 def case_service() -> CaseService:
     return CaseService(
-        case_repository(), CustomerRepository(cases_table()), closure=CaseClosure(task_repository()), users=user_directory()
+        case_repository(),
+        CustomerRepository(cases_table()),
+        closure=CaseClosure(task_repository()),
+        users=user_directory(),
+        finder=case_finder(),
     )
 
 
 @cache
 def customer_service() -> CustomerService:
-    return CustomerService(CustomerRepository(cases_table()), case_repository())
+    return CustomerService(CustomerRepository(cases_table()), case_finder())
 
 
 @cache
@@ -107,7 +118,7 @@ def related_item_service() -> RelatedItemService:
 def billing_service() -> BillingService:
     settings = get_settings()
     usage = UsageRepository(Table(settings.usage_table_name))
-    return BillingService(usage, case_repository(), PriceList(usage, settings.default_pricing()))
+    return BillingService(usage, case_finder(), PriceList(usage, settings.default_pricing()))
 
 
 @cache

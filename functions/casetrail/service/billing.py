@@ -5,7 +5,8 @@ from typing import Any
 from casetrail.domain.billing import Pricing, Reconciliation, UnitKind, UsageSummary, bill, reconcile, usage_record_of
 from casetrail.domain.errors import InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
-from casetrail.store.cases import CaseRepository
+from casetrail.service.case_search import CaseFinder
+from casetrail.store.outbox import CreatedCases
 from casetrail.store.usage import UsagePage, UsageRepository
 
 MAX_RECORDS_PAGE = 1000
@@ -41,7 +42,7 @@ class MeteringService:
 
 
 class BillingService:
-    def __init__(self, usage: UsageRepository, cases: CaseRepository, prices: PriceList):
+    def __init__(self, usage: UsageRepository, cases: CaseFinder, prices: PriceList):
         self._usage = usage
         self._cases = cases
         self._prices = prices
@@ -62,9 +63,10 @@ class BillingService:
         return reconcile_month(self._usage, self._cases, principal.tenant_id, month)
 
 
-def reconcile_month(usage: UsageRepository, cases: CaseRepository, tenant_id: str, month: str) -> Reconciliation:
-    """Compares the cases created in the month (an index range) with the month's usage records and
-    counter. Reads every case and record of the month once: an audit, not a request-path read."""
+def reconcile_month(usage: UsageRepository, cases: "CaseFinder | CreatedCases", tenant_id: str, month: str) -> Reconciliation:
+    """Compares the cases created in the month (the API: from the search index; the admin command:
+    from the audit records) with the month's usage records and counter. Reads every case and record
+    of the month once: an audit, not a request-path read."""
     return reconcile(
         month,
         created=set(cases.case_ids_created_in(tenant_id, month)),

@@ -25,6 +25,7 @@ from casetrail.store.templates import DefinitionRepository
 
 if TYPE_CHECKING:
     from casetrail.service.case_closure import CaseClosure, OpenTasksChoice
+    from casetrail.service.case_search import CaseFinder
     from casetrail.service.users import UserDirectory
 
 Clock = Callable[[], datetime]
@@ -60,6 +61,7 @@ class CaseService:
         closure: "CaseClosure | None" = None,
         definitions: DefinitionRepository | None = None,
         users: "UserDirectory | None" = None,  # checks assignees (the API); flows and rules do not assign people
+        finder: "CaseFinder | None" = None,  # GET /cases (the API); flows and rules never list
     ):
         self._repository = repository
         self._customers = customers
@@ -67,6 +69,7 @@ class CaseService:
         self._closure = closure  # the rule for open tasks when a case is resolved or closed
         self._definitions = definitions or DefinitionRepository(repository.table)
         self._users = users
+        self._finder = finder
         self._family = FamilyRepository(repository.table)
 
     def _require_customer(self, principal: Principal, customer_id: str) -> None:
@@ -231,7 +234,9 @@ class CaseService:
 
     def list_cases(self, principal: Principal, search: CaseSearch, *, limit: int, next_token: str | None) -> CasePage:
         search = replace(search, assignee=assignee_for(search.assignee, principal))  # assignee=me: the caller's cases
-        return self._repository.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)
+        if self._finder is None:
+            raise RuntimeError("this CaseService was built without a CaseFinder: it cannot list cases")
+        return self._finder.list_cases(principal.tenant_id, search, limit=page_size(limit), next_token=next_token)
 
     def audit(self, principal: Principal, case_id: str, *, limit: int, next_token: str | None) -> AuditPage:
         return self._repository.audit(principal.tenant_id, case_id, limit=page_size(limit), next_token=next_token)

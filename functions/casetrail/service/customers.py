@@ -7,12 +7,13 @@ from casetrail.domain.errors import InvalidRequest
 from casetrail.domain.identity import Principal
 from casetrail.observability import logger
 from casetrail.service.cases import Clock, page_size, utc_now
-from casetrail.store.cases import CasePage, CaseRepository, CaseSearch
+from casetrail.store.cases import CasePage, CaseSearch
+from casetrail.service.case_search import CaseFinder
 from casetrail.store.customers import CustomerRepository
 
 
 class CustomerService:
-    def __init__(self, customers: CustomerRepository, cases: CaseRepository, clock: Clock = utc_now):
+    def __init__(self, customers: CustomerRepository, cases: CaseFinder, clock: Clock = utc_now):
         self._customers = customers
         self._cases = cases
         self._clock = clock

@@ -14,6 +14,7 @@ from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
+    from casetrail.store.outbox import CreatedCases
 
 _ATTEMPTS = 5  # concurrent events of one case: each retry re-reads the facts it lost to
 
@@ -115,13 +116,13 @@ def recomputed_report(
 
 
 def rebuild_comparison(
-    repository: MetricsRepository, cases: "CaseRepository", tenant_id: str, start: date, end: date, *, reopen_days: int
+    repository: MetricsRepository, cases: "CaseRepository", tenant_id: str, start: date, end: date, *, reopen_days: int, created: "CreatedCases"
 ) -> dict[str, Any]:
     """Recomputes the range's figures (per day and per group of each dimension) from the audit
     records of the cases created in the range, and compares them with the incremental ones.
     Reads every such case: an audit tool, never a request path."""
     check_range(start, end)
-    case_ids = cases.case_ids_created_between(tenant_id, start.isoformat(), end.isoformat())
+    case_ids = created.case_ids_created_between(tenant_id, start.isoformat(), end.isoformat())
     histories = [cases.change_history(tenant_id, case_id) for case_id in case_ids]
     comparison: dict[str, Any] = {"tenantId": tenant_id, "from": start.isoformat(), "to": end.isoformat(), "cases": len(histories)}
     differences = []

@@ -4,7 +4,6 @@ Every mutation is one TransactWriteItems: the case item (conditional on the vers
 computed from) and its audit record, which the table's stream turns into the published event.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +20,11 @@ from casetrail.store.tables import CASES_TABLE, PROJECT_ALL
 ENTITY_CASE = "CASE"
 ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
 
-# How GET /cases is served (README "Searching cases"). A filter on one person's or queue's cases is
-# narrow: the first one given picks the index and every other filter is applied to that partition.
-# Without one, a single wide filter picks its own index; anything else is refused, never scanned.
+# The GET /cases patterns the kept list indexes serve (README "Templates, custom fields and search"):
+# one person's, one customer's or one queue's cases, newest first (an assignee's also by last
+# change), with an optional range on that order. Every other combination, and free text, is the
+# search engine's (service/case_search.py): these indexes are never filtered.
 _NARROW_INDEXES = (("customer_id", "byCustomer"), ("assignee", "byAssignee"), ("queue", "byQueue"))
-_WIDE_INDEXES = (("template_id", "byTemplate"), ("category", "byCategory"), ("status", "byStatus"), ("priority", "byPriority"))
 _FILTER_ATTRIBUTES = {
     "customer_id": "customerId",
     "assignee": "assignee",
@@ -56,6 +55,7 @@ class CaseSearch:
     updated_from: datetime | None = None
     updated_to: datetime | None = None
     sort: str = SORT_CREATED
+    text: str | None = None  # free text (q=): served by the search engine only
 
     def equalities(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in _FILTER_ATTRIBUTES if getattr(self, name)}
@@ -104,22 +104,27 @@ class CaseRepository:
         return self.get(tenant_id, pointer["caseId"])
 
     def list_cases(self, tenant_id: str, search: CaseSearch, *, limit: int, next_token: str | None = None) -> CasePage:
-        index, queried_by = _index_for(search)
-        given = search.equalities()
-        residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
+        """A kept index's page (only for searches it serves: kept_index_for; else UnsupportedFilter)."""
+        index = kept_index_for(search)
+        if index is None:
+            raise UnsupportedFilter("this combination of filters is served by the search engine, not by an index")
         low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
         page = self._query_index(
             partition_attribute=_declared_indexes()[index].partition_key,
-            partition_value=keys.case_list_partitions(tenant_id, **given)[index],
+            partition_value=keys.case_list_partitions(tenant_id, **search.equalities())[index],
             index=index,
             newest_first=True,
             limit=limit,
             page_token=next_token,
             sort_between=(_declared_indexes()[index].sort_key, _bound(low), _bound(high, upper=True)),
-            filter_equals=residual or None,
-            filter_contains={"tags": search.tag} if search.tag else None,
         )
         return CasePage(items=[_case_from_item(i) for i in page.items], next_token=page.next_token)
+
+    def get_many(self, tenant_id: str, case_ids: list[str]) -> list[Case]:
+        """The cases of these ids that exist, in the order given (one BatchGetItem per 100 ids)."""
+        items = self._table.batch_get([keys.case_item(tenant_id, case_id) for case_id in case_ids])
+        by_id = {item["caseId"]: _case_from_item(item) for item in items if item.get("entity") == ENTITY_CASE}
+        return [by_id[case_id] for case_id in case_ids if case_id in by_id]
 
     def audit(self, tenant_id: str, case_id: str, *, limit: int, next_token: str | None = None) -> AuditPage:
         page = self._query(
@@ -132,44 +137,6 @@ class CaseRepository:
             self.get(tenant_id, case_id)  # an unknown case is a 404, not an empty trail
         entries = [AuditEntry.of_detail(i["change"]) for i in page.items]
         return AuditPage(items=entries, next_token=page.next_token)
-
-    def case_ids_created_in(self, tenant_id: str, month: str) -> Iterator[str]:
-        """Every case of the tenant created in a UTC month ("YYYY-MM"): a range of the byTenant
-        index, whose sort key starts with the creation time, read page by page."""
-        partition = keys.case_list_partitions(tenant_id)["byTenant"]
-        token = None
-        while True:
-            page = self._query(
-                partition_attribute="byTenantpk",
-                partition_value=partition,
-                index="byTenant",
-                sort_prefix=("byTenantsk", f"{month}-"),
-                limit=1000,
-                page_token=token,
-            )
-            yield from (item["caseId"] for item in page.items)
-            token = page.next_token
-            if not token:
-                return
-
-    def case_ids_created_between(self, tenant_id: str, first_day: str, last_day: str) -> Iterator[str]:
-        """Every case of the tenant created on the UTC days first_day..last_day: a byTenant range."""
-        request: dict[str, Any] = {
-            "TableName": self._table.name,
-            "IndexName": "byTenant",
-            "KeyConditionExpression": "byTenantpk = :pk AND byTenantsk BETWEEN :first AND :last",
-            "ExpressionAttributeValues": {
-                ":pk": {"S": keys.case_list_partitions(tenant_id)["byTenant"]},
-                ":first": {"S": first_day},
-                ":last": {"S": f"{last_day}\uffff"},
-            },
-        }
-        while True:
-            response = self._table.client.query(**request)
-            yield from (deserialize(item)["caseId"] for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def change_history(self, tenant_id: str, case_id: str) -> list[dict[str, Any]]:
         """Every change of a case as its event detail (the audit records), oldest first."""
@@ -343,31 +310,19 @@ def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] 
     return item["change"]
 
 
-def _index_for(search: CaseSearch) -> tuple[str, str | None]:
-    """(index, the filter it answers) for a search, or UnsupportedFilter when no index serves it."""
+def kept_index_for(search: CaseSearch) -> str | None:
+    """The kept index that serves a search as it is (no filter on its partition), or None."""
     given = search.equalities()
-    ranged_wrong = (search.created_from or search.created_to) if search.sort == SORT_UPDATED else (search.updated_from or search.updated_to)
-    if ranged_wrong:
-        raise UnsupportedFilter(
-            "a time range is served on the field the results are sorted by: use createdFrom/createdTo "
-            "with sort=createdAt, updatedFrom/updatedTo with sort=updatedAt"
-        )
+    if search.text or search.tag or len(given) != 1:
+        return None
+    ((name, _),) = given.items()
     if search.sort == SORT_UPDATED:
-        if search.assignee:
-            return "byAssigneeUpdated", "assignee"
-        if not given and not search.tag:
-            return "byUpdated", None
-        raise UnsupportedFilter("sort=updatedAt is served for all cases, or for an assignee's cases with any other filter")
-    for name, index in _NARROW_INDEXES:
-        if name in given:
-            return index, name
-    wide = [(name, index) for name, index in _WIDE_INDEXES if name in given]
-    if len(wide) > 1 or search.tag:
-        raise UnsupportedFilter(
-            "combine templateId, category, status, priority or tag only with customerId, assignee or queue "
-            "(one of templateId, category, status or priority is served alone)"
-        )
-    return (wide[0][1], wide[0][0]) if wide else ("byTenant", None)
+        if name != "assignee" or search.created_from or search.created_to:
+            return None
+        return "byAssigneeUpdated"
+    if search.updated_from or search.updated_to:
+        return None
+    return next((index for filter_name, index in _NARROW_INDEXES if filter_name == name), None)
 
 
 def _bound(moment: datetime | None, upper: bool = False) -> str | None:
@@ -385,12 +340,8 @@ def _case_item(case: Case) -> dict[str, Any]:
     partitions = keys.case_list_partitions(
         case.tenant_id,
         customer_id=case.customer_id,
-        status=case.status.value,
         assignee=case.assignee,
         queue=case.queue,
-        template_id=case.template_id,
-        category=case.category,
-        priority=case.priority.value,
     )
     index_keys: dict[str, str] = {}
     declared = _declared_indexes()

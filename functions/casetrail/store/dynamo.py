@@ -265,24 +265,24 @@ class Table:
         return Page(items=kept, next_token=page.next_token)
 
     def batch_get(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        """The items of up to 100 keys (one BatchGetItem, plus a retry of any keys DynamoDB leaves
-        unprocessed under load), in the order of the keys; a key with no item is left out."""
-        if not item_keys:
-            return []
-        request = {self.name: {"Keys": [serialize(key) for key in item_keys], "ConsistentRead": True}}
+        """The items of these keys, in the order of the keys (a key with no item is left out): one
+        BatchGetItem per 100 keys, plus a retry of any keys DynamoDB leaves unprocessed under load."""
         found: dict[tuple, dict[str, Any]] = {}
-        for attempt in range(_BATCH_ATTEMPTS):
-            response = self._client.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(self.name, []):
-                plain = deserialize(item)
-                found[tuple(plain[name] for name in item_keys[0])] = plain
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                break
-            time.sleep(0.05 * 2**attempt)  # throttled keys: DynamoDB asks for a backoff before asking again
-        else:  # as a throttled GetItem would end once botocore's own retries are spent
-            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}}, "BatchGetItem")
-        return [found[key] for key in (tuple(k[name] for name in item_keys[0]) for k in item_keys) if key in found]
+        for start in range(0, len(item_keys), 100):
+            chunk = item_keys[start : start + 100]
+            request = {self.name: {"Keys": [serialize(key) for key in chunk], "ConsistentRead": True}}
+            for attempt in range(_BATCH_ATTEMPTS):
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.name, []):
+                    plain = deserialize(item)
+                    found[tuple(plain[name] for name in chunk[0])] = plain
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)  # throttled keys: DynamoDB asks for a backoff before asking again
+            else:  # as a throttled GetItem would end once botocore's own retries are spent
+                raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}}, "BatchGetItem")
+        return [found[key] for key in (tuple(k[name] for name in k) for k in item_keys) if key in found]
 
     def query_all(self, *, pk: str) -> list[dict[str, Any]]:
         items, token = [], None

@@ -39,10 +39,10 @@ class DetailMismatch(ValueError):
     """A stored detail that is not the one its reference describes: never consumed."""
 
 
-def store_detail(bucket: str, detail: dict[str, Any]) -> ClaimCheck:
+def store_detail(bucket: str, detail: dict[str, Any], s3=None) -> ClaimCheck:
     body = detail_json(detail).encode("utf-8")
     key = detail_key(detail)
-    _s3().put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+    (s3 or _s3()).put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
     return ClaimCheck(bucket=bucket, key=key, bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
 
 

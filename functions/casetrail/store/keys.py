@@ -169,29 +169,22 @@ def newest_first_sort_key(created_at: str, item_id: str) -> str:
     return f"{created_at}#{item_id}"
 
 
-def case_list_partitions(tenant_id: str, *, customer_id=None, status=None, assignee=None, queue=None, template_id=None, category=None, priority=None):
+def case_list_partitions(tenant_id: str, *, customer_id=None, assignee=None, queue=None):
     """The list-index partition of a case for each filter it can be found by (index name -> pk).
-    The `...Updated` indexes hold the same partitions sorted by last change instead of creation."""
+    `byAssigneeUpdated` holds the assignee's partition sorted by last change instead of creation.
+    Status, priority, template and category are the search engine's (no index partition)."""
     base = f"{TENANT_PREFIX}{tenant_id}"
-    partitions = {"byTenant": f"{base}#CASES", "byUpdated": f"{base}#CASES"}
+    partitions = {}
     if customer_id:
         partitions["byCustomer"] = f"{base}#CUSTOMER#{customer_id}"
-    if status:
-        partitions["byStatus"] = f"{base}#STATUS#{status}"
     if assignee:
         partitions["byAssignee"] = partitions["byAssigneeUpdated"] = f"{base}#ASSIGNEE#{assignee}"
     if queue:
         partitions["byQueue"] = f"{base}#QUEUE#{queue}"
-    if template_id:
-        partitions["byTemplate"] = f"{base}#TEMPLATE#{template_id}"
-    if category:
-        partitions["byCategory"] = f"{base}#CATEGORY#{category}"
-    if priority:
-        partitions["byPriority"] = f"{base}#PRIORITY#{priority}"
     return partitions
 
 
-UPDATED_ORDER_INDEXES = frozenset({"byUpdated", "byAssigneeUpdated"})
+UPDATED_ORDER_INDEXES = frozenset({"byAssigneeUpdated"})
 
 
 def subscriptions_partition(tenant_id: str) -> str:

@@ -8,7 +8,7 @@ the table page by page and keeps only audit items (the filter runs server-side, 
 stored times are not all written in one text format, so they are compared as instants)."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from casetrail.store.cases import ENTITY_AUDIT
@@ -40,3 +40,34 @@ class OutboxReader:
 
 def _instant(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class CreatedCases:
+    """The cases a tenant created in a period, read from their CASE.CREATED audit records: the
+    source of truth for the audit commands (billing reconciliation, metrics rebuild), which an
+    operator runs, never a request. A Scan, for the reason above; the API's reconciliation asks the
+    search index instead (service/case_search.py)."""
+
+    def __init__(self, table: Table):
+        self._table = table
+
+    def case_ids_created_in(self, tenant_id: str, month: str) -> Iterator[str]:
+        return self._created(tenant_id, lambda created: created[:7] == month)
+
+    def case_ids_created_between(self, tenant_id: str, first_day: str, last_day: str) -> Iterator[str]:
+        return self._created(tenant_id, lambda created: first_day <= created[:10] <= last_day)
+
+    def _created(self, tenant_id: str, within) -> Iterator[str]:
+        pages = self._table.client.get_paginator("scan").paginate(
+            TableName=self._table.name,
+            FilterExpression="entity = :audit",
+            ExpressionAttributeValues={":audit": {"S": ENTITY_AUDIT}},
+        )
+        for page in pages:
+            for item in page.get("Items", []):
+                detail = deserialize(item)["change"]
+                if detail.get("eventType") != "CASE.CREATED" or detail.get("tenantId") != tenant_id:
+                    continue
+                created = _instant(detail["case"]["createdAt"]).astimezone(UTC).isoformat()
+                if within(created):
+                    yield detail["caseId"]

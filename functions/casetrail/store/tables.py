@@ -55,18 +55,13 @@ CASES_TABLE = TableSpec(
     partition_key="pk",
     sort_key="sk",
     indexes=(
-        _newest_first_index("byTenant"),
         _newest_first_index("byCustomer", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
-        _newest_first_index("byStatus"),
         _newest_first_index("byAssignee", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
         _newest_first_index("byQueue", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
         _newest_first_index("byTimelineType", PROJECT_KEYS_ONLY),  # sparse: timeline items only
-        # Search (GET /cases): by template, category and priority, newest first; and the tenant's
-        # and an assignee's cases by last change (their sort key is "<updatedAt>#<id>").
-        _newest_first_index("byTemplate"),
-        _newest_first_index("byCategory"),
-        _newest_first_index("byPriority"),
-        _newest_first_index("byUpdated"),
+        # An assignee's cases by last change (sort key "<updatedAt>#<id>"). Every other GET /cases
+        # pattern (status, priority, template, category, tags, combinations, free text, the whole
+        # tenant) is served by the search engine (casetrail/search/), fed from the event stream.
         _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY, partition_key="byAssigneepk"),
         # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
         IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk", projection=PROJECT_KEYS_ONLY),

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Search cases, newest first
-         * @description Served filter combinations (anything else is 400 UNSUPPORTED_FILTER): any filters together with one of customerId, assignee or queue; else at most one of templateId, category, status or priority; createdFrom/createdTo with sort=createdAt (the default); sort=updatedAt for all cases or with assignee (plus any other filter), with updatedFrom/updatedTo.
+         * @description Any combination of filters, and free text (q: every word must occur in the title, description, category, tags, reference number, custom field values, comments, contact summaries or transcripts, without regard to case or accents). One customerId, assignee or queue alone is read from its index; every other search from the search index, which follows changes within seconds (eventually consistent).
          */
         get: operations["list_cases_cases_get"];
         put?: never;
@@ -1265,7 +1265,7 @@ export interface components {
         };
         /**
          * CaseFilter
-         * @description The filters of GET /cases, served in the same combinations (else 400 UNSUPPORTED_FILTER).
+         * @description The filters of GET /cases, served the same way (one narrow filter by its index, else the search index).
          */
         CaseFilter: {
             /** Assignee */
@@ -3333,6 +3333,8 @@ export interface operations {
                 priority?: components["schemas"]["Priority"] | null;
                 category?: string | null;
                 tag?: string | null;
+                /** @description Free text: cases containing every word */
+                q?: string | null;
                 /** @description Inclusive, ISO 8601 */
                 createdFrom?: string | null;
                 /** @description Inclusive, ISO 8601 */

@@ -132,10 +132,10 @@ class CaseSort(StrEnum):
 @router.get(
     "/cases",
     summary="Search cases, newest first",
-    description="Served filter combinations (anything else is 400 UNSUPPORTED_FILTER): any filters together "
-    "with one of customerId, assignee or queue; else at most one of templateId, category, status or priority; "
-    "createdFrom/createdTo with sort=createdAt (the default); sort=updatedAt for all cases or with assignee "
-    "(plus any other filter), with updatedFrom/updatedTo.",
+    description="Any combination of filters, and free text (q: every word must occur in the title, description, "
+    "category, tags, reference number, custom field values, comments, contact summaries or transcripts, "
+    "without regard to case or accents). One customerId, assignee or queue alone is read from its index; "
+    "every other search from the search index, which follows changes within seconds (eventually consistent).",
     responses=documented(HTTPStatus.BAD_REQUEST),
     tags=["Cases"],
 )
@@ -149,6 +149,7 @@ def list_cases(
     priority: Annotated[Priority | None, Query()] = None,
     category: Annotated[str | None, Query(**_FILTER)] = None,
     tag: Annotated[str | None, Query(**_FILTER)] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, description="Free text: cases containing every word")] = None,
     created_from: Annotated[Instant | None, Query(alias="createdFrom", description="Inclusive, ISO 8601")] = None,
     created_to: Annotated[Instant | None, Query(alias="createdTo", description="Inclusive, ISO 8601")] = None,
     updated_from: Annotated[Instant | None, Query(alias="updatedFrom", description="Inclusive, ISO 8601")] = None,
@@ -171,6 +172,7 @@ def list_cases(
         updated_from=updated_from,
         updated_to=updated_to,
         sort=sort.value,
+        text=q,
     )
     page = case_service().list_cases(principal, search, limit=limit, next_token=next_token)
     return CaseList(items=page.items, next_token=page.next_token)

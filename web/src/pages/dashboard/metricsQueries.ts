@@ -27,7 +27,7 @@ export function useMetrics(days: number, groupBy: GroupBy) {
 const OPEN_STATUSES: Schemas["CaseStatus"][] = ["open", "in_progress", "pending_customer"];
 const COUNT_PAGES = 5; // counts up to 500 per status; more shows as "500+"
 
-/** Open cases per status, counted by paging the `byStatus` index (there is no count endpoint). */
+/** Open cases per status, counted by paging `GET /cases?status=` (served by the search index; there is no count endpoint). */
 export function useOpenByStatus() {
   const api = useApi();
   return useQuery({
