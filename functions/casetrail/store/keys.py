@@ -43,6 +43,7 @@ def case_item(tenant_id: str, case_id: str) -> dict[str, str]:
 
 
 CASE_AUDIT_PREFIX = "AUDIT#"
+CASE_AUDIT_END = f"{CASE_AUDIT_PREFIX}\uffff"  # above every audit record's sort key
 
 
 def case_audit_item(tenant_id: str, case_id: str, case_version: int) -> dict[str, str]:
