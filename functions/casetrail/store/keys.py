@@ -198,8 +198,20 @@ def usage_record_item(tenant_id: str, month: str, created_at: str, kind: str, un
     return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_RECORD_PREFIX}{created_at}#{kind}#{unit_id}"}
 
 
-def usage_counter_item(tenant_id: str, month: str) -> dict[str, str]:
-    return {"pk": usage_month_partition(tenant_id, month), "sk": "COUNTERS"}
+# A month's counter is summed over its shards (and the single item written before they existed):
+# every metered unit adds to one shard, chosen by its event, so no one item takes every unit of
+# a busy tenant (concurrent transactions on one item cancel each other), and one Query reads them.
+USAGE_COUNTER_PREFIX = "COUNTERS"
+USAGE_COUNTER_SHARDS = 16
+
+
+def usage_counter_item(tenant_id: str, month: str, shard: int) -> dict[str, str]:
+    return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_COUNTER_PREFIX}#{shard:02d}"}
+
+
+def counter_shard(event_id: str, shards: int) -> int:
+    """The shard of a sharded counter an event adds to: spread evenly, the same for every copy."""
+    return zlib.crc32(event_id.encode()) % shards
 
 
 def tenant_pricing_item(tenant_id: str) -> dict[str, str]:
