@@ -6,15 +6,16 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import metrics
-from casetrail.domain.errors import InvalidRequest
+from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import GroupBy, MetricsReport
+from casetrail.service.write_conflicts import pause_before_retry, retried_on_conflict
 from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
 
-_ATTEMPTS = 5  # concurrent events of one case: each retry re-reads the facts it lost to
+_ATTEMPTS = 5  # concurrent events of one case (or a cancelled transaction): each retry re-reads the facts
 
 
 class MetricsRecorder:
@@ -29,11 +30,12 @@ class MetricsRecorder:
         metrics do not depend on."""
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
         if detail["eventType"] in metrics.COUNTED_EVENTS:
-            return self._repository.apply_event(tenant_id, event_id, metrics.counted_event_contribution(detail))
+            contribution = metrics.counted_event_contribution(detail)
+            return retried_on_conflict(lambda: self._repository.apply_event(tenant_id, event_id, contribution))
         fact = metrics.case_fact(detail)
         if fact is None:
             return False
-        for _ in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             before = self._repository.case_facts(tenant_id, detail["caseId"])
             facts = metrics.merge_fact(before.facts, fact)
             contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
@@ -42,8 +44,10 @@ class MetricsRecorder:
             try:
                 return self._repository.apply_case_event(tenant_id, detail["caseId"], event_id, before, after, delta)
             except FactsChanged:
-                continue
-        raise FactsChanged()  # the message is retried by SQS
+                continue  # another event of the case got in first: recompute on its facts
+            except ConcurrentChange:
+                pause_before_retry(attempt)  # cancelled for a concurrent writer: nothing was written
+        raise FactsChanged()  # reported as a batch item failure: SQS retries the message
 
 
 class MetricsService:
