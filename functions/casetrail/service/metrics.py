@@ -9,13 +9,13 @@ from casetrail.domain import metrics
 from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import GroupBy, MetricsReport
-from casetrail.service.write_conflicts import pause_before_retry, retried_on_conflict
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, pause_before_retry, retried_on_conflict
 from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
 
-_ATTEMPTS = 5  # concurrent events of one case (or a cancelled transaction): each retry re-reads the facts
+_ATTEMPTS = CONSUMER_ATTEMPTS  # concurrent events of one case (or a cancelled transaction): each retry re-reads the facts
 
 
 class MetricsRecorder:

@@ -27,13 +27,13 @@ from casetrail.domain.tasks import NewTask
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tasks import TaskService
 from casetrail.service.tenant_settings_cache import TENANT_SETTINGS_SECONDS, TenantSettingsCache
-from casetrail.service.write_conflicts import LOST_RACE, pause_before_retry
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, LOST_RACE, pause_before_retry
 from casetrail.store.cases import CaseRepository
 from casetrail.store.rules import RuleRepository
 
 # A case that keeps changing under a rule gets a few fresh reads (with jittered pauses) before the
 # event is reported as a batch item failure and retried by SQS.
-_ATTEMPTS = 5
+_ATTEMPTS = CONSUMER_ATTEMPTS
 # A new or edited rule sees events within this many seconds (the consumers' per-tenant cache).
 RULE_CACHE_SECONDS = TENANT_SETTINGS_SECONDS
 

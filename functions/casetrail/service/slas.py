@@ -11,7 +11,7 @@ from casetrail.domain.events import CaseChange
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tenant_settings_cache import TenantSettingsCache
-from casetrail.service.write_conflicts import LOST_RACE, pause_before_retry
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, LOST_RACE, pause_before_retry
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
 from casetrail.store.sla_calendars import SlaCalendarRepository
@@ -19,7 +19,7 @@ from casetrail.store.timeline import TimelineRepository
 
 # A change made meanwhile by an agent or a rule (or a cancelled transaction) is re-read and the
 # SLAs recomputed on it, a few times with jittered pauses, before SQS retries the event.
-_ATTEMPTS = 5
+_ATTEMPTS = CONSUMER_ATTEMPTS
 # Cases read per sweep at most (the rest wait a minute): bounds a sweep's time.
 SWEEP_LIMIT = 400
 
