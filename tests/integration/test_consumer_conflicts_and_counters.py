@@ -178,3 +178,53 @@ def test_a_case_whose_facts_were_one_item_keeps_its_figures_when_its_next_event_
     figures = day_figures(supervisor)
     assert (figures["casesCreated"], figures["casesResolved"], figures["openCases"]) == (1, 1, 0)
     assert table.get(keys.metrics_case_item("demo", SAMPLE_DETAIL["caseId"])) is None
+
+
+def test_a_rule_whose_commit_keeps_losing_is_a_batch_item_failure_and_its_redelivery_applies_it_once(racing_writers):
+    from casetrail.admin import run_load_rules
+    from casetrail.handlers.rules_consumer import handler
+    from casetrail.store.rules import RuleRepository
+    from tests.integration.test_billing import sqs_batch
+    from tests.integration.test_rules import DEFAULT_RULES, add_chat, new_case
+
+    # Given the default fraud rule, and a chat mentioning an unauthorised charge on a new case
+    agent = ApiClient()
+    run_load_rules(str(DEFAULT_RULES), RuleRepository(Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])))
+    case_id = new_case(agent)
+    event = sqs_batch(add_chat(agent, case_id))
+    # And writers that win every race for as long as the rules consumer tries
+    racing_writers(CONSUMER_ATTEMPTS)
+
+    # When the event arrives, then is redelivered by SQS once the contention is over
+    failed = handler(event, FakeLambdaContext())
+    redelivered = handler(event, FakeLambdaContext())
+
+    # Then that message alone went back to SQS, and the rule acted once, on the redelivery
+    assert failed == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    assert redelivered == {"batchItemFailures": []}
+    case = agent.get_case(case_id).body
+    assert (case["priority"], case["category"]) == ("urgent", "fraud")
+    assert [e["action"] for e in agent.audit(case_id).body["items"]].count("CASE.UPDATED") == 1
+
+
+def test_an_sla_assignment_cancelled_by_concurrent_writers_is_saved_in_the_same_delivery(racing_writers, monkeypatch):
+    from casetrail.handlers.sla_consumer import handler
+    from casetrail.settings import get_settings
+    from tests.integration.test_billing import published_detail, sqs_batch
+
+    # Given the policy "urgent → resolved within 4 hours" and a new urgent case
+    monkeypatch.setenv("SLA_CONFIGURATION", json.dumps({"policies": [{"name": "resolve-urgent", "priority": "urgent", "targetMinutes": 240}]}))
+    get_settings.cache_clear()
+    agent = ApiClient()
+    agent.create_customer({"customerId": "cust-1", "name": "Customer 1"})
+    case_id = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body["caseId"]
+    # And concurrent writers that make DynamoDB cancel the SLA's transaction three times
+    dynamodb = racing_writers(3)
+
+    # When its creation reaches the SLA consumer
+    result = handler(sqs_batch(published_detail(case_id, version=1)), FakeLambdaContext())
+
+    # Then the SLA is assigned in that delivery
+    assert result == {"batchItemFailures": []} and dynamodb.cancelled == 3
+    assert [s["name"] for s in agent.get_case(case_id).body["slas"]] == ["resolve-urgent"]
+    get_settings.cache_clear()
