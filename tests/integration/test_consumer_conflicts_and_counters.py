@@ -174,10 +174,22 @@ def test_a_case_whose_facts_were_one_item_keeps_its_figures_when_its_next_event_
 
     assert metrics_consumer(sqs_batch(resolved)) == {"batchItemFailures": []}
 
-    # Then the day shows one case created and resolved, none open, and the single item is gone
+    # Then the day shows one case created and resolved, none open
     figures = day_figures(supervisor)
     assert (figures["casesCreated"], figures["casesResolved"], figures["openCases"]) == (1, 1, 0)
-    assert table.get(keys.metrics_case_item("demo", SAMPLE_DETAIL["caseId"])) is None
+
+    # And when it is reopened, then the figures still follow, from the state the consumer now keeps
+    reopened = {
+        **resolved,
+        "eventId": "evt-reopened",
+        "caseVersion": 3,
+        "approximateChangeTime": "2026-11-25T11:00:00Z",
+        "changes": [{"fieldId": "status", "oldValue": "resolved", "newValue": "open"}],
+        "case": {**resolved["case"], "status": "open", "version": 3},
+    }
+    assert metrics_consumer(sqs_batch(reopened)) == {"batchItemFailures": []}
+    figures = day_figures(supervisor)
+    assert (figures["casesCreated"], figures["casesResolved"], figures["casesReopened"], figures["openCases"]) == (1, 1, 1, 1)
 
 
 def test_a_rule_whose_commit_keeps_losing_is_a_batch_item_failure_and_its_redelivery_applies_it_once(racing_writers):

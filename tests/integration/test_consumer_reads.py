@@ -139,3 +139,20 @@ def test_the_billing_consumer_reads_the_tenants_pricing_once_for_a_burst_of_task
         assert deliver("billing", task) == {"batchItemFailures": []}
 
     assert counted_reads.reads == 2  # the tenant's existence and its pricing, each once
+
+
+def test_the_metrics_consumer_reads_the_cases_state_not_its_history(agent, counted_reads):
+    # Given a case whose thirty status changes the metrics consumer has counted
+    case_id = agent.create_case({"title": "Card blocked", "customerId": "cust-1"}).body["caseId"]
+    history = [published_detail(case_id, version=1)]
+    for n in range(30):
+        history.append(patched(agent, case_id, {"status": ("in_progress", "pending_customer")[n % 2]}))
+    assert deliver("metrics", *history[:10]) == deliver("metrics", *history[10:20]) == deliver("metrics", *history[20:]) == {"batchItemFailures": []}
+    resolved = patched(agent, case_id, {"status": "resolved"})
+    counted_reads.reads = counted_reads.items_read = 0
+
+    # When its resolution reaches the metrics consumer
+    assert deliver("metrics", resolved) == {"batchItemFailures": []}
+
+    # Then it read one item, the case's state: none of its thirty-one facts
+    assert (counted_reads.reads, counted_reads.items_read) == (1, 1)

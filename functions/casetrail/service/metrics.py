@@ -10,7 +10,8 @@ from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import GroupBy, MetricsReport
 from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, pause_before_retry, retried_on_conflict
-from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
+from casetrail.domain.metrics import Contribution
+from casetrail.store.metrics import CaseState, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
@@ -36,18 +37,36 @@ class MetricsRecorder:
         if fact is None:
             return False
         for attempt in range(_ATTEMPTS):
-            before = self._repository.case_facts(tenant_id, detail["caseId"])
-            facts = metrics.merge_fact(before.facts, fact)
-            contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
-            after = CaseFacts(facts=facts, applied=contribution)
-            delta = metrics.difference(contribution, before.applied)
+            before = self._repository.case_state(tenant_id, detail["caseId"])
+            after, delta = self._after(tenant_id, detail["caseId"], before, fact)
             try:
-                return self._repository.apply_case_event(tenant_id, detail["caseId"], event_id, before, after, delta)
+                return self._repository.apply_case_event(tenant_id, detail["caseId"], event_id, fact, before, after, delta)
             except FactsChanged:
-                continue  # another event of the case got in first: recompute on its facts
+                continue  # another event of the case got in first: recompute on its state
             except ConcurrentChange:
                 pause_before_retry(attempt)  # cancelled for a concurrent writer: nothing was written
         raise FactsChanged()  # reported as a batch item failure: SQS retries the message
+
+    def _after(self, tenant_id: str, case_id: str, before: CaseState, fact: dict) -> tuple[CaseState, Contribution]:
+        """The case's state with the fact in, and what that adds to the aggregates."""
+        in_order = before.summary is not None and fact["v"] > before.summary["lastV"]
+        if in_order or not before.has_facts:
+            # The usual case (or the case's first fact): the summary alone gives the difference.
+            summary, delta = metrics.appended(before.summary or metrics.empty_summary(), fact, reopen_days=self._reopen_days)
+            return CaseState(summary=summary, applied=_plus(before.applied, delta)), delta
+        # Late (or counted before summaries existed): recompute from every fact.
+        facts = metrics.merge_fact(self._repository.case_facts(tenant_id, case_id), fact)
+        contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
+        summary = metrics.summary_of(facts, reopen_days=self._reopen_days)
+        return CaseState(summary=summary, applied=contribution), metrics.difference(contribution, before.applied)
+
+
+def _plus(applied: Contribution, delta: Contribution) -> Contribution:
+    """applied + delta, negative steps included (Counter's + would drop them), zeros dropped."""
+    total = Counter(applied)
+    for key, amount in delta.items():
+        total[key] += amount
+    return Counter({k: v for k, v in total.items() if v})
 
 
 class MetricsService:

@@ -1,12 +1,15 @@
 """Metric aggregates, case facts and consumed-event markers in DynamoDB.
 
 A case's metrics inputs live in its own partition: one small item per fact (written once) and a
-state item (what the case contributes so far, and a revision). Both are read by one Query, and an
-event writes one fact and the state, never the whole history.
+`STATE` item (a bounded summary of the facts, what the case contributes so far, and a revision).
+An event that arrives in version order reads the state alone (one Query of at most two small
+items, whatever the case's history); a late one reads every fact (one Query of the partition).
+Cases counted before facts had items of their own keep their single `FACTS` item: it is read as
+their facts (and, until they have a state, as their state) and never written again.
 
 An event is applied by one TransactWriteItems: its marker (only if absent), the case's state (only
-if unchanged since it was read: its revision), its new fact, and an ADD per aggregate it changes,
-on the aggregate's shard its event id picks (keys.METRIC_SHARDS). A redelivery finds the marker and
+if unchanged since it was read: its revision), its fact, and an ADD per aggregate it changes, on
+the aggregate's shard its event id picks (keys.METRIC_SHARDS). A redelivery finds the marker and
 changes nothing; a concurrent change of the same case makes the caller re-read and recompute.
 """
 
@@ -28,55 +31,77 @@ class FactsChanged(Exception):
 
 
 @dataclass
-class CaseFacts:
-    facts: list[dict] = field(default_factory=list)
+class CaseState:
+    summary: dict[str, Any] | None = None  # None: not known without reading the facts
     applied: Contribution = field(default_factory=Counter)
-    revision: int = 0  # 0: no state yet
-    stored: frozenset = frozenset()  # (version, kind) of the facts that have their own item
-    single_item: bool = False  # read from the case's single facts item of before (replaced on write)
+    revision: int = 0  # 0: no state item yet
+    has_facts: bool = False  # facts were recorded (in items, or in the single item of before)
 
 
 class MetricsRepository:
     def __init__(self, table: Table):
         self._table = table
 
-    def case_facts(self, tenant_id: str, case_id: str) -> CaseFacts:
-        items = self._query_partition(keys.metrics_case_partition(tenant_id, case_id))
-        state = next((i for i in items if i["sk"] == keys.metrics_case_state_item(tenant_id, case_id)["sk"]), None)
-        single = next((i for i in items if i["sk"] == keys.metrics_case_item(tenant_id, case_id)["sk"]), None)
-        facts = [i["fact"] for i in items if "fact" in i]
-        if state is None and single is not None:
-            return CaseFacts(facts=single["facts"], applied=_applied(single), revision=int(single["revision"]), single_item=True)
-        if state is None:
-            return CaseFacts(facts=facts)
-        stored = frozenset((f["v"], f["kind"]) for f in facts)
-        return CaseFacts(facts=sorted(facts, key=lambda f: (f["v"], f["kind"])), applied=_applied(state), revision=int(state["revision"]), stored=stored)
+    def case_state(self, tenant_id: str, case_id: str) -> CaseState:
+        """The case's state: one strongly consistent Query for the sort keys "FACTS".."STATE", which
+        holds the state and the single facts item of before, and none of the fact items ("FACT#...")."""
+        state_key = keys.metrics_case_state_item(tenant_id, case_id)
+        single_key = keys.metrics_case_item(tenant_id, case_id)
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :single AND :state",
+                "ExpressionAttributeValues": {":pk": {"S": state_key["pk"]}, ":single": {"S": single_key["sk"]}, ":state": {"S": state_key["sk"]}},
+                "ConsistentRead": True,  # the revision the transaction then conditions on
+            }
+        )
+        state = next((i for i in items if i["sk"] == state_key["sk"]), None)
+        single = next((i for i in items if i["sk"] == single_key["sk"]), None)
+        if state is not None:
+            return CaseState(summary=state["summary"], applied=_applied(state), revision=int(state["revision"]), has_facts=True)
+        if single is not None:  # counted before: the facts are known, their summary must be computed
+            return CaseState(applied=_applied(single), has_facts=True)
+        return CaseState()
+
+    def case_facts(self, tenant_id: str, case_id: str) -> list[dict]:
+        """Every fact of the case, in version order: its fact items and the single item of before."""
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": keys.metrics_case_partition(tenant_id, case_id)}},
+                "ConsistentRead": True,
+            }
+        )
+        facts = {(f["v"], f["kind"]): f for i in items for f in ([i["fact"]] if "fact" in i else i.get("facts", []))}
+        return [facts[k] for k in sorted(facts)]
 
     def apply_case_event(
-        self, tenant_id: str, case_id: str, event_id: str, before: CaseFacts, after: CaseFacts, delta: Contribution
+        self, tenant_id: str, case_id: str, event_id: str, fact: dict, before: CaseState, after: CaseState, delta: Contribution
     ) -> bool:
-        """Stores the case's new facts and state and adds the delta; False when the event was already applied."""
+        """Stores the event's fact, the case's new state and adds the delta; False when the event
+        was already applied."""
         state = {
             **keys.metrics_case_state_item(tenant_id, case_id),
+            "summary": after.summary,
             "applied": [[*k, v] for k, v in sorted(after.applied.items())],
             "revision": before.revision + 1,
         }
-        unchanged = {
-            "ConditionExpression": "revision = :revision",
-            "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}},
-        }
-        first_state = before.revision == 0 or before.single_item
-        new_facts = [f for f in after.facts if (f["v"], f["kind"]) not in before.stored]
-        operations = [
-            self._marker(tenant_id, event_id),
-            {"Put": {"Item": serialize(state), **({"ConditionExpression": "attribute_not_exists(pk)"} if first_state else unchanged)}},
-            *({"Put": {"Item": serialize({**keys.metrics_fact_item(tenant_id, case_id, f["v"], f["kind"]), "fact": f})}} for f in new_facts),
-            *self._adds(tenant_id, event_id, delta),
-        ]
-        if before.single_item:  # its facts now have items of their own: the single item goes
-            operations.append({"Delete": {"Key": serialize(keys.metrics_case_item(tenant_id, case_id)), **unchanged}})
+        condition = (
+            {"ConditionExpression": "attribute_not_exists(pk)"}
+            if before.revision == 0
+            else {"ConditionExpression": "revision = :revision", "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}}}
+        )
+        fact_item = {**keys.metrics_fact_item(tenant_id, case_id, fact["v"], fact["kind"]), "fact": fact}
         try:
-            self._table.transact(operations)
+            self._table.transact(
+                [
+                    self._marker(tenant_id, event_id),
+                    {"Put": {"Item": serialize(state), **condition}},
+                    {"Put": {"Item": serialize(fact_item)}},
+                    *self._adds(tenant_id, event_id, delta),
+                ]
+            )
         except ConditionFailed as failure:
             if 0 in failure.failed_indexes:
                 return False
@@ -114,15 +139,6 @@ class MetricsRepository:
             "TableName": self._table.name,
             "KeyConditionExpression": f"pk = :pk AND {sort_condition}",
             "ExpressionAttributeValues": {":pk": {"S": keys.metrics_partition(tenant_id, dimension)}, **values},
-        }
-        return self._all_pages(request)
-
-    def _query_partition(self, partition: str) -> list[dict[str, Any]]:
-        request = {
-            "TableName": self._table.name,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": partition}},
-            "ConsistentRead": True,  # the state a transaction then conditions on
         }
         return self._all_pages(request)
 
