@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 from casetrail.domain import metrics
 from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
-from casetrail.domain.metrics import GroupBy, MetricsReport
+from casetrail.domain.metrics import Contribution, GroupBy, MetricsReport
 from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, pause_before_retry, retried_on_conflict
-from casetrail.domain.metrics import Contribution
 from casetrail.store.metrics import CaseState, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:

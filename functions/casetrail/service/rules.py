@@ -130,28 +130,24 @@ class RuleEngine:
         fired = [rule for rule in self._active.get(detail["tenantId"]) if rule.trigger is trigger]
         if not fired:
             return []
-        case = self._read(detail)
         applied = []
-        for rule in fired:
-            case, outcome = self._apply(rule, detail, case)
-            if outcome is not None:
-                applied.append(outcome)
+        try:
+            case: Case | None = self._cases.get(detail["tenantId"], detail["caseId"])
+            for rule in fired:
+                case, outcome = self._apply(rule, detail, case)
+                if outcome is not None:
+                    applied.append(outcome)
+        except CaseNotFound:
+            pass  # deleted since: nothing left to act on
         return applied
 
-    def _read(self, detail: dict[str, Any]) -> Case | None:
-        try:
-            return self._cases.get(detail["tenantId"], detail["caseId"])
-        except CaseNotFound:
-            return None  # deleted since: nothing left to act on
-
     def _apply(self, rule: Rule, detail: dict[str, Any], case: Case | None) -> tuple[Case | None, Outcome | None]:
-        """(the case as this rule left it, or None when it must be read again; the outcome if the rule acted)."""
+        """(the case as this rule left it, or None when it must be read again; the outcome if the
+        rule acted). CaseNotFound when the case was deleted meanwhile."""
         tenant_id, case_id, event_id = detail["tenantId"], detail["caseId"], detail["eventId"]
         for attempt in range(_ATTEMPTS):
             if case is None:
-                case = self._read(detail)
-                if case is None:
-                    return None, None
+                case = self._cases.get(tenant_id, case_id)
             if case.merged_into:
                 return case, None  # merged: read-only, its work goes on in the survivor
             outcome = evaluate(rule, detail, case.to_wire())
