@@ -23,7 +23,9 @@ READS = ("get_item", "query", "batch_get_item")
 
 
 class CountingDynamoDb:
-    """The real (moto) client, counting the reads made through it and the items they returned."""
+    """The real (moto) client, counting the reads made through it and the items they returned.
+    The shared intake's one lookup per event of a forgotten case (erasure table) is not counted:
+    it is the same for every consumer and every event, and not what these tests are about."""
 
     def __init__(self, client):
         self._client = client
@@ -37,6 +39,8 @@ class CountingDynamoDb:
 
         def counted(**request):
             response = call(**request)
+            if request.get("TableName") == TEST_ENVIRONMENT["ERASURE_TABLE_NAME"]:
+                return response
             self.reads += 1
             self.items_read += len(response.get("Items", [])) + (1 if "Item" in response else 0)
             return response

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import metrics
+from casetrail.domain.erasure import CASE_DELETED
 from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import Contribution, GroupBy, MetricsReport
@@ -29,6 +30,8 @@ class MetricsRecorder:
         """True when the event changed the aggregates' inputs; False for a duplicate or an event
         metrics do not depend on."""
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
+        if detail["eventType"] == CASE_DELETED:
+            return self._forget(tenant_id, detail["caseId"], event_id)
         if detail["eventType"] in metrics.COUNTED_EVENTS:
             contribution = metrics.counted_event_contribution(detail)
             return retried_on_conflict(lambda: self._repository.apply_event(tenant_id, event_id, contribution))
@@ -58,6 +61,20 @@ class MetricsRecorder:
         contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
         summary = metrics.summary_of(facts, reopen_days=self._reopen_days)
         return CaseState(summary=summary, applied=contribution), metrics.difference(contribution, before.applied)
+
+    def _forget(self, tenant_id: str, case_id: str, event_id: str) -> bool:
+        """A deleted case: the days' counts keep what it added (they are not about anyone); its
+        facts go, and so does its share of the current gauges (it is no longer open anywhere)."""
+        for attempt in range(_ATTEMPTS):
+            before = self._repository.case_state(tenant_id, case_id)
+            gauges = Counter({k: -v for k, v in before.applied.items() if k[1] == metrics.CURRENT and v})
+            try:
+                return self._repository.forget_case(tenant_id, case_id, event_id, before, gauges)
+            except FactsChanged:
+                continue
+            except ConcurrentChange:
+                pause_before_retry(attempt)
+        raise FactsChanged()
 
 
 def _plus(applied: Contribution, delta: Contribution) -> Contribution:

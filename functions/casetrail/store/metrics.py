@@ -108,6 +108,43 @@ class MetricsRepository:
             raise FactsChanged() from failure
         return True
 
+    def forget_case(self, tenant_id: str, case_id: str, event_id: str, before: CaseState, delta: Contribution) -> bool:
+        """Deletes a deleted case's facts and state and adds the delta, once (False: already done).
+        The fact items go first (idempotent deletes, any number of them), then one transaction:
+        the marker, the state (unchanged since read) and the delta."""
+        state_key = keys.metrics_case_state_item(tenant_id, case_id)
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": state_key["pk"]}},
+                "ProjectionExpression": "pk, sk",
+            }
+        )
+        facts = [{"pk": i["pk"], "sk": i["sk"]} for i in items if i["sk"] != state_key["sk"]]
+        for start in range(0, len(facts), 25):  # BatchWriteItem's limit
+            pending = {self._table.name: [{"DeleteRequest": {"Key": serialize(key)}} for key in facts[start : start + 25]]}
+            while pending:  # what DynamoDB left unprocessed (throttling) is sent again
+                pending = self._table.client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+        delete = []
+        if before.revision:
+            delete = [
+                {
+                    "Delete": {
+                        "Key": serialize(state_key),
+                        "ConditionExpression": "revision = :revision",
+                        "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}},
+                    }
+                }
+            ]
+        try:
+            self._table.transact([self._marker(tenant_id, event_id), *delete, *self._adds(tenant_id, event_id, delta)])
+        except ConditionFailed as failure:
+            if 0 in failure.failed_indexes:
+                return False
+            raise FactsChanged() from failure
+        return True
+
     def apply_event(self, tenant_id: str, event_id: str, delta: Contribution) -> bool:
         """Adds an event's contribution once; False when the event was already applied."""
         try:
