@@ -56,6 +56,7 @@ bench: install
 	$(PYTHON) -W ignore -m bench.write_units
 	$(PYTHON) -W ignore -m bench.partitions
 	$(PYTHON) -m bench.search
+	$(PYTHON) -m bench.consumer_reads
 
 docs: install
 	$(PYTHON) -m casetrail.docs

@@ -66,6 +66,7 @@ def aws():
     with mock_aws():
         dynamodb_client.cache_clear()
         event_intake.cache_clear()
+        forget_consumer_instances()
         create_tables(dynamodb_client())
         boto3.client("s3").create_bucket(Bucket=TEST_ENVIRONMENT["EVENT_DETAILS_BUCKET_NAME"])
         # The tenant the tests act as exists, as `make run`'s demo tenant does.
@@ -73,7 +74,18 @@ def aws():
         yield
         dynamodb_client.cache_clear()
         event_intake.cache_clear()
+        forget_consumer_instances()
     synchronous_search_feed.uninstall()
+
+
+def forget_consumer_instances() -> None:
+    """Each test starts with cold consumers: what a warm one keeps per tenant (rules, pricing,
+    calendars, subscriptions; service/tenant_settings_cache.py) belongs to the previous test's tables."""
+    from casetrail.handlers import billing_consumer, metrics_consumer, notification_wiring, rules_consumer, sla_consumer
+
+    for service in (billing_consumer.metering_service, metrics_consumer.recorder, rules_consumer.rule_engine, sla_consumer.sla_service):
+        service.cache_clear()
+    notification_wiring.reset()
 
 
 # Debian's Chromium (Playwright cannot download its own browsers here), shared by the browser

@@ -140,12 +140,15 @@ def test_a_webhook_subscriber_receives_each_change_once_signed(casetrail, webhoo
     import hashlib
     import hmac
 
+    from casetrail.service.tenant_settings_cache import TENANT_SETTINGS_SECONDS
+
     url, received = webhook_receiver
     subscription = casetrail.call(
         "POST", "/subscriptions", {"target": {"type": "webhook", "url": url}, "events": ["CASE.CREATED"]}
     )
     assert subscription.status == 201
     secret = subscription.body["signingSecret"]
+    time.sleep(TENANT_SETTINGS_SECONDS)  # the documented delay before a new subscription sees events (the consumer's cache)
 
     case_id = casetrail.call("POST", "/cases", {"title": "Card stolen", "customerId": "cust-2"}).body["caseId"]
 

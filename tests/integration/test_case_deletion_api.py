@@ -155,11 +155,11 @@ def test_metrics_forget_a_deleted_case_but_keep_the_days_counts(agent, superviso
     recorder = MetricsRecorder(MetricsRepository(Table(TEST_ENVIRONMENT["METRICS_TABLE_NAME"])), reopen_days=7)
     recorder.record(Table(CASES).get(keys.case_audit_item("demo", case_id, 1))["change"])
     metrics = MetricsRepository(Table(TEST_ENVIRONMENT["METRICS_TABLE_NAME"]))
-    assert metrics.open_cases("demo", "day") and metrics.case_facts("demo", case_id).revision == 1
+    assert metrics.open_cases("demo", "day") and metrics.case_state("demo", case_id).revision == 1
     delete_case(supervisor, case_id)
 
     assert recorder.record(Table(CASES).get(keys.case_tombstone_item("demo", case_id))["change"]) is True
-    assert metrics.case_facts("demo", case_id).revision == 0
+    assert metrics.case_state("demo", case_id).revision == 0 and metrics.case_facts("demo", case_id) == []
     assert sum(metrics.open_cases("demo", "day").values()) == 0
 
 

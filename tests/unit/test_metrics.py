@@ -160,3 +160,63 @@ def test_the_sla_met_rate_is_met_over_completed_slas_on_the_day_they_completed()
     assert figures_of_the_day.groups[0].key == "2026-11-03"
     # And with no SLA completed the rate is not a number
     assert figures(CREATED).sla_met_rate is None
+
+
+# --- the in-order shortcut: a bounded summary instead of the whole history ---------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from casetrail.domain.metrics import appended, empty_summary  # noqa: E402
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["contact", "open", "in_progress", "pending_customer", "resolved", "closed", "queue"]),
+        st.sampled_from(["VOICE", "CHAT", "EMAIL", "TASK"]),
+        st.integers(min_value=1, max_value=60 * 24 * 12),  # minutes after the previous fact
+        st.sampled_from(["fraud", "billing"]),
+    ),
+    max_size=25,
+)
+
+
+def _in_order_facts(steps) -> list[dict]:
+    """A case's facts in version order from random steps (status moves the statuses allow)."""
+    from datetime import datetime, timedelta
+
+    from casetrail.domain.statuses import ALLOWED_TRANSITIONS, CaseStatus
+
+    at, status, queue = datetime.fromisoformat(CREATED_AT), "open", "fraud"
+    facts = [case_fact(detail("CASE.CREATED", 1, CREATED_AT))]
+    for version, (step, channel, minutes, next_queue) in enumerate(steps, start=2):
+        at += timedelta(minutes=minutes)
+        base = {"approximateChangeTime": at.isoformat()}
+        if step == "contact":
+            fact = case_fact({**contact(version, channel, status=status), **base})
+        elif step == "queue":
+            queue = next_queue
+            fact = case_fact({**detail("CASE.UPDATED", version, at.isoformat(), status=status, queue=None), "changes": [{"fieldId": "queue", "oldValue": None, "newValue": queue}]})
+        elif CaseStatus(step) in ALLOWED_TRANSITIONS[CaseStatus(status)]:
+            fact = case_fact(detail("CASE.UPDATED", version, at.isoformat(), status=step, previous=status))
+            status = step
+        else:
+            continue
+        fact["dims"] = {**fact["dims"], "queue": queue}
+        facts.append(fact)
+    return facts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STEPS, st.integers(min_value=1, max_value=10))
+def test_adding_each_in_order_facts_difference_to_a_summary_gives_the_whole_contribution(steps, reopen_days):
+    # Given any history of a case, its facts arriving in version order
+    facts = _in_order_facts(steps)
+
+    # When each fact's difference is computed from the summary of the facts before it only
+    summary, total = empty_summary(), Counter()
+    for fact in facts:
+        summary, delta = appended(summary, fact, reopen_days=reopen_days)
+        total.update(delta)
+
+    # Then their sum is the case's contribution computed from its whole history
+    assert Counter({k: v for k, v in total.items() if v}) == case_contribution(facts, reopen_days=reopen_days)

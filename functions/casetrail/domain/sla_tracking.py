@@ -35,8 +35,8 @@ def may_assign(detail: dict[str, Any]) -> bool:
 
 def on_case_event(case: Case, detail: dict[str, Any], configuration: SlaConfiguration, history: list[dict[str, Any]] = ()) -> list[CaseChange]:
     """The SLA changes a CASE.CREATED/UPDATED event causes on the case as it is now. `history` (the
-    case's audit, needed when may_assign) gives a new SLA the status changes made since its start,
-    even those whose events were handled before this one."""
+    case's changes recorded after this event's version, needed when may_assign) gives a new SLA
+    the status changes made since its start, even those whose events were handled before this one."""
     at = datetime.fromisoformat(detail["approximateChangeTime"])
     status = _changed(detail).get("status", {}).get("newValue")
     calendar = configuration.calendar

@@ -18,7 +18,9 @@ from casetrail.store.dynamo import Table
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 
-processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage)
+# A batch whose every record failed (e.g. all lost their races) is reported item by item too, not
+# raised: SQS retries exactly those records either way, and a conflict is not a function error.
+processor = BatchProcessor(event_type=EventType.SQS, model=CaseEventMessage, raise_on_entire_batch_failure=False)
 
 
 @cache

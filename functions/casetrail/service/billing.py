@@ -7,6 +7,8 @@ from casetrail.domain.errors import InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.service.case_search import CaseFinder
 from casetrail.store.outbox import CreatedCases
+from casetrail.service.tenant_settings_cache import TenantSettingsCache
+from casetrail.service.write_conflicts import retried_on_conflict
 from casetrail.store.usage import UsagePage, UsageRepository
 
 MAX_RECORDS_PAGE = 1000
@@ -27,7 +29,7 @@ class PriceList:
 class MeteringService:
     def __init__(self, usage: UsageRepository, prices: PriceList):
         self._usage = usage
-        self._prices = prices
+        self._prices = TenantSettingsCache(prices.for_tenant)
 
     def meter(self, detail: dict[str, Any]) -> bool:
         """Meters what a case event stands for; True when it counted something new. A duplicate,
@@ -36,9 +38,9 @@ class MeteringService:
         if record is None:
             return False
         tenant_id = detail["tenantId"]
-        if record.kind is UnitKind.TASK and self._prices.for_tenant(tenant_id).task_unit_price is None:
+        if record.kind is UnitKind.TASK and self._prices.get(tenant_id).task_unit_price is None:
             return False  # tasks are free for this tenant: nothing to meter
-        return self._usage.meter(tenant_id, record)
+        return retried_on_conflict(lambda: self._usage.meter(tenant_id, record))
 
 
 class BillingService:

@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import metrics
 from casetrail.domain.erasure import CASE_DELETED
-from casetrail.domain.errors import InvalidRequest
+from casetrail.domain.errors import ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
-from casetrail.domain.metrics import GroupBy, MetricsReport
-from casetrail.store.metrics import CaseFacts, FactsChanged, MetricsRepository
+from casetrail.domain.metrics import Contribution, GroupBy, MetricsReport
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, pause_before_retry, retried_on_conflict
+from casetrail.store.metrics import CaseState, FactsChanged, MetricsRepository
 
 if TYPE_CHECKING:
     from casetrail.store.cases import CaseRepository
     from casetrail.store.outbox import CreatedCases
 
-_ATTEMPTS = 5  # concurrent events of one case: each retry re-reads the facts it lost to
+_ATTEMPTS = CONSUMER_ATTEMPTS  # concurrent events of one case (or a cancelled transaction): each retry re-reads the facts
 
 
 class MetricsRecorder:
@@ -33,34 +34,56 @@ class MetricsRecorder:
         if detail["eventType"] == CASE_DELETED:
             return self._forget(tenant_id, detail["caseId"], event_id)
         if detail["eventType"] in metrics.COUNTED_EVENTS:
-            return self._repository.apply_event(tenant_id, event_id, metrics.counted_event_contribution(detail))
+            contribution = metrics.counted_event_contribution(detail)
+            return retried_on_conflict(lambda: self._repository.apply_event(tenant_id, event_id, contribution))
         fact = metrics.case_fact(detail)
         if fact is None:
             return False
-        for _ in range(_ATTEMPTS):
-            before = self._repository.case_facts(tenant_id, detail["caseId"])
-            facts = metrics.merge_fact(before.facts, fact)
-            contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
-            after = CaseFacts(facts=facts, applied=contribution)
-            delta = metrics.difference(contribution, before.applied)
+        for attempt in range(_ATTEMPTS):
+            before = self._repository.case_state(tenant_id, detail["caseId"])
+            after, delta = self._after(tenant_id, detail["caseId"], before, fact)
             try:
-                return self._repository.apply_case_event(tenant_id, detail["caseId"], event_id, before, after, delta)
+                return self._repository.apply_case_event(tenant_id, detail["caseId"], event_id, fact, before, after, delta)
             except FactsChanged:
-                continue
-        raise FactsChanged()  # the message is retried by SQS
+                continue  # another event of the case got in first: recompute on its state
+            except ConcurrentChange:
+                pause_before_retry(attempt)  # cancelled for a concurrent writer: nothing was written
+        raise FactsChanged()  # reported as a batch item failure: SQS retries the message
 
+    def _after(self, tenant_id: str, case_id: str, before: CaseState, fact: dict) -> tuple[CaseState, Contribution]:
+        """The case's state with the fact in, and what that adds to the aggregates."""
+        in_order = before.summary is not None and fact["v"] > before.summary["lastV"]
+        if in_order or not before.has_facts:
+            # The usual case (or the case's first fact): the summary alone gives the difference.
+            summary, delta = metrics.appended(before.summary or metrics.empty_summary(), fact, reopen_days=self._reopen_days)
+            return CaseState(summary=summary, applied=_plus(before.applied, delta)), delta
+        # Late (or counted before summaries existed): recompute from every fact.
+        facts = metrics.merge_fact(self._repository.case_facts(tenant_id, case_id), fact)
+        contribution = metrics.case_contribution(facts, reopen_days=self._reopen_days)
+        summary = metrics.summary_of(facts, reopen_days=self._reopen_days)
+        return CaseState(summary=summary, applied=contribution), metrics.difference(contribution, before.applied)
 
     def _forget(self, tenant_id: str, case_id: str, event_id: str) -> bool:
         """A deleted case: the days' counts keep what it added (they are not about anyone); its
         facts go, and so does its share of the current gauges (it is no longer open anywhere)."""
-        for _ in range(_ATTEMPTS):
-            before = self._repository.case_facts(tenant_id, case_id)
+        for attempt in range(_ATTEMPTS):
+            before = self._repository.case_state(tenant_id, case_id)
             gauges = Counter({k: -v for k, v in before.applied.items() if k[1] == metrics.CURRENT and v})
             try:
                 return self._repository.forget_case(tenant_id, case_id, event_id, before, gauges)
             except FactsChanged:
                 continue
+            except ConcurrentChange:
+                pause_before_retry(attempt)
         raise FactsChanged()
+
+
+def _plus(applied: Contribution, delta: Contribution) -> Contribution:
+    """applied + delta, negative steps included (Counter's + would drop them), zeros dropped."""
+    total = Counter(applied)
+    for key, amount in delta.items():
+        total[key] += amount
+    return Counter({k: v for k, v in total.items() if v})
 
 
 class MetricsService:

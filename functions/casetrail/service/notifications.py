@@ -33,6 +33,7 @@ from casetrail.outbound import webhook_delivery
 from casetrail.outbound.email_channel import EmailChannel
 from casetrail.outbound.signing_secrets import SigningSecrets
 from casetrail.outbound.webhook_urls import Resolver, resolve, vet
+from casetrail.service.tenant_settings_cache import TenantSettingsCache
 from casetrail.store.subscriptions import StoredSubscription, SubscriptionRepository
 
 # A crashed send's claim is taken over after this long: longer than the function may run (30 s),
@@ -77,6 +78,7 @@ class Notifier:
         poster: Poster = webhook_delivery.post,
     ):
         self._repository = repository
+        self._subscriptions = TenantSettingsCache(repository.list_for_tenant)
         self._secrets = secrets
         self._email = email
         self._link_base_url = link_base_url
@@ -91,7 +93,7 @@ class Notifier:
         if not notification_events_of(detail):
             return outcome
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
-        wanted = [s for s in self._repository.list_for_tenant(tenant_id) if matches(s.subscription, detail)]
+        wanted = [s for s in self._subscriptions.get(tenant_id) if matches(s.subscription, detail)]
         if not wanted:
             return outcome
         message = compose(detail, link_base_url=self._link_base_url)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from casetrail.domain import cases as case_domain
-from casetrail.domain.cases import CasePatch
+from casetrail.domain.cases import Case, CasePatch
 from casetrail.domain.errors import CaseNotFound, InvalidRequest, RuleNotFound, VersionConflict
 from casetrail.domain.events import PerformedBy
 from casetrail.domain.identity import Principal, Role, require_supervising, PrincipalKind
@@ -26,15 +26,16 @@ from casetrail.domain.rules import (
 from casetrail.domain.tasks import NewTask
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tasks import TaskService
-from casetrail.service.write_conflicts import LOST_RACE
+from casetrail.service.tenant_settings_cache import TENANT_SETTINGS_SECONDS, TenantSettingsCache
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, LOST_RACE, pause_before_retry
 from casetrail.store.cases import CaseRepository
 from casetrail.store.rules import RuleRepository
 
-# A case that keeps changing under a rule gets a few fresh reads before the event is retried by SQS.
-_ATTEMPTS = 3
-# Rules are read once per tenant per this many seconds by a consumer instance: an edited rule
-# takes effect within it, and a burst of events costs one query.
-RULE_CACHE_SECONDS = 10
+# A case that keeps changing under a rule gets a few fresh reads (with jittered pauses) before the
+# event is reported as a batch item failure and retried by SQS.
+_ATTEMPTS = CONSUMER_ATTEMPTS
+# A new or edited rule sees events within this many seconds (the consumers' per-tenant cache).
+RULE_CACHE_SECONDS = TENANT_SETTINGS_SECONDS
 
 
 def rule_principal(rule: Rule) -> Principal:
@@ -107,67 +108,71 @@ def load_rules(rules: RuleRepository, tenant_id: str, commands: list[NewRule], c
 
 
 class RuleEngine:
-    """Applies a tenant's active rules to a case event: each matching rule once per event."""
+    """Applies a tenant's active rules to a case event: each matching rule once per event.
+
+    Reads per event do not grow with the number of rules: the rules come from the per-tenant
+    cache, and the case is read once and carried from one rule to the next (each rule's change
+    is computed on the case as the previous one left it). A rule already applied to this event (a
+    redelivery) is stopped by its marker's condition in the commit, not by a read before it."""
 
     def __init__(self, rules: RuleRepository, cases: CaseRepository, tasks: TaskService, clock: Clock = utc_now, monotonic: Callable[[], float] = time.monotonic):
         self._rules = rules
         self._cases = cases
         self._tasks = tasks
         self._clock = clock
-        self._monotonic = monotonic
-        self._cache: dict[str, tuple[float, list[Rule]]] = {}
+        self._active = TenantSettingsCache(lambda tenant_id: [r for r in rules.list_for_tenant(tenant_id) if r.active], monotonic=monotonic)
 
     def handle(self, detail: dict[str, Any]) -> list[Outcome]:
         """The outcomes of the rules this event made act (empty for a rule's own change)."""
         trigger = TRIGGER_BY_EVENT_TYPE.get(detail.get("eventType"))
         if trigger is None or is_rule_change(detail) or not detail.get("caseId"):
             return []  # a standalone task's events have no case to act on
-        tenant_id = detail["tenantId"]
+        fired = [rule for rule in self._active.get(detail["tenantId"]) if rule.trigger is trigger]
+        if not fired:
+            return []
         applied = []
-        for rule in self._active_rules(tenant_id):
-            if rule.trigger is trigger:
-                outcome = self._apply(rule, detail)
+        try:
+            case: Case | None = self._cases.get(detail["tenantId"], detail["caseId"])
+            for rule in fired:
+                case, outcome = self._apply(rule, detail, case)
                 if outcome is not None:
                     applied.append(outcome)
+        except CaseNotFound:
+            pass  # deleted since: nothing left to act on
         return applied
 
-    def _active_rules(self, tenant_id: str) -> list[Rule]:
-        cached = self._cache.get(tenant_id)
-        if cached is None or self._monotonic() - cached[0] > RULE_CACHE_SECONDS:
-            cached = (self._monotonic(), [r for r in self._rules.list_for_tenant(tenant_id) if r.active])
-            self._cache[tenant_id] = cached
-        return cached[1]
-
-    def _apply(self, rule: Rule, detail: dict[str, Any]) -> Outcome | None:
+    def _apply(self, rule: Rule, detail: dict[str, Any], case: Case | None) -> tuple[Case | None, Outcome | None]:
+        """(the case as this rule left it, or None when it must be read again; the outcome if the
+        rule acted). CaseNotFound when the case was deleted meanwhile."""
         tenant_id, case_id, event_id = detail["tenantId"], detail["caseId"], detail["eventId"]
-        for _ in range(_ATTEMPTS):
-            if self._rules.was_applied(tenant_id, case_id, event_id, rule.rule_id):
-                return None
-            try:
+        for attempt in range(_ATTEMPTS):
+            if case is None:
                 case = self._cases.get(tenant_id, case_id)
-            except CaseNotFound:
-                return None  # deleted since: nothing left to act on
             if case.merged_into:
-                return None  # merged: read-only, its work goes on in the survivor
+                return case, None  # merged: read-only, its work goes on in the survivor
             outcome = evaluate(rule, detail, case.to_wire())
             if not outcome.matched:
-                return None
+                return case, None
             principal, now = rule_principal(rule), self._clock()
             change = case_domain.update_case(case, CasePatch(**outcome.case_changes), by=principal, at=now) if outcome.case_changes else None
             after = change.case if change is not None else case
             events = [_published_event(t, rule, detail, after.to_wire(), principal, now) for t in outcome.events]
             try:
                 if not self._rules.record_application(self._cases, tenant_id=tenant_id, case_id=case_id, event_id=event_id, rule_id=rule.rule_id, change=change, events=events):
-                    return None
+                    return None, None  # applied by an earlier delivery: the case may have moved since
             except LOST_RACE:
-                continue  # the case moved: read it again and re-plan on the fresh state
+                # The case moved, or DynamoDB cancelled the commit for a concurrent writer: read
+                # it again and re-plan on the fresh state, after a jittered pause.
+                pause_before_retry(attempt)
+                case = None
+                continue
             # After the commit: a crash here leaves the change applied and its task not created
             # (at most once), rather than a task created twice.
             for planned in outcome.tasks:
                 due = now + timedelta(minutes=planned.due_in_minutes) if planned.due_in_minutes else None
                 command = NewTask(**planned.model_dump(exclude={"due_in_minutes"}), due_at=due)
                 self._tasks.create(principal, command, case_id=case_id)
-            return outcome
+            return (None if outcome.tasks else after), outcome  # a linked task moves the case on
         raise VersionConflict(f"case {case_id} keeps changing; the event will be retried", details={"caseId": case_id})
 
 

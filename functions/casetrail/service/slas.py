@@ -10,14 +10,16 @@ from casetrail.domain.errors import CaseNotFound, VersionConflict
 from casetrail.domain.events import CaseChange
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.service.cases import Clock, utc_now
-from casetrail.service.write_conflicts import LOST_RACE
+from casetrail.service.tenant_settings_cache import TenantSettingsCache
+from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, LOST_RACE, pause_before_retry
 from casetrail.store.cases import CaseRepository
 from casetrail.store.keys import DUE_SHARDS
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 
-# A change made meanwhile by an agent or a rule is re-read and the SLAs recomputed on it.
-_ATTEMPTS = 3
+# A change made meanwhile by an agent or a rule (or a cancelled transaction) is re-read and the
+# SLAs recomputed on it, a few times with jittered pauses, before SQS retries the event.
+_ATTEMPTS = CONSUMER_ATTEMPTS
 # Cases read per sweep at most (the rest wait a minute): bounds a sweep's time.
 SWEEP_LIMIT = 400
 
@@ -40,7 +42,7 @@ class SlaService:
         self._cases = cases
         self._timeline = timeline
         self._configuration = configuration
-        self._calendars = calendars
+        self._calendars = TenantSettingsCache(calendars.get)
         self._clock = clock
 
     def track(self, detail: dict[str, Any]) -> list[CaseChange]:
@@ -49,8 +51,10 @@ class SlaService:
             return []
         tenant_id, case_id = detail["tenantId"], detail["caseId"]
         configuration = self._configuration_of(tenant_id)
-        history = self._cases.change_history(tenant_id, case_id) if sla_tracking.may_assign(detail) and configuration.policies else []
-        return self._commit(tenant_id, case_id, lambda case: sla_tracking.on_case_event(case, detail, configuration, history))
+        # A new SLA catches up with the status changes made after this event (consumer lag, a
+        # redelivery): only those are read, however long the case's history.
+        later = self._cases.changes_after(tenant_id, case_id, detail["caseVersion"]) if sla_tracking.may_assign(detail) and configuration.policies else []
+        return self._commit(tenant_id, case_id, lambda case: sla_tracking.on_case_event(case, detail, configuration, later))
 
     def _configuration_of(self, tenant_id: str) -> SlaConfiguration:
         """The deployment's policies, on the tenant's own business calendar when it has one."""
@@ -80,7 +84,7 @@ class SlaService:
         return SweepResult(read=read, flagged=flagged)
 
     def _commit(self, tenant_id: str, case_id: str, compute: Callable[[Case], list[CaseChange]]) -> list[CaseChange]:
-        for _ in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             try:
                 case = self._cases.get(tenant_id, case_id)
             except CaseNotFound:
@@ -93,5 +97,6 @@ class SlaService:
                 self._cases.save(changes[-1], also=operations, earlier=changes[:-1])
                 return changes
             except LOST_RACE:
-                continue  # changed meanwhile: recompute on the fresh case
+                pause_before_retry(attempt)  # changed meanwhile, or cancelled: recompute on the fresh case
+                continue
         raise VersionConflict(f"case {case_id} keeps changing; the SLA update will be retried", details={"caseId": case_id})

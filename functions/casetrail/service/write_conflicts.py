@@ -10,6 +10,8 @@ the contenders spread out. Every round of contenders lets at least one through, 
 
 import random
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from casetrail.domain.errors import ConcurrentChange, VersionConflict
 
@@ -34,3 +36,22 @@ def kept_changing(case_id: str) -> ConcurrentChange:
     return ConcurrentChange(
         f"case {case_id} kept changing while this change was being saved: try again", details={"caseId": case_id}
     )
+
+
+# An event consumer's write cancelled by a concurrent one is tried again this many times in
+# process (jittered pauses, well under a second in all) before the message is reported as a
+# batch item failure: a conflict costs milliseconds, not SQS's visibility timeout.
+CONSUMER_ATTEMPTS = 5
+
+T = TypeVar("T")
+
+
+def retried_on_conflict(write: Callable[[], T], attempts: int = CONSUMER_ATTEMPTS) -> T:
+    """The result of `write`, tried again after a jittered pause when DynamoDB cancelled it for a
+    concurrent writer (ConcurrentChange: nothing was written). The last attempt's conflict is raised."""
+    for attempt in range(attempts - 1):
+        try:
+            return write()
+        except ConcurrentChange:
+            pause_before_retry(attempt)
+    return write()

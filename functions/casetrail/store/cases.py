@@ -153,6 +153,22 @@ class CaseRepository:
             if not token:
                 return changes
 
+    def changes_after(self, tenant_id: str, case_id: str, version: int) -> list[dict[str, Any]]:
+        """The changes recorded after `version` (their event details), oldest first: one Query that
+        reads only what happened since, so its cost follows the consumer's lag, not the history."""
+        changes, token = [], None
+        while True:
+            page = self._table.query_page(
+                partition_value=keys.case_partition(tenant_id, case_id),
+                sort_between=("sk", keys.case_audit_item(tenant_id, case_id, version + 1)["sk"], keys.CASE_AUDIT_END),
+                limit=100,
+                page_token=token,
+            )
+            changes.extend(item["change"] for item in page.items)
+            token = page.next_token
+            if not token:
+                return changes
+
     def sla_due(self, tenant_id: str, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
         """A tenant's cases whose next SLA breach has come (the SLA sweeper's read): cases due later
         are never read, so a sweep costs what is due, not what exists."""

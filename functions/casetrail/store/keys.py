@@ -66,6 +66,7 @@ def case_item(tenant_id: str, case_id: str) -> dict[str, str]:
 
 
 CASE_AUDIT_PREFIX = "AUDIT#"
+CASE_AUDIT_END = f"{CASE_AUDIT_PREFIX}\uffff"  # above every audit record's sort key
 
 
 def case_audit_item(tenant_id: str, case_id: str, case_version: int) -> dict[str, str]:
@@ -213,8 +214,20 @@ def usage_record_item(tenant_id: str, month: str, created_at: str, kind: str, un
     return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_RECORD_PREFIX}{created_at}#{kind}#{unit_id}"}
 
 
-def usage_counter_item(tenant_id: str, month: str) -> dict[str, str]:
-    return {"pk": usage_month_partition(tenant_id, month), "sk": "COUNTERS"}
+# A month's counter is summed over its shards (and the single item written before they existed):
+# every metered unit adds to one shard, chosen by its event, so no one item takes every unit of
+# a busy tenant (concurrent transactions on one item cancel each other), and one Query reads them.
+USAGE_COUNTER_PREFIX = "COUNTERS"
+USAGE_COUNTER_SHARDS = 16
+
+
+def usage_counter_item(tenant_id: str, month: str, shard: int) -> dict[str, str]:
+    return {"pk": usage_month_partition(tenant_id, month), "sk": f"{USAGE_COUNTER_PREFIX}#{shard:02d}"}
+
+
+def counter_shard(event_id: str, shards: int) -> int:
+    """The shard of a sharded counter an event adds to: spread evenly, the same for every copy."""
+    return zlib.crc32(event_id.encode()) % shards
 
 
 def tenant_pricing_item(tenant_id: str) -> dict[str, str]:
@@ -316,8 +329,25 @@ def metrics_event_item(tenant_id: str, event_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#METRICS#EVENT#{event_id}", "sk": "EVENT"}
 
 
+def metrics_case_partition(tenant_id: str, case_id: str) -> str:
+    # One partition per case: its state item and one item per fact, read together by one Query.
+    return f"{TENANT_PREFIX}{tenant_id}#METRICS#CASE#{case_id}"
+
+
 def metrics_case_item(tenant_id: str, case_id: str) -> dict[str, str]:
-    return {"pk": f"{TENANT_PREFIX}{tenant_id}#METRICS#CASE#{case_id}", "sk": "FACTS"}
+    """The single facts item of a case whose facts were recorded before they had items of their
+    own: read as the case's state and facts, replaced by them on the case's next metrics event."""
+    return {"pk": metrics_case_partition(tenant_id, case_id), "sk": "FACTS"}
+
+
+def metrics_case_state_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    # What the case contributes to the aggregates so far, and its revision: bounded, rewritten per event.
+    return {"pk": metrics_case_partition(tenant_id, case_id), "sk": "STATE"}
+
+
+def metrics_fact_item(tenant_id: str, case_id: str, version: int, kind: str) -> dict[str, str]:
+    # One small item per fact, written once (a late or repeated fact lands on its own key).
+    return {"pk": metrics_case_partition(tenant_id, case_id), "sk": f"FACT#{version:010d}#{kind}"}
 
 
 def metrics_partition(tenant_id: str, dimension: str) -> str:
@@ -325,8 +355,17 @@ def metrics_partition(tenant_id: str, dimension: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#METRICS#{dimension}"
 
 
-def metrics_bucket_item(tenant_id: str, dimension: str, period: str, value: str) -> dict[str, str]:
-    return {"pk": metrics_partition(tenant_id, dimension), "sk": f"{period}#{value}"}
+# Every aggregate (a day's or the open-case gauge's, per group value) is summed over this many
+# shard items, each event adding to the one its id picks: a busy tenant's events no longer all
+# update the same `day#all` and `current#all` items in their transactions (which cancel each
+# other when they meet), and a report still reads them with the same one range query.
+METRIC_SHARDS = 8
+
+
+def metrics_bucket_item(tenant_id: str, dimension: str, period: str, value: str, shard: int | None = None) -> dict[str, str]:
+    # Without a shard: the single item an aggregate had before shards (still read and summed).
+    suffix = "" if shard is None else f"#{shard:02d}"
+    return {"pk": metrics_partition(tenant_id, dimension), "sk": f"{period}#{value}{suffix}"}
 
 
 def fields_partition(tenant_id: str) -> str:

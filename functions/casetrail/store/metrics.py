@@ -1,9 +1,16 @@
 """Metric aggregates, case facts and consumed-event markers in DynamoDB.
 
-An event is applied by one TransactWriteItems: its marker (only if absent), the case's facts (only
-if unchanged since they were read: their revision) and an ADD per aggregate item it changes. A
-redelivery finds the marker and changes nothing; a concurrent change of the same case makes the
-caller re-read and recompute.
+A case's metrics inputs live in its own partition: one small item per fact (written once) and a
+`STATE` item (a bounded summary of the facts, what the case contributes so far, and a revision).
+An event that arrives in version order reads the state alone (one Query of at most two small
+items, whatever the case's history); a late one reads every fact (one Query of the partition).
+Cases counted before facts had items of their own keep their single `FACTS` item: it is read as
+their facts (and, until they have a state, as their state) and never written again.
+
+An event is applied by one TransactWriteItems: its marker (only if absent), the case's state (only
+if unchanged since it was read: its revision), its fact, and an ADD per aggregate it changes, on
+the aggregate's shard its event id picks (keys.METRIC_SHARDS). A redelivery finds the marker and
+changes nothing; a concurrent change of the same case makes the caller re-read and recompute.
 """
 
 import time
@@ -16,6 +23,7 @@ from casetrail.retention import DEDUPE_RETENTION_SECONDS  # past any redelivery 
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, Table, deserialize, serialize
 
+_SHARD_ATTRIBUTE = "shard"  # on a sharded aggregate item: its sort key ends with the shard
 
 
 class FactsChanged(Exception):
@@ -23,65 +31,114 @@ class FactsChanged(Exception):
 
 
 @dataclass
-class CaseFacts:
-    facts: list[dict] = field(default_factory=list)
+class CaseState:
+    summary: dict[str, Any] | None = None  # None: not known without reading the facts
     applied: Contribution = field(default_factory=Counter)
-    revision: int = 0  # 0: no item yet
+    revision: int = 0  # 0: no state item yet
+    has_facts: bool = False  # facts were recorded (in items, or in the single item of before)
 
 
 class MetricsRepository:
     def __init__(self, table: Table):
         self._table = table
 
-    def case_facts(self, tenant_id: str, case_id: str) -> CaseFacts:
-        item = self._table.get(keys.metrics_case_item(tenant_id, case_id))
-        if not item:
-            return CaseFacts()
-        applied = Counter({tuple(entry[:4]): int(entry[4]) for entry in item.get("applied", [])})
-        return CaseFacts(facts=item["facts"], applied=applied, revision=int(item["revision"]))
+    def case_state(self, tenant_id: str, case_id: str) -> CaseState:
+        """The case's state: one strongly consistent Query for the sort keys "FACTS".."STATE", which
+        holds the state and the single facts item of before, and none of the fact items ("FACT#...")."""
+        state_key = keys.metrics_case_state_item(tenant_id, case_id)
+        single_key = keys.metrics_case_item(tenant_id, case_id)
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk AND sk BETWEEN :single AND :state",
+                "ExpressionAttributeValues": {":pk": {"S": state_key["pk"]}, ":single": {"S": single_key["sk"]}, ":state": {"S": state_key["sk"]}},
+                "ConsistentRead": True,  # the revision the transaction then conditions on
+            }
+        )
+        state = next((i for i in items if i["sk"] == state_key["sk"]), None)
+        single = next((i for i in items if i["sk"] == single_key["sk"]), None)
+        if state is not None:
+            return CaseState(summary=state["summary"], applied=_applied(state), revision=int(state["revision"]), has_facts=True)
+        if single is not None:  # counted before: the facts are known, their summary must be computed
+            return CaseState(applied=_applied(single), has_facts=True)
+        return CaseState()
+
+    def case_facts(self, tenant_id: str, case_id: str) -> list[dict]:
+        """Every fact of the case, in version order: its fact items and the single item of before."""
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": keys.metrics_case_partition(tenant_id, case_id)}},
+                "ConsistentRead": True,
+            }
+        )
+        facts = {(f["v"], f["kind"]): f for i in items for f in ([i["fact"]] if "fact" in i else i.get("facts", []))}
+        return [facts[k] for k in sorted(facts)]
 
     def apply_case_event(
-        self, tenant_id: str, case_id: str, event_id: str, before: CaseFacts, after: CaseFacts, delta: Contribution
+        self, tenant_id: str, case_id: str, event_id: str, fact: dict, before: CaseState, after: CaseState, delta: Contribution
     ) -> bool:
-        """Stores the case's new facts and adds the delta; False when the event was already applied."""
-        key = keys.metrics_case_item(tenant_id, case_id)
+        """Stores the event's fact, the case's new state and adds the delta; False when the event
+        was already applied."""
         state = {
-            **key,
-            "facts": after.facts,
+            **keys.metrics_case_state_item(tenant_id, case_id),
+            "summary": after.summary,
             "applied": [[*k, v] for k, v in sorted(after.applied.items())],
             "revision": before.revision + 1,
         }
         condition = (
             {"ConditionExpression": "attribute_not_exists(pk)"}
             if before.revision == 0
-            else {
-                "ConditionExpression": "revision = :revision",
-                "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}},
-            }
+            else {"ConditionExpression": "revision = :revision", "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}}}
         )
+        fact_item = {**keys.metrics_fact_item(tenant_id, case_id, fact["v"], fact["kind"]), "fact": fact}
         try:
-            self._table.transact([self._marker(tenant_id, event_id), {"Put": {"Item": serialize(state), **condition}}, *self._adds(tenant_id, delta)])
+            self._table.transact(
+                [
+                    self._marker(tenant_id, event_id),
+                    {"Put": {"Item": serialize(state), **condition}},
+                    {"Put": {"Item": serialize(fact_item)}},
+                    *self._adds(tenant_id, event_id, delta),
+                ]
+            )
         except ConditionFailed as failure:
             if 0 in failure.failed_indexes:
                 return False
             raise FactsChanged() from failure
         return True
 
-    def forget_case(self, tenant_id: str, case_id: str, event_id: str, before: CaseFacts, delta: Contribution) -> bool:
-        """Deletes a deleted case's facts and adds the delta, once (False: already done)."""
+    def forget_case(self, tenant_id: str, case_id: str, event_id: str, before: CaseState, delta: Contribution) -> bool:
+        """Deletes a deleted case's facts and state and adds the delta, once (False: already done).
+        The fact items go first (idempotent deletes, any number of them), then one transaction:
+        the marker, the state (unchanged since read) and the delta."""
+        state_key = keys.metrics_case_state_item(tenant_id, case_id)
+        items = self._all_pages(
+            {
+                "TableName": self._table.name,
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": state_key["pk"]}},
+                "ProjectionExpression": "pk, sk",
+            }
+        )
+        facts = [{"pk": i["pk"], "sk": i["sk"]} for i in items if i["sk"] != state_key["sk"]]
+        for start in range(0, len(facts), 25):  # BatchWriteItem's limit
+            pending = {self._table.name: [{"DeleteRequest": {"Key": serialize(key)}} for key in facts[start : start + 25]]}
+            while pending:  # what DynamoDB left unprocessed (throttling) is sent again
+                pending = self._table.client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
         delete = []
         if before.revision:
             delete = [
                 {
                     "Delete": {
-                        "Key": serialize(keys.metrics_case_item(tenant_id, case_id)),
+                        "Key": serialize(state_key),
                         "ConditionExpression": "revision = :revision",
                         "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}},
                     }
                 }
             ]
         try:
-            self._table.transact([self._marker(tenant_id, event_id), *delete, *self._adds(tenant_id, delta)])
+            self._table.transact([self._marker(tenant_id, event_id), *delete, *self._adds(tenant_id, event_id, delta)])
         except ConditionFailed as failure:
             if 0 in failure.failed_indexes:
                 return False
@@ -91,7 +148,7 @@ class MetricsRepository:
     def apply_event(self, tenant_id: str, event_id: str, delta: Contribution) -> bool:
         """Adds an event's contribution once; False when the event was already applied."""
         try:
-            self._table.transact([self._marker(tenant_id, event_id), *self._adds(tenant_id, delta)])
+            self._table.transact([self._marker(tenant_id, event_id), *self._adds(tenant_id, event_id, delta)])
         except ConditionFailed:
             return False
         return True
@@ -104,11 +161,15 @@ class MetricsRepository:
             "sk BETWEEN :start AND :end",
             {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}},
         )
-        return [{**item, "period": item["sk"].split("#", 1)[0], "value": item["sk"].split("#", 1)[1]} for item in items]
+        return [{**item, "period": _period_and_value(item)[0], "value": _period_and_value(item)[1]} for item in items]
 
     def open_cases(self, tenant_id: str, dimension: str) -> dict[str, int]:
+        """The open-case gauge per group value, summed over its shards."""
         items = self._query(tenant_id, dimension, "begins_with(sk, :current)", {":current": {"S": f"{CURRENT}#"}})
-        return {item["sk"].split("#", 1)[1]: int(item.get("openCases", 0)) for item in items if item.get("openCases")}
+        gauges: Counter = Counter()
+        for item in items:
+            gauges[_period_and_value(item)[1]] += int(item.get("openCases", 0))
+        return {value: count for value, count in gauges.items() if count}
 
     def _query(self, tenant_id: str, dimension: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
         request = {
@@ -116,6 +177,9 @@ class MetricsRepository:
             "KeyConditionExpression": f"pk = :pk AND {sort_condition}",
             "ExpressionAttributeValues": {":pk": {"S": keys.metrics_partition(tenant_id, dimension)}, **values},
         }
+        return self._all_pages(request)
+
+    def _all_pages(self, request: dict[str, Any]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         while True:
             response = self._table.client.query(**request)
@@ -128,19 +192,31 @@ class MetricsRepository:
         item = {**keys.metrics_event_item(tenant_id, event_id), "expiresAt": int(time.time()) + DEDUPE_RETENTION_SECONDS}
         return {"Put": {"Item": serialize(item), "ConditionExpression": "attribute_not_exists(pk)"}}
 
-    def _adds(self, tenant_id: str, delta: Contribution) -> list[dict[str, Any]]:
+    def _adds(self, tenant_id: str, event_id: str, delta: Contribution) -> list[dict[str, Any]]:
+        shard = keys.counter_shard(event_id, keys.METRIC_SHARDS)
         operations = []
         for (dimension, period, value), counters in sorted(by_bucket(delta).items()):
-            names = {f"#c{i}": name for i, name in enumerate(counters)}
-            amounts = {f":a{i}": {"N": str(amount)} for i, amount in enumerate(counters.values())}
+            names = {f"#c{i}": name for i, name in enumerate(counters)} | {"#shard": _SHARD_ATTRIBUTE}
+            amounts = {f":a{i}": {"N": str(amount)} for i, amount in enumerate(counters.values())} | {":shard": {"N": str(shard)}}
             operations.append(
                 {
                     "Update": {
-                        "Key": serialize(keys.metrics_bucket_item(tenant_id, dimension, period, value)),
-                        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :a{i}" for i in range(len(counters))),
+                        "Key": serialize(keys.metrics_bucket_item(tenant_id, dimension, period, value, shard)),
+                        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :a{i}" for i in range(len(counters))) + " SET #shard = :shard",
                         "ExpressionAttributeNames": names,
                         "ExpressionAttributeValues": amounts,
                     }
                 }
             )
         return operations
+
+
+def _applied(item: dict[str, Any]) -> Contribution:
+    return Counter({tuple(entry[:4]): int(entry[4]) for entry in item.get("applied", [])})
+
+
+def _period_and_value(item: dict[str, Any]) -> tuple[str, str]:
+    """(period, group value) of an aggregate item, from its sort key: `<period>#<value>`, and
+    `#<shard>` after it on a sharded one (a category may itself hold a '#')."""
+    period, value = item["sk"].split("#", 1)
+    return period, (value.rsplit("#", 1)[0] if _SHARD_ATTRIBUTE in item else value)

@@ -1,8 +1,9 @@
 """Usage records, monthly counters and tenant pricing in DynamoDB.
 
-A unit is metered by one TransactWriteItems: its usage record (only if absent) and the month's
-counter (ADD). A redelivered event finds the record present, so the whole transaction is refused
-and the counter cannot count it twice.
+A unit is metered by one TransactWriteItems: its usage record (only if absent) and an ADD to one
+shard of the month's counter (keys.USAGE_COUNTER_SHARDS, chosen by the event). A redelivered event
+finds the record present, so the whole transaction is refused and the counter cannot count it
+twice. The month's counts are the sum of its shards: one Query.
 """
 
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ class UsageRepository:
                     },
                     {
                         "Update": {
-                            "Key": serialize(keys.usage_counter_item(tenant_id, record.month)),
+                            "Key": serialize(keys.usage_counter_item(tenant_id, record.month, keys.counter_shard(record.event_id, keys.USAGE_COUNTER_SHARDS))),
                             "UpdateExpression": "ADD #count :one",
                             "ExpressionAttributeNames": {"#count": _COUNTER_ATTRIBUTE[record.kind]},
                             "ExpressionAttributeValues": {":one": {"N": "1"}},
@@ -59,8 +60,10 @@ class UsageRepository:
             return False
 
     def counts(self, tenant_id: str, month: str) -> MonthCounts:
-        item = self._table.get(keys.usage_counter_item(tenant_id, month)) or {}
-        return MonthCounts(cases=item.get("cases", 0), tasks=item.get("tasks", 0))
+        shards = self._table.query_page(
+            partition_value=keys.usage_month_partition(tenant_id, month), sort_prefix=("sk", keys.USAGE_COUNTER_PREFIX), limit=100
+        ).items  # the shards and the single counter item of months metered before them: a few small items
+        return MonthCounts(cases=sum(i.get("cases", 0) for i in shards), tasks=sum(i.get("tasks", 0) for i in shards))
 
     def records(self, tenant_id: str, month: str, *, limit: int, next_token: str | None = None) -> UsagePage:
         try:
