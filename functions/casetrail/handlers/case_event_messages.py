@@ -16,7 +16,7 @@ from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.event_details import full_detail
-from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE
+from casetrail.deployment_names import EVENT_DETAIL_TYPE, EVENT_SOURCE
 
 
 class BusEvent(EventBridgeModel):

@@ -16,9 +16,9 @@ from casetrail.store import keys
 from casetrail.store.case_family import family_operations
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
+from casetrail.store.outbox import ENTITY_AUDIT
 
 ENTITY_CASE = "CASE"
-ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
 
 # How GET /cases is served (README "Searching cases"). A filter on one person's or queue's cases is
 # narrow: the first one given picks the index and every other filter is applied to that partition.
@@ -316,17 +316,6 @@ def _raise_if_parent_refused(error: ConditionFailed, parent_checks: list[int], c
             "or made a child of this case meanwhile",
             details={"parentCaseId": case.parent_case_id},
         ) from error
-
-
-def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] | None:
-    """The event detail an audit record's stream image carries (None for any other item).
-
-    Published as stored, whatever kind of change it records (case, related item, task...): the
-    publisher is a relay and needs no knowledge of the models."""
-    item = deserialize(new_image)
-    if item.get("entity") != ENTITY_AUDIT:
-        return None
-    return item["change"]
 
 
 def _index_for(search: CaseSearch) -> tuple[str, str | None]:
