@@ -53,6 +53,7 @@ bench: install
 	$(PYTHON) -m bench.metrics
 	$(PYTHON) -m bench.runner
 	$(PYTHON) -m bench.bulk
+	$(PYTHON) -m bench.imports
 
 docs: install
 	$(PYTHON) -m casetrail.docs

@@ -46,7 +46,7 @@ class PrincipalKind(StrEnum):
 class Principal(BaseModel):
     """The caller. Carried in the API Gateway authorizer context and stamped on audit and events."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True)
 
     tenant_id: str = Field(min_length=1, max_length=64)
     principal_id: str = Field(min_length=1, max_length=64)
