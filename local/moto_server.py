@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from local import moto_transactions
 from local.eventbridge_limits import enforce_put_events_limit
+from local.moto_event_delivery import cache_jsonpath_parsing
 
 
 class MotoServer:
@@ -31,6 +32,7 @@ class MotoServer:
     def __init__(self, port: int):
         self.port = port
         enforce_put_events_limit()  # the server runs in this process: AWS's 256 KB, as deployed
+        cache_jsonpath_parsing()
         moto_transactions.install()
         # Bound at once: a busy port fails here, in the caller's thread.
         try:

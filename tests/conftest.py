@@ -52,8 +52,10 @@ def aws():
     from casetrail.store.provisioning import create_tables
     from local import moto_transactions
     from local.eventbridge_limits import enforce_put_events_limit
+    from local.moto_event_delivery import cache_jsonpath_parsing
 
     enforce_put_events_limit()
+    cache_jsonpath_parsing()
     moto_transactions.install()
     with mock_aws():
         dynamodb_client.cache_clear()
