@@ -5,10 +5,11 @@
     bus ─> one rule per consumer ─> SQS (+DLQ) ─> queue_poller ─> consumer handler
     bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
 
-moto runs in a process of its own (local/moto_process.py), and so does each instance of the request
-path's functions, the authorizer and the API (local/function_instances.py): as on Lambda, a request
-finding every instance busy starts another, up to CASETRAIL_LOCAL_INSTANCES per function. The event
-path (pollers, publisher, consumers, timers) runs in this process.
+moto runs in a process of its own (local/moto_process.py), and so does each instance of the API
+function (local/function_instances.py): as on Lambda, a request finding every instance busy starts
+another, up to CASETRAIL_LOCAL_INSTANCES. The authorizer (a hash and one GetItem) and the event path
+(pollers, publisher, consumers, timers) run in this process: measured, an authorizer of its own
+processes only added two process hops to every request (bench.runner).
 
 Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one),
 CASETRAIL_DEMO_PASSWORD (the demo people's password, default Casetrail-demo-1),
@@ -48,7 +49,7 @@ from local.tenant_throttle import enabled as tenant_throttle_enabled
 
 DEFAULT_PORT = 3000
 DEFAULT_MOTO_PORT = 5055
-# Instances per request-path function at most (each a process of ~100 MB): enough to keep 2 cores busy.
+# API function instances at most (each a process of ~100 MB): enough to keep 2 cores busy.
 DEFAULT_INSTANCES = 4
 
 
@@ -58,7 +59,7 @@ class RunningCasetrail:
         self._moto = moto
         self._stopping = threading.Event()  # every poller's loop ends when it is set
         self._pollers: list[BackgroundLoop] = []
-        self._functions: list[FunctionInstances] = []  # the request path's, in processes of their own
+        self._functions: list[FunctionInstances] = []  # in processes of their own
         self.api_key = ""
         self.user_pool: LocalUserPool | None = None
         self.demo_users: list = []
@@ -123,11 +124,10 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         instances = int(os.environ.get("CASETRAIL_LOCAL_INSTANCES") or DEFAULT_INSTANCES)
         # Timeouts as deployed (infra/constructs/api.py), reported to the handlers through their context.
-        authorizer = FunctionInstances(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5, max_instances=instances)
+        authorizer = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5)
         api = FunctionInstances(f"{NAME_PREFIX}-api", API_HANDLER, 10, max_instances=instances)
-        running._functions = [authorizer, api]
-        for function in running._functions:  # their first instances import while this process goes on
-            function.start_in_background()
+        running._functions = [api]
+        api.start_in_background()  # its first instance imports while this process goes on
         tap = EventTap()
         running._pollers = _pollers(session, resources, tap, running._stopping)
         for poller in running._pollers:
