@@ -42,3 +42,9 @@ def test_the_xray_sdk_traces_a_function_when_switched_on():
     loaded = modules_loaded_by("casetrail.observability", POWERTOOLS_TRACE_DISABLED="false")
 
     assert "aws_xray_sdk.core" in loaded
+
+
+def test_the_api_loads_the_openapi_document_models_only_when_its_docs_are_asked_for():
+    loaded = modules_loaded_by("casetrail.handlers.api")
+
+    assert "aws_lambda_powertools.event_handler.openapi.models" not in loaded
