@@ -11,6 +11,8 @@ FILE_MAX_BYTES_ENV_VAR = "FILE_MAX_BYTES"
 FILE_CONTENT_TYPES_ENV_VAR = "FILE_CONTENT_TYPES"
 # Where the publisher keeps the full detail of an event too large for the bus (claim check).
 EVENT_DETAILS_BUCKET_ENV_VAR = "EVENT_DETAILS_BUCKET_NAME"
+# The data lake's bucket: a customer's erasure rewrites the objects of its partition.
+DATA_LAKE_BUCKET_ENV_VAR = "DATA_LAKE_BUCKET_NAME"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL

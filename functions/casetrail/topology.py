@@ -12,6 +12,7 @@ from casetrail.deployment_names import (  # noqa: F401  (also imported from here
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
+    DATA_LAKE_BUCKET_ENV_VAR,
     DOCS_PATH,
     EVENT_BUS_ENV_VAR,
     EVENT_DETAILS_BUCKET_ENV_VAR,
@@ -36,6 +37,7 @@ from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
+    ERASURE_TABLE,
     IDEMPOTENCY_TABLE,
     METRICS_TABLE,
     NOTIFICATIONS_TABLE,
@@ -66,9 +68,11 @@ class EventConsumer:
     batch_size: int = 10  # queue messages per invocation
 
     def __post_init__(self):
-        # Every consumer lets an event in only when its tenant exists (service/event_intake.py).
-        if ACCESS_TABLE not in self.reads:
-            object.__setattr__(self, "reads", (ACCESS_TABLE, *self.reads))
+        # Every consumer lets an event in only when its tenant exists and its case was not deleted
+        # (service/event_intake.py).
+        for gate in (ERASURE_TABLE, ACCESS_TABLE):
+            if gate not in self.reads:
+                object.__setattr__(self, "reads", (gate, *self.reads))
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -105,6 +109,7 @@ METRICS = EventConsumer(
     description="Maintains each tenant's daily key-metric aggregates (GET /metrics reads them)",
     event_types=METRIC_EVENT_TYPES,
     writes=(METRICS_TABLE,),
+    deletes=(METRICS_TABLE,),  # a deleted case's facts
     configuration=(FCR_REOPEN_DAYS_ENV_VAR,),
 )
 
@@ -141,6 +146,8 @@ class ScheduledFunction:
     reads: tuple[TableSpec, ...] = ()
     writes: tuple[TableSpec, ...] = ()
     publishes_events: bool = False  # granted events:PutEvents on the bus, told its name
+    deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
+    removes_files: bool = False  # may remove file objects (every version) from the files bucket
 
 
 OVERDUE_SWEEPER = ScheduledFunction(
@@ -160,7 +167,18 @@ SLA_SWEEPER = ScheduledFunction(
     writes=(CASES_TABLE,),
 )
 
-SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER, SLA_SWEEPER)
+RETENTION_SWEEPER = ScheduledFunction(
+    logical_id="RetentionSweeper",
+    handler="casetrail.handlers.retention_sweeper.handler",
+    description="Deletes cases closed longer ago than their tenant's retention period (CASE.DELETED)",
+    every_minutes=60,
+    # A case's deletion removes its items, its tasks, its idempotency records, and updates markers.
+    writes=(CASES_TABLE, TASKS_TABLE, ERASURE_TABLE, IDEMPOTENCY_TABLE),
+    deletes=(CASES_TABLE, TASKS_TABLE, ERASURE_TABLE, IDEMPOTENCY_TABLE),
+    removes_files=True,
+)
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER, SLA_SWEEPER, RETENTION_SWEEPER)
 
 
 @dataclass(frozen=True)
