@@ -54,6 +54,8 @@ bench: install
 	$(PYTHON) -m bench.runner
 	$(PYTHON) -m bench.bulk
 	$(PYTHON) -m bench.imports
+	$(PYTHON) -W ignore -m bench.write_units
+	$(PYTHON) -W ignore -m bench.partitions
 
 docs: install
 	$(PYTHON) -m casetrail.docs

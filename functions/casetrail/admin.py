@@ -14,6 +14,7 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --local republish --from 2026-11-30T09:00:00Z --to 2026-11-30T10:00:00Z
     casetrail-admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
+    casetrail-admin --stack Casetrail migrate
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
 `python -m casetrail.admin` is the same command. --local talks to `make run`'s emulation (at
@@ -51,8 +52,9 @@ from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
+from casetrail.store.migration import KeyDesignMigration
 from casetrail.store.outbox import OutboxReader
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
@@ -206,6 +208,10 @@ def _parser() -> argparse.ArgumentParser:
     disable.add_argument("--email", required=True)
     rules = commands.add_parser("load-rules", help="install the rules of a file ({tenant: [rule, ...]}), replacing same-named ones")
     rules.add_argument("file", help="e.g. config/rules.json")
+    migrate = commands.add_parser(
+        "migrate", help="bring items to the current key design (idempotent, resumable: run it again to continue; progress on stderr)"
+    )
+    migrate.add_argument("--max-pages", type=int, default=None, help="stop after this many pages of a step (a re-run continues)")
     return parser
 
 
@@ -342,6 +348,11 @@ def _user_pool(arguments: argparse.Namespace) -> CognitoUserPool:
     return CognitoUserPool(boto3.client("cognito-idp"), _stack_output(arguments.stack, "UserPoolId"))
 
 
+def run_migrate(arguments: argparse.Namespace, cases: Table, tasks: Table, access: Table) -> dict:
+    migration = KeyDesignMigration(cases=cases, tasks=tasks, access=access, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    return migration.run(max_pages=arguments.max_pages)
+
+
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
     return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days)
 
@@ -354,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
+    if arguments.command == "migrate":
+        result = run_migrate(arguments, table(CASES_TABLE), table(TASKS_TABLE), table(ACCESS_TABLE))
+        print(json.dumps(result, indent=2))
+        return 0 if result["done"] else 3  # unfinished (--max-pages): run it again to continue
     if arguments.command == "rebuild-metrics":
         result = run_rebuild(arguments, MetricsRepository(table(METRICS_TABLE)), CaseRepository(table(CASES_TABLE)))
         print(json.dumps(result, indent=2))

@@ -155,7 +155,9 @@ OVERDUE_SWEEPER = ScheduledFunction(
     handler="casetrail.handlers.overdue_sweeper.handler",
     description="Flags tasks still open past their due time, once each (TASK.OVERDUE)",
     every_minutes=1,
-    # Flagging a linked task writes its case's audit and timeline too.
+    # Flagging a linked task writes its case's audit and timeline too. The tenant directory
+    # (access table) lists the tenants whose due partitions it reads.
+    reads=(ACCESS_TABLE,),
     writes=(TASKS_TABLE, CASES_TABLE),
 )
 
@@ -164,6 +166,7 @@ SLA_SWEEPER = ScheduledFunction(
     handler="casetrail.handlers.sla_sweeper.handler",
     description="Flags SLAs past their target, once each (SLA.BREACHED)",
     every_minutes=1,
+    reads=(ACCESS_TABLE,),  # the tenant directory
     writes=(CASES_TABLE,),
 )
 

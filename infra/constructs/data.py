@@ -1,9 +1,10 @@
 """Casetrail's DynamoDB tables, one per spec in casetrail.store.tables, and the grants on them.
 
 Grants name the item actions the code calls, not CDK's grant_read_data/grant_read_write_data:
-those add Scan, BatchGetItem, BatchWriteItem, DeleteItem and stream reads that no function uses.
-The store layer calls GetItem, Query, PutItem, UpdateItem, DeleteItem and TransactWriteItems, which
-needs the action of each item it writes (Put, Update, Delete); nothing scans.
+those add Scan, BatchWriteItem, DeleteItem and stream reads that no function uses. The store layer
+calls GetItem, Query, PutItem, UpdateItem, DeleteItem and TransactWriteItems, which needs the action
+of each item it writes (Put, Update, Delete), and BatchGetItem on a table with a KEYS_ONLY index (a
+page of that index is read whole with it); nothing scans.
 """
 
 import aws_cdk as cdk
@@ -11,7 +12,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from casetrail.store.tables import ALL_TABLES, TableSpec
+from casetrail.store.tables import ALL_TABLES, PROJECT_ALL, TableSpec
 
 READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 WRITE_ACTIONS = (*READ_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem")
@@ -56,7 +57,8 @@ class Data(Construct):
 
     def _grant(self, grantee: iam.IGrantable, spec: TableSpec, actions: tuple[str, ...]) -> None:
         table = self.table(spec)
-        iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[table.table_arn])
+        whole_pages = ["dynamodb:BatchGetItem"] if any(index.projection != PROJECT_ALL for index in spec.indexes) else []
+        iam.Grant.add_to_principal(grantee=grantee, actions=[*actions, *whole_pages], resource_arns=[table.table_arn])
         if spec.indexes:
             # Each index by name: no wildcard, and a new index is granted when it is declared.
             iam.Grant.add_to_principal(
@@ -95,6 +97,6 @@ def _table(scope: Construct, spec: TableSpec) -> dynamodb.Table:
             index_name=index.name,
             partition_key=_string_key(index.partition_key),
             sort_key=_string_key(index.sort_key),
-            projection_type=dynamodb.ProjectionType.ALL,
+            projection_type=dynamodb.ProjectionType(index.projection),
         )
     return table

@@ -47,7 +47,7 @@ def test_table_has_the_keys_and_indexes_of_its_spec(template, spec):
     assert set(indexes) == {index.name for index in spec.indexes}
     for index in spec.indexes:
         assert indexes[index.name]["KeySchema"] == _key_schema(index.partition_key, index.sort_key)
-        assert indexes[index.name]["Projection"] == {"ProjectionType": "ALL"}
+        assert indexes[index.name]["Projection"] == {"ProjectionType": index.projection}
     assert {attribute["AttributeType"] for attribute in properties["AttributeDefinitions"]} == {"S"}
 
 

@@ -49,7 +49,8 @@ def test_the_overdue_sweeper_writes_tasks_and_cases_and_does_not_touch_the_bus(t
     assert topology.EVENT_BUS_ENV_VAR not in variables  # its events come from audit records, via the streams
     for spec in (TASKS_TABLE, CASES_TABLE):
         assert "dynamodb:PutItem" in _actions_on(template, sweeper_id, table_id(template, spec))
-    assert "dynamodb:GetItem" not in _actions_on(template, sweeper_id, table_id(template, ACCESS_TABLE))
+    # It reads the tenant directory (access table) to walk each tenant's due partitions, never writes it.
+    assert "dynamodb:PutItem" not in _actions_on(template, sweeper_id, table_id(template, ACCESS_TABLE))
     statements = role_statements(template, sweeper_id)
     assert not any("events:PutEvents" in as_list(s["Action"]) for s in statements)
 

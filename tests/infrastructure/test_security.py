@@ -78,7 +78,7 @@ def test_publisher_puts_events_on_its_bus_and_writes_no_table(template):
 
 # What the store layer (and Powertools Idempotency) calls, plus what reading a table's stream takes.
 # ConditionCheckItem: the API's check, in a child's transaction, that its new parent case still exists.
-ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
+ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 STREAM_ACTIONS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 CREATE_CASE_FLOW_HANDLER = next(f.handler for f in CONTACT_FLOW_FUNCTIONS if f.name == "create-case")
 # Where the code deletes items: comments, customer lookups and rules (API, cases table);
@@ -114,6 +114,13 @@ def test_no_role_may_scan_or_use_dynamodb_actions_the_code_never_calls(template)
     dynamodb_actions = {a for a in _actions(_all_policy_statements(template)) if a.startswith("dynamodb:")}
     assert "dynamodb:Scan" not in dynamodb_actions
     assert dynamodb_actions <= ITEM_ACTIONS | STREAM_ACTIONS, dynamodb_actions - ITEM_ACTIONS - STREAM_ACTIONS
+
+
+def test_batch_reads_are_granted_only_on_tables_with_a_keys_only_index(template):
+    # A KEYS_ONLY index's page is read whole with one BatchGetItem of its keys (store/dynamo.py).
+    statements = _all_policy_statements(template)
+    batch_read = {spec.logical_id for spec in ALL_TABLES if "dynamodb:BatchGetItem" in _actions(_statements_on(statements, table_id(template, spec)))}
+    assert batch_read == {spec.logical_id for spec in ALL_TABLES if any(index.projection == "KEYS_ONLY" for index in spec.indexes)}
 
 
 def test_items_are_deleted_only_where_the_code_deletes(template):

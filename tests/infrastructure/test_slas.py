@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 from casetrail.domain.slas import SlaConfiguration
-from casetrail.store.tables import CASES_TABLE, METRICS_TABLE, TASKS_TABLE
-from casetrail.topology import EVENT_BUS_ENV_VAR, SLA_CONFIGURATION_ENV_VAR, SLA_SWEEPER, SLAS
+from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, TASKS_TABLE
+from casetrail.topology import EVENT_BUS_ENV_VAR, OVERDUE_SWEEPER, SLA_CONFIGURATION_ENV_VAR, SLA_SWEEPER, SLAS
 from tests.infrastructure.resources import consumer_rule, function_id, resources, table_id
 from tests.infrastructure.test_billing import DYNAMODB_WRITES, _actions_on
 from tests.infrastructure.test_schedules import _schedule_rule_of
@@ -45,3 +45,11 @@ def test_the_cases_table_has_the_sweepers_sla_due_index(template):
     table = resources(template, "AWS::DynamoDB::Table")[table_id(template, CASES_TABLE)]["Properties"]
     [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "slaDue"]
     assert [k["AttributeName"] for k in index["KeySchema"]] == ["slaDuepk", "slaDuesk"]
+
+
+def test_the_sweepers_read_the_tenant_directory_and_never_write_it(template):
+    # Each tenant's due partitions are their own: a sweeper walks the tenants (access table) to find them.
+    for sweeper in (SLA_SWEEPER, OVERDUE_SWEEPER):
+        actions = _actions_on(template, sweeper.handler, ACCESS_TABLE)
+        assert {"dynamodb:GetItem", "dynamodb:Query"} <= actions and not actions & DYNAMODB_WRITES
+        assert _variables(template, sweeper.handler)[ACCESS_TABLE.env_var] == {"Ref": table_id(template, ACCESS_TABLE)}

@@ -67,7 +67,7 @@ def flag_overdue_tasks_and_sla_breaches() -> None:
     overdue_sweep({}, FakeLambdaContext())
     table = Table(TEST_ENVIRONMENT["CASES_TABLE_NAME"])
     later = datetime.now(UTC) + timedelta(days=2)
-    SlaService(CaseRepository(table), TimelineRepository(table), get_settings().sla_configuration, SlaCalendarRepository(table), clock=lambda: later).flag_breaches()
+    SlaService(CaseRepository(table), TimelineRepository(table), get_settings().sla_configuration, SlaCalendarRepository(table), clock=lambda: later).flag_breaches(["demo"])
 
 
 def make_every_event() -> dict[str, dict]:

@@ -127,7 +127,7 @@ def test_a_breach_is_flagged_once_however_often_the_sweeper_runs(agent):
     case = urgent_case(agent)
     just_past = at(case["nextSlaBreachAt"]) + timedelta(seconds=30)
     # When two sweeps run after the target time
-    first, second = sweeper_at(just_past).flag_breaches(), sweeper_at(just_past).flag_breaches()
+    first, second = sweeper_at(just_past).flag_breaches(["demo"]), sweeper_at(just_past).flag_breaches(["demo"])
     # Then the SLA is Overdue, flagged by the first only, with one SLA.BREACHED in the audit
     assert (first.flagged, second.flagged) == (1, 0)
     breached = agent.get_case(case["caseId"]).body
@@ -139,7 +139,7 @@ def test_a_breach_is_flagged_once_however_often_the_sweeper_runs(agent):
 
 def test_a_sweep_before_the_target_flags_nothing(agent):
     case = urgent_case(agent)
-    result = sweeper_at(at(case["nextSlaBreachAt"]) - timedelta(seconds=1)).flag_breaches()
+    result = sweeper_at(at(case["nextSlaBreachAt"]) - timedelta(seconds=1)).flag_breaches(["demo"])
     # Not even read: the due index holds it under its breach time
     assert (result.read, result.flagged) == (0, 0) and agent.get_case(case["caseId"]).body["slas"][0]["status"] == "Active"
 
@@ -152,12 +152,12 @@ def test_resolving_before_the_target_meets_the_sla(agent):
     assert at(sla["completionTime"]) == at(resolved["resolvedAt"]) and resolved["nextSlaBreachAt"] is None
     assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.MET"]
     # And a later sweep does not even read it: a met SLA leaves the due index
-    assert sweeper_at(at(sla["targetTime"]) + timedelta(hours=1)).flag_breaches().read == 0
+    assert sweeper_at(at(sla["targetTime"]) + timedelta(hours=1)).flag_breaches(["demo"]).read == 0
 
 
 def test_resolving_an_overdue_case_does_not_meet_its_sla(agent):
     case = urgent_case(agent)
-    sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches()
+    sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches(["demo"])
     resolved = set_status(agent, agent.get_case(case["caseId"]).body, "resolved")
     assert resolved["slas"][0]["status"] == "NotMet"
     assert sla_events(agent, case["caseId"]) == ["SLA.ASSIGNED", "SLA.BREACHED", "SLA.NOT_MET"]
@@ -256,7 +256,7 @@ def test_an_sla_assigned_after_the_case_was_resolved_still_publishes_its_complet
     missed = []
     for _ in range(2):
         case = urgent_case(agent)
-        sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches()
+        sweeper_at(at(case["nextSlaBreachAt"]) + timedelta(minutes=1)).flag_breaches(["demo"])
         missed.append(set_status(agent, agent.get_case(case["caseId"]).body, "resolved"))
     # And an urgent case resolved at once, before the SLA consumer got to its creation (consumer lag)
     late = agent.create_case({"title": "Card blocked abroad", "customerId": "cust-1", "priority": "urgent"}).body
@@ -282,3 +282,21 @@ def test_an_sla_assigned_after_the_case_was_resolved_still_publishes_its_complet
     days = {"from": (resolved_on - timedelta(days=1)).isoformat(), "to": (resolved_on + timedelta(days=1)).isoformat()}
     report = supervisor.request("get_metrics", query={**days, "groupBy": "day"}).body
     assert report["totals"]["slaMetRate"] == 0.3333
+
+
+def test_a_tenants_due_slas_are_in_partitions_of_its_own(agent):
+    # Given a case of tenant demo past its SLA target
+    case = urgent_case(agent)
+    past = at(case["nextSlaBreachAt"]) + timedelta(minutes=1)
+    # When another tenant's due partitions are swept, nothing of demo's is read (no partition is shared)
+    assert sweeper_at(past).flag_breaches(["another-tenant"]).read == 0
+    # Then demo's own sweep finds it
+    assert sweeper_at(past).flag_breaches(["demo"]).flagged == 1
+
+
+def test_every_created_tenant_is_in_the_directory_the_sweepers_walk(agent):
+    from casetrail.store.access import AccessRepository
+
+    # Given a second tenant, listed in the tenant directory as every created tenant is
+    assert AccessRepository(Table(TEST_ENVIRONMENT["ACCESS_TABLE_NAME"])).create_tenant("acme", "Acme")
+    assert set(AccessRepository(Table(TEST_ENVIRONMENT["ACCESS_TABLE_NAME"])).tenant_ids()) == {"demo", "acme"}

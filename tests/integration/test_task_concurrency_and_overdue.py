@@ -64,8 +64,8 @@ class SweepTogether(TaskRepository):
         self._barrier = barrier
         self._waited = False
 
-    def due(self, shard, **query):
-        page = super().due(shard, **query)
+    def due(self, tenant_id, shard, **query):
+        page = super().due(tenant_id, shard, **query)
         if page.items and not self._waited:
             self._waited = True
             self._barrier.wait()
@@ -131,10 +131,10 @@ def test_a_task_open_at_its_due_time_is_flagged_overdue_exactly_once():
     task = service.create(ANA, NewTask(name="Call back", assignee="p-ana", due_at=DUE), case_id=case_id)
 
     clock.now = DUE - timedelta(seconds=1)
-    early = service.flag_overdue()
+    early = service.flag_overdue(["demo"])
     clock.now = DUE + timedelta(seconds=30)
-    on_time = service.flag_overdue()
-    again = service.flag_overdue()
+    on_time = service.flag_overdue(["demo"])
+    again = service.flag_overdue(["demo"])
 
     assert (early.flagged, on_time.flagged, again.flagged) == (0, 1, 0)
     assert again.read == 0  # a flagged task leaves the due index
@@ -151,7 +151,7 @@ def test_concurrent_sweeps_flag_a_task_once():
     sweepers = [_service(clock, SweepTogether(_tables()[0], both_read)) for _ in range(2)]
 
     def sweep(service):
-        return service.flag_overdue().flagged
+        return service.flag_overdue(["demo"]).flagged
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         flagged = sum(pool.map(sweep, sweepers))
@@ -166,11 +166,11 @@ def test_a_stale_sweep_does_not_flag_a_task_completed_meanwhile():
     task = service.create(ANA, NewTask(name="Standalone", assignee="p-ana", due_at=DUE))
     clock.now = DUE + timedelta(seconds=5)
     racing = _service(clock, SweepTogether(_tables()[0], threading.Barrier(1)))
-    (stale,) = TaskRepository(_tables()[0]).due(due_shard(task.task_id), now=clock.now, limit=10).items
+    (stale,) = TaskRepository(_tables()[0]).due("demo", due_shard(task.task_id), now=clock.now, limit=10).items
     service.update(ANA, task.task_id, TaskPatch(status=TaskStatus.DONE), 1)
     assert stale.status is TaskStatus.OPEN  # what a sweep that read the index before the completion holds
 
-    assert racing.flag_overdue().flagged == 0
+    assert racing.flag_overdue(["demo"]).flagged == 0
     assert "TASK.OVERDUE" not in [e["eventType"] for e in task_audit_events("demo", task.task_id)]
 
 
@@ -182,7 +182,7 @@ def test_tasks_not_yet_due_are_never_read_by_a_sweep():
     service.create(ANA, NewTask(name="Undated", queue="billing"))
     clock.now = DUE
 
-    assert service.flag_overdue().read == 0
+    assert service.flag_overdue(["demo"]).read == 0
 
 
 def test_a_sweep_reads_a_bounded_number_of_due_tasks_and_the_next_one_continues():
@@ -192,8 +192,8 @@ def test_a_sweep_reads_a_bounded_number_of_due_tasks_and_the_next_one_continues(
         service.create(ANA, NewTask(name="Due", queue="billing", due_at=DUE + timedelta(minutes=minutes)))
     clock.now = DUE + timedelta(hours=1)
 
-    first = service.flag_overdue(limit=8)
-    rest = service.flag_overdue(limit=400)
+    first = service.flag_overdue(["demo"], limit=8)
+    rest = service.flag_overdue(["demo"], limit=400)
 
     assert first.read <= 8 and first.flagged == first.read
     assert first.flagged + rest.flagged == 12

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
+from casetrail.store.access import AccessRepository
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.tasks import TaskRepository
@@ -26,7 +27,8 @@ def task_service() -> TaskService:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
-    result = task_service().flag_overdue()
+    tenants = AccessRepository(Table(get_settings().access_table_name)).tenant_ids()
+    result = task_service().flag_overdue(tenants)
     logger.info("Overdue sweep", extra={"read": result.read, "flagged": result.flagged})
     metrics.add_metric(name="TasksFlaggedOverdue", unit="Count", value=result.flagged)
     return {"read": result.read, "flagged": result.flagged}

@@ -1,6 +1,6 @@
 """SLA use cases: keep a case's SLAs current after its events, and flag breaches every minute."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,15 +57,16 @@ class SlaService:
         calendar = self._calendars.get(tenant_id)
         return self._configuration.model_copy(update={"calendar": calendar}) if calendar else self._configuration
 
-    def flag_breaches(self, limit: int = SWEEP_LIMIT) -> SweepResult:
-        """One sweep: every active SLA past its target becomes Overdue and publishes SLA.BREACHED,
-        once: the flag is a versioned change of the case, and an Overdue SLA is not breached again."""
+    def flag_breaches(self, tenant_ids: Iterable[str], limit: int = SWEEP_LIMIT) -> SweepResult:
+        """One sweep of each tenant's due partitions (`limit` cases read at most per tenant):
+        every active SLA past its target becomes Overdue and publishes SLA.BREACHED, once: the
+        flag is a versioned change of the case, and an Overdue SLA is not breached again."""
         now = self._clock()
         read = flagged = 0
-        for shard in range(DUE_SHARDS):
+        for tenant_id, shard in ((t, s) for t in tenant_ids for s in range(DUE_SHARDS)):
             budget, token = limit // DUE_SHARDS, None
             while budget > 0:
-                page = self._cases.sla_due(shard, now=now, limit=budget, next_token=token)
+                page = self._cases.sla_due(tenant_id, shard, now=now, limit=budget, next_token=token)
                 budget -= len(page.items)
                 read += len(page.items)
                 for case in page.items:

@@ -1,5 +1,6 @@
 """Task use cases: load, apply the domain, store (with the linked case when there is one)."""
 
+from collections.abc import Iterable
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -124,15 +125,16 @@ class TaskService:
             self._cases.get(principal.tenant_id, case_id)  # an unknown case is a 404, not an empty list
         return page
 
-    def flag_overdue(self, limit: int = SWEEP_LIMIT) -> SweepResult:
-        """One sweep: flags every active task past its due time (up to `limit` read), each exactly
-        once. Safe to run twice or concurrently: a flag is conditional on none before it."""
+    def flag_overdue(self, tenant_ids: Iterable[str], limit: int = SWEEP_LIMIT) -> SweepResult:
+        """One sweep of each tenant's due partitions: flags every active task past its due time (up
+        to `limit` read per tenant), each exactly once. Safe to run twice or concurrently: a flag
+        is conditional on none before it."""
         now = self._clock()
         read = flagged = 0
-        for shard in range(DUE_SHARDS):
+        for tenant_id, shard in ((t, s) for t in tenant_ids for s in range(DUE_SHARDS)):
             budget, token = limit // DUE_SHARDS, None
             while budget > 0:
-                page = self._tasks.due(shard, now=now, limit=budget, next_token=token)
+                page = self._tasks.due(tenant_id, shard, now=now, limit=budget, next_token=token)
                 budget -= len(page.items)
                 read += len(page.items)
                 flagged += sum(self._flag(task, now) for task in page.items)

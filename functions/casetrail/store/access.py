@@ -4,6 +4,7 @@ A key is a random 256-bit secret shown once; only its SHA-256 is stored. A fast 
 (unlike passwords) because the secret has full entropy: there is nothing to brute-force.
 """
 
+from collections.abc import Iterator
 import hashlib
 import secrets
 import uuid
@@ -50,9 +51,22 @@ class AccessRepository:
         self._table = table
 
     def create_tenant(self, tenant_id: str, name: str) -> bool:
-        """Creates the tenant; returns False when it already exists (idempotent)."""
+        """Creates the tenant; returns False when it already exists (idempotent). The tenant's
+        directory entry is (re)written either way: a tenant made before the directory gets one."""
         item = {**keys.tenant_item(tenant_id), "tenantId": tenant_id, "name": name, "createdAt": _now()}
-        return self._table.put_if_absent(item)
+        created = self._table.put_if_absent(item)
+        self._table.put({**keys.tenant_directory_item(tenant_id), "tenantId": tenant_id})
+        return created
+
+    def tenant_ids(self) -> Iterator[str]:
+        """Every tenant, from the tenant directory, page by page (the sweepers' walk)."""
+        token = None
+        while True:
+            page = self._table.query_page(partition_value=keys.TENANT_DIRECTORY_PARTITION, limit=1000, page_token=token)
+            yield from (item["tenantId"] for item in page.items)
+            token = page.next_token
+            if not token:
+                return
 
     def tenant_exists(self, tenant_id: str) -> bool:
         return self._table.get(keys.tenant_item(tenant_id)) is not None

@@ -17,6 +17,7 @@ from casetrail.store.case_family import family_operations
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
 from casetrail.store.outbox import ENTITY_AUDIT
+from casetrail.store.tables import CASES_TABLE, PROJECT_ALL
 
 ENTITY_CASE = "CASE"
 
@@ -107,14 +108,14 @@ class CaseRepository:
         given = search.equalities()
         residual = {_FILTER_ATTRIBUTES[n]: v for n, v in given.items() if n != queried_by}
         low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
-        page = self._query(
-            partition_attribute=f"{index}pk",
+        page = self._query_index(
+            partition_attribute=_declared_indexes()[index].partition_key,
             partition_value=keys.case_list_partitions(tenant_id, **given)[index],
             index=index,
             newest_first=True,
             limit=limit,
             page_token=next_token,
-            sort_between=(f"{index}sk", _bound(low), _bound(high, upper=True)),
+            sort_between=(_declared_indexes()[index].sort_key, _bound(low), _bound(high, upper=True)),
             filter_equals=residual or None,
             filter_contains={"tags": search.tag} if search.tag else None,
         )
@@ -185,12 +186,12 @@ class CaseRepository:
             if not token:
                 return changes
 
-    def sla_due(self, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
-        """Cases of every tenant whose next SLA breach has come (the SLA sweeper's read): cases due
-        later are never read, so a sweep costs what is due, not what exists."""
-        page = self._table.query_page(
+    def sla_due(self, tenant_id: str, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
+        """A tenant's cases whose next SLA breach has come (the SLA sweeper's read): cases due later
+        are never read, so a sweep costs what is due, not what exists."""
+        page = self._table.query_items_page(
             partition_attribute=f"{keys.SLA_DUE_INDEX}pk",
-            partition_value=keys.sla_due_partition(shard),
+            partition_value=keys.sla_due_partition(tenant_id, shard),
             index=keys.SLA_DUE_INDEX,
             sort_below=(f"{keys.SLA_DUE_INDEX}sk", keys.sortable_time(now)),
             limit=limit,
@@ -201,6 +202,15 @@ class CaseRepository:
     def _query(self, **query: Any) -> Page:
         try:
             return self._table.query_page(**query)
+        except InvalidPageToken as error:
+            raise InvalidRequest("nextToken is not a token this query returned") from error
+
+    def _query_index(self, *, index: str, **query: Any) -> Page:
+        """A page of cases from a list index: read whole from a KEYS_ONLY index's keys."""
+        if _declared_indexes()[index].projection == PROJECT_ALL:
+            return self._query(index=index, **query)
+        try:
+            return self._table.query_items_page(index=index, **query)
         except InvalidPageToken as error:
             raise InvalidRequest("nextToken is not a token this query returned") from error
 
@@ -372,9 +382,13 @@ def _case_item(case: Case) -> dict[str, Any]:
         priority=case.priority.value,
     )
     index_keys: dict[str, str] = {}
+    declared = _declared_indexes()
     for index, partition in partitions.items():
-        index_keys[f"{index}pk"] = partition
-        index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
+        spec = declared.get(index)
+        if spec is None:
+            continue  # an index the table no longer has (served by search): its keys cost bytes only
+        index_keys[spec.partition_key] = partition
+        index_keys[spec.sort_key] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     if case.next_sla_breach_at is not None:
         index_keys |= keys.sla_due_keys(case.tenant_id, case.case_id, keys.sortable_time(case.next_sla_breach_at))
     if case.status.value == "closed" and case.closed_at is not None:
@@ -386,6 +400,10 @@ def _case_item(case: Case) -> dict[str, Any]:
         **case.to_wire(),
         "slaRevision": case.sla_revision,
     }
+
+
+def _declared_indexes() -> dict[str, Any]:
+    return {index.name: index for index in CASES_TABLE.indexes}
 
 
 def _case_from_item(item: dict[str, Any]) -> Case:

@@ -4,6 +4,7 @@ The low-level client is used (not boto3's resource layer) because TransactWriteI
 there and the client is cheaper to create on a cold start.
 """
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,9 @@ class ConditionFailed(Exception):
         super().__init__(f"condition failed for transaction items {failed_indexes}")
         self.failed_indexes = failed_indexes
 
+
+# BatchGetItem calls for one page before giving up on keys DynamoDB keeps leaving unprocessed.
+_BATCH_ATTEMPTS = 5
 
 # The cancellation reason DynamoDB gives a transaction that raced another writer of one of its items.
 TRANSACTION_CONFLICT = "TransactionConflict"
@@ -244,6 +248,41 @@ class Table:
             items=[deserialize(i) for i in response.get("Items", [])],
             next_token=page_tokens.encode(response.get("LastEvaluatedKey"), query=query),
         )
+
+    def query_items_page(self, *, key_names: tuple[str, str] = ("pk", "sk"), filter_equals: dict[str, str] | None = None, filter_contains: dict[str, str] | None = None, **query: Any) -> Page:
+        """A page of a KEYS_ONLY index read as whole items: one Query of the index, then one
+        BatchGetItem of that page's keys, in the index's order. The filters apply to the items
+        read, as a FilterExpression would (after Limit: a page may be short, its token still
+        continues), since the index holds no attribute to filter on."""
+        page = self.query_page(**query)
+        items = self.batch_get([{name: entry[name] for name in key_names} for entry in page.items])
+        kept = [
+            item
+            for item in items
+            if all(item.get(name) == value for name, value in (filter_equals or {}).items())
+            and all(value in (item.get(name) or ()) for name, value in (filter_contains or {}).items())
+        ]
+        return Page(items=kept, next_token=page.next_token)
+
+    def batch_get(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        """The items of up to 100 keys (one BatchGetItem, plus a retry of any keys DynamoDB leaves
+        unprocessed under load), in the order of the keys; a key with no item is left out."""
+        if not item_keys:
+            return []
+        request = {self.name: {"Keys": [serialize(key) for key in item_keys], "ConsistentRead": True}}
+        found: dict[tuple, dict[str, Any]] = {}
+        for attempt in range(_BATCH_ATTEMPTS):
+            response = self._client.batch_get_item(RequestItems=request)
+            for item in response.get("Responses", {}).get(self.name, []):
+                plain = deserialize(item)
+                found[tuple(plain[name] for name in item_keys[0])] = plain
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(0.05 * 2**attempt)  # throttled keys: DynamoDB asks for a backoff before asking again
+        else:  # as a throttled GetItem would end once botocore's own retries are spent
+            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}}, "BatchGetItem")
+        return [found[key] for key in (tuple(k[name] for name in item_keys[0]) for k in item_keys) if key in found]
 
     def query_all(self, *, pk: str) -> list[dict[str, Any]]:
         items, token = [], None

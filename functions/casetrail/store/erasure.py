@@ -28,7 +28,8 @@ TRANSACTION_LIMIT = 100  # DynamoDB's TransactWriteItems limit
 _PAGE_DELETES = TRANSACTION_LIMIT - 1  # one slot for the progress counters on the case item
 _TASKS_PER_PAGE = 10
 _REMOVED_PREFIX = "removed_"  # one numeric attribute per kind: ADD cannot create a nested map key
-_CASE_INDEX_ATTRIBUTES = [f"{index.partition_key}" for index in CASES_TABLE.indexes] + [f"{index.sort_key}" for index in CASES_TABLE.indexes]
+# Indexes share key attributes (e.g. the creation-ordered lists' sort key), and an update may name each once.
+_CASE_INDEX_ATTRIBUTES = list(dict.fromkeys(name for index in CASES_TABLE.indexes for name in (index.partition_key, index.sort_key)))
 
 ENTITY_MARKER = "FORGOTTEN"
 ENTITY_DELETION = "DELETION_UNDER_WAY"
@@ -215,7 +216,7 @@ class ErasureRepository:
         """A page of the customer's cases (the byCustomer index); deleted ones drop out of it."""
         partition = keys.case_list_partitions(tenant_id, customer_id=customer_id)["byCustomer"]
         page = self._cases.query_page(partition_attribute="byCustomerpk", partition_value=partition, index="byCustomer", limit=limit)
-        return [item["caseId"] for item in page.items]
+        return [keys.case_id_in(tenant_id, item["pk"]) for item in page.items]  # the index holds keys only
 
     def customer_record(self, tenant_id: str, customer_id: str) -> dict[str, Any] | None:
         return self._cases.get(keys.customer_item(tenant_id, customer_id))
@@ -273,7 +274,7 @@ class ErasureRepository:
             sort_below=(f"{keys.CLOSED_INDEX}sk", cutoff),
             limit=limit,
         )
-        return [item["caseId"] for item in page.items]
+        return [keys.case_id_in(tenant_id, item["pk"]) for item in page.items]  # the index holds keys only
 
 
 def remember_idempotency_record(cases: Table, tenant_id: str, case_id: str, record_id: str) -> None:

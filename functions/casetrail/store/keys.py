@@ -14,6 +14,21 @@ def tenant_item(tenant_id: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}", "sk": "TENANT"}
 
 
+# The directory of tenants: one item per tenant in one partition, written when a tenant is created,
+# read only by the sweepers (which walk each tenant's due partitions). Outside any tenant's prefix,
+# like the API-key lookup; it takes one write per tenant ever, so it is never a hot partition.
+TENANT_DIRECTORY_PARTITION = "TENANTS"
+
+
+def tenant_directory_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": TENANT_DIRECTORY_PARTITION, "sk": f"{TENANT_PREFIX}{tenant_id}"}
+
+
+def migration_checkpoint_item(migration: str, step: str) -> dict[str, str]:
+    # Where `casetrail-admin migrate` keeps each step's position (in the access table, operator-only).
+    return {"pk": f"MIGRATION#{migration}", "sk": step}
+
+
 def api_key_lookup_item(key_hash: str) -> dict[str, str]:
     return {"pk": f"APIKEY#{key_hash}", "sk": "APIKEY"}
 
@@ -36,6 +51,14 @@ def user_item(tenant_id: str, user_id: str) -> dict[str, str]:
 
 def case_partition(tenant_id: str, case_id: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#CASE#{case_id}"
+
+
+def case_id_in(tenant_id: str, partition: str) -> str:
+    """The case id of a case partition key (what a keys-only index entry carries)."""
+    prefix = case_partition(tenant_id, "")
+    if not partition.startswith(prefix):
+        raise ValueError("not a case partition of this tenant")
+    return partition[len(prefix) :]
 
 
 def case_item(tenant_id: str, case_id: str) -> dict[str, str]:
@@ -224,12 +247,11 @@ def task_audit_item(tenant_id: str, task_id: str, task_version: int) -> dict[str
 
 # Tasks without a due time sort after every dated one in a work list.
 NO_DUE_TIME = "9999-12-31T23:59:59.999999Z"
-# The overdue sweeper's index is the one key outside a tenant's prefix: it is read by the sweeper
-# only (never by a request) and must find due tasks of every tenant. Sharded so no single index
-# partition takes every task write; the sort key names the tenant and the task.
+# The sweepers' due indexes (tasks' overdue, cases' SLA breach): per tenant, and sharded within the
+# tenant, so no index partition takes every due-time write of a tenant (issue #13: at 100 new cases
+# a second), and none is shared by all tenants. A sweeper reads each tenant's shards (the tenant
+# directory lists the tenants); the sort key is the due time then the item's id.
 DUE_SHARDS = 4
-
-
 def task_work_list_keys(tenant_id: str, *, task_id: str, status: str, due_at: str | None, assignee: str | None, queue: str | None) -> dict[str, str]:
     """Index keys of a task for "an agent's tasks" and "a queue's unclaimed tasks", by status, due time first."""
     base = f"{TENANT_PREFIX}{tenant_id}"
@@ -262,29 +284,29 @@ def case_tasks_sort_key(active: bool, created_at: str, task_id: str) -> str:
     return f"{CASE_TASKS_ACTIVE if active else CASE_TASKS_FINISHED}#{created_at}#{task_id}"
 
 
-def due_shard(task_id: str) -> int:
-    return zlib.crc32(task_id.encode()) % DUE_SHARDS
+def due_shard(item_id: str) -> int:
+    return zlib.crc32(item_id.encode()) % DUE_SHARDS
 
 
-def due_partition(shard: int) -> str:
-    return f"DUE#{shard}"
+def due_partition(tenant_id: str, shard: int) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#DUE#{shard}"
 
 
-def due_sort_key(due_at: str, tenant_id: str, task_id: str) -> str:
-    return f"{due_at}#{tenant_id}#{task_id}"
+def due_sort_key(due_at: str, item_id: str) -> str:
+    return f"{due_at}#{item_id}"
 
 
 # The SLA sweeper's index on the cases table: the same shape and reasons as the task due index
-# (cross-tenant, sweeper-only, sharded); only a case with an active SLA target carries its keys.
+# (per tenant and shard, sweeper-only); only a case with an active SLA target carries its keys.
 SLA_DUE_INDEX = "slaDue"
 
 
 def sla_due_keys(tenant_id: str, case_id: str, breach_at: str) -> dict[str, str]:
-    return {f"{SLA_DUE_INDEX}pk": sla_due_partition(due_shard(case_id)), f"{SLA_DUE_INDEX}sk": due_sort_key(breach_at, tenant_id, case_id)}
+    return {f"{SLA_DUE_INDEX}pk": sla_due_partition(tenant_id, due_shard(case_id)), f"{SLA_DUE_INDEX}sk": due_sort_key(breach_at, case_id)}
 
 
-def sla_due_partition(shard: int) -> str:
-    return f"SLADUE#{shard}"
+def sla_due_partition(tenant_id: str, shard: int) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#SLADUE#{shard}"
 
 
 def task_templates_partition(tenant_id: str) -> str:

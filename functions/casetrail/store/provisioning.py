@@ -26,7 +26,7 @@ def create_table_request(spec: TableSpec, name: str) -> dict:
                     {"AttributeName": index.partition_key, "KeyType": "HASH"},
                     {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": index.projection},
             }
             for index in spec.indexes
         ]

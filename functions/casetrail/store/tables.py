@@ -7,11 +7,20 @@ the deployed and the emulated schema cannot drift apart. Item key formats live i
 from dataclasses import dataclass, field
 
 
+# What an index copies from its items (issue #13: an index write costs 1 unit per KB of the copy,
+# and an ALL copy changes on every write of the item). KEYS_ONLY: the table's and the index's keys
+# only, so the entry changes only when its own keys move; a page is then one Query of the index plus
+# one BatchGetItem of that page's items (Table.query_items_page).
+PROJECT_ALL = "ALL"
+PROJECT_KEYS_ONLY = "KEYS_ONLY"
+
+
 @dataclass(frozen=True)
 class IndexSpec:
     name: str
     partition_key: str
     sort_key: str
+    projection: str = PROJECT_ALL
 
 
 @dataclass(frozen=True)
@@ -25,13 +34,21 @@ class TableSpec:
     ttl_attribute: str | None = None
 
 
-def _newest_first_index(name: str) -> IndexSpec:
-    # Every list index sorts by "<createdAt>#<id>", so a descending query is newest first.
-    return IndexSpec(name=name, partition_key=f"{name}pk", sort_key=f"{name}sk")
+# The sort key the case list indexes ordered by creation share ("<createdAt>#<id>"), and the
+# partition key an agent's two lists share: one attribute instead of one per index keeps a case
+# item, written on every change, under the next KB of write units more often.
+CASE_CREATED_SORT_KEY = "createdsk"
+
+
+def _newest_first_index(name: str, projection: str = PROJECT_ALL, *, partition_key: str | None = None, sort_key: str | None = None) -> IndexSpec:
+    # Every list index sorts by "<createdAt>#<id>" (or "<updatedAt>#<id>"), so a descending query is newest first.
+    return IndexSpec(name=name, partition_key=partition_key or f"{name}pk", sort_key=sort_key or f"{name}sk", projection=projection)
 
 
 # Cases, their audit records (which double as the transactional outbox of events) and the
-# per-tenant reference-number counters. Every partition key starts with the tenant.
+# per-tenant reference-number counters. Every partition key starts with the tenant. A case item
+# carries the keys of exactly the indexes declared here (store/cases.py reads this spec). The
+# indexes of the documented request paths are KEYS_ONLY (see PROJECT_KEYS_ONLY).
 CASES_TABLE = TableSpec(
     logical_id="Cases",
     env_var="CASES_TABLE_NAME",
@@ -39,22 +56,22 @@ CASES_TABLE = TableSpec(
     sort_key="sk",
     indexes=(
         _newest_first_index("byTenant"),
-        _newest_first_index("byCustomer"),
+        _newest_first_index("byCustomer", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
         _newest_first_index("byStatus"),
-        _newest_first_index("byAssignee"),
-        _newest_first_index("byQueue"),
-        _newest_first_index("byTimelineType"),  # sparse: timeline items only
+        _newest_first_index("byAssignee", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
+        _newest_first_index("byQueue", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
+        _newest_first_index("byTimelineType", PROJECT_KEYS_ONLY),  # sparse: timeline items only
         # Search (GET /cases): by template, category and priority, newest first; and the tenant's
         # and an assignee's cases by last change (their sort key is "<updatedAt>#<id>").
         _newest_first_index("byTemplate"),
         _newest_first_index("byCategory"),
         _newest_first_index("byPriority"),
         _newest_first_index("byUpdated"),
-        _newest_first_index("byAssigneeUpdated"),
+        _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY, partition_key="byAssigneepk"),
         # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
-        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk"),
+        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk", projection=PROJECT_KEYS_ONLY),
         # The retention sweeper's: sparse, only closed cases, per tenant, oldest closing first.
-        IndexSpec(name="closedAt", partition_key="closedAtpk", sort_key="closedAtsk"),
+        IndexSpec(name="closedAt", partition_key="closedAtpk", sort_key="closedAtsk", projection=PROJECT_KEYS_ONLY),
     ),
     stream=True,
 )

@@ -79,12 +79,12 @@ class TaskRepository:
         )
         return TaskPage(items=[Task.model_validate(i) for i in page.items], next_token=page.next_token)
 
-    def due(self, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> TaskPage:
-        """Active tasks not yet flagged whose due time has passed, of every tenant (the sweeper's read):
+    def due(self, tenant_id: str, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> TaskPage:
+        """A tenant's active tasks not yet flagged whose due time has passed (the sweeper's read):
         tasks due later are never read, so a run costs what is due, not what exists."""
         page = self._table.query_page(
             partition_attribute="dueOpenpk",
-            partition_value=keys.due_partition(shard),
+            partition_value=keys.due_partition(tenant_id, shard),
             index="dueOpen",
             sort_below=("dueOpensk", keys.sortable_time(now)),
             limit=limit,
@@ -159,8 +159,8 @@ def _task_item(task: Task) -> dict[str, Any]:
             task.is_active, keys.sortable_time(task.created_at), task.task_id
         )
     if task.is_active and due_at and task.overdue_at is None:
-        index_keys["dueOpenpk"] = keys.due_partition(keys.due_shard(task.task_id))
-        index_keys["dueOpensk"] = keys.due_sort_key(due_at, task.tenant_id, task.task_id)
+        index_keys["dueOpenpk"] = keys.due_partition(task.tenant_id, keys.due_shard(task.task_id))
+        index_keys["dueOpensk"] = keys.due_sort_key(due_at, task.task_id)
     return {**keys.task_item(task.tenant_id, task.task_id), "entity": ENTITY_TASK, **index_keys, **task.to_wire()}
 
 

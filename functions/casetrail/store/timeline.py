@@ -57,7 +57,8 @@ class TimelineRepository:
             }
         else:
             query = {"partition_value": keys.case_partition(tenant_id, case_id), "sort_prefix": ("sk", keys.CASE_TIMELINE_PREFIX)}
-        page = self._query(**query, newest_first=newest_first, limit=limit, page_token=next_token)
+        read = self._query_items if item_type else self._query  # the per-type index holds keys only
+        page = read(**query, newest_first=newest_first, limit=limit, page_token=next_token)
         return TimelinePage(items=[RelatedItem.model_validate(i) for i in page.items], next_token=page.next_token)
 
     def contact_links(self, tenant_id: str, contact_id: str, *, limit: int, next_token: str | None) -> ContactLinkPage:
@@ -68,6 +69,12 @@ class TimelineRepository:
     def _query(self, **query: Any) -> Page:
         try:
             return self._table.query_page(**query)
+        except InvalidPageToken as error:
+            raise InvalidRequest("nextToken is not a token this query returned") from error
+
+    def _query_items(self, **query: Any) -> Page:
+        try:
+            return self._table.query_items_page(**query)
         except InvalidPageToken as error:
             raise InvalidRequest("nextToken is not a token this query returned") from error
 
