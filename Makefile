@@ -53,6 +53,7 @@ bench: install
 	$(PYTHON) -m bench.metrics
 	$(PYTHON) -m bench.runner
 	$(PYTHON) -m bench.bulk
+	$(PYTHON) -m bench.imports
 	$(PYTHON) -W ignore -m bench.write_units
 	$(PYTHON) -W ignore -m bench.partitions
 	$(PYTHON) -m bench.search

@@ -1,84 +1,25 @@
 """moto in server mode, and the AWS resources Casetrail needs, created from the same specs as infra/
 (tables from store/tables.py, queues and rules from topology.py).
 
-Server mode rather than in-process mocks because DynamoDB Streams only work there (moto 5.2). Its
-TransactWriteItems is patched (local/moto_transactions.py) so a cancelled transaction leaves no trace,
-on the table or its stream, as in DynamoDB.
+Server mode rather than in-process mocks because DynamoDB Streams only work there (moto 5.2), in a
+process of its own (local/moto_process.py), with its TransactWriteItems patched.
 """
 
 import json
-import logging
 import secrets
-import threading
 from dataclasses import dataclass
 
 import boto3
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 
 from casetrail.store.provisioning import create_tables
 from casetrail.store.tables import ALL_TABLES
 from casetrail.topology import EVENT_CONSUMERS, EVENT_SOURCE, EventConsumer
-from local import moto_transactions
 from local.environment import EVENT_BUS_NAME, EVENT_DETAILS_BUCKET_NAME, FILES_BUCKET_NAME, NAME_PREFIX, table_name
-from local.eventbridge_limits import enforce_put_events_limit
 
 # Short, so a failed message is retried within seconds locally; the deployed queues derive theirs
 # from the consumer's timeout.
 LOCAL_VISIBILITY_TIMEOUT_SECONDS = 5
 MAX_RECEIVE_COUNT = 5  # deliveries before a message moves to the dead-letter queue, as deployed
-
-
-class MotoServer:
-    """moto's server (the app ThreadedMotoServer runs), with requests taken one at a time.
-
-    moto's backends are not thread-safe: under concurrent API calls, a DynamoDB transaction
-    deep-copies a table that another request is changing, fails, and restores the copy, losing the
-    other write (seen with 16 parallel clients). SQS long polls are the exception: each waits on its
-    queue's own condition and must not hold up everything else for a second.
-    """
-
-    def __init__(self, port: int):
-        self.port = port
-        enforce_put_events_limit()  # the server runs in this process: AWS's 256 KB, as deployed
-        moto_transactions.install()
-        # Bound at once: a busy port fails here, in the caller's thread.
-        try:
-            self._server = make_server(
-                "127.0.0.1",
-                port,
-                _OneRequestAtATime(DomainDispatcherApplication(create_backend_app)),
-                threaded=True,
-                request_handler=MotoRequestHandler,
-            )
-        except SystemExit as error:  # werkzeug reports a busy port by printing why and exiting
-            raise RuntimeError(f"cannot listen on port {port} for moto: set MOTO_PORT") from error
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    def start(self) -> None:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # its per-request access log
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-        self._server.server_close()
-
-
-class _OneRequestAtATime:
-    """WSGI middleware: one request at a time through moto, SQS long polls aside."""
-
-    LONG_POLL_TARGET = "AmazonSQS.ReceiveMessage"
-
-    def __init__(self, app):
-        self._app = app
-        self._lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET") == self.LONG_POLL_TARGET:
-            return self._app(environ, start_response)
-        with self._lock:
-            return list(self._app(environ, start_response))  # the whole body, before the next request
 
 
 @dataclass(frozen=True)

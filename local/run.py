@@ -5,9 +5,15 @@
     bus ─> one rule per consumer ─> SQS (+DLQ) ─> queue_poller ─> consumer handler
     bus ─> tap rule ─> SQS ─> queue_poller ─> event_tap (stdout, GET /events/recent)
 
+moto runs in a process of its own (local/moto_process.py), and so does each instance of the API
+function (local/function_instances.py): as on Lambda, a request finding every instance busy starts
+another, up to CASETRAIL_LOCAL_INSTANCES. The authorizer (a hash and one GetItem) and the event path
+(pollers, publisher, consumers, timers) run in this process: measured, an authorizer of its own
+processes only added two process hops to every request (bench.runner).
+
 Environment: PORT (3000), MOTO_PORT (5055), CASETRAIL_API_KEY (use this demo key, not a new one),
 CASETRAIL_DEMO_PASSWORD (the demo people's password, default Casetrail-demo-1),
-CASETRAIL_TENANT_THROTTLE=off (no per-tenant request limits).
+CASETRAIL_TENANT_THROTTLE=off (no per-tenant request limits), CASETRAIL_LOCAL_INSTANCES (4).
 """
 
 import os
@@ -26,11 +32,13 @@ from local import environment
 from local.api_gateway import ApiGateway
 from local.background import BackgroundLoop
 from local.bootstrap import DEMO_TENANT_ID, create_demo_tenant, create_demo_users
-from local.emulator import MotoServer, Resources, provision
+from local.emulator import Resources, provision
 from local.environment import NAME_PREFIX, REGION
 from local.event_tap import EventTap, print_notifications
+from local.function_instances import FunctionInstances
 from local.http_adapter import HttpServer
 from local.lambda_runtime import LocalFunction
+from local.moto_process import MotoProcess
 from local.queue_poller import WAIT_SECONDS, QueuePoller
 from local.schedule_timer import ScheduleTimer
 from local.runner_routes import COGNITO_PATH, RunnerRoutes
@@ -41,14 +49,17 @@ from local.tenant_throttle import enabled as tenant_throttle_enabled
 
 DEFAULT_PORT = 3000
 DEFAULT_MOTO_PORT = 5055
+# API function instances at most (each a process of ~100 MB): enough to keep 2 cores busy.
+DEFAULT_INSTANCES = 4
 
 
 class RunningCasetrail:
-    def __init__(self, http: HttpServer, moto: MotoServer):
+    def __init__(self, http: HttpServer, moto: MotoProcess):
         self._http = http
         self._moto = moto
         self._stopping = threading.Event()  # every poller's loop ends when it is set
         self._pollers: list[BackgroundLoop] = []
+        self._functions: list[FunctionInstances] = []  # in processes of their own
         self.api_key = ""
         self.user_pool: LocalUserPool | None = None
         self.demo_users: list = []
@@ -80,6 +91,8 @@ class RunningCasetrail:
         deadline = time.monotonic() + WAIT_SECONDS + 0.2
         for poller in self._pollers:
             poller.join(max(0.0, deadline - time.monotonic()))
+        for function in self._functions:
+            function.stop()
         self._moto.stop()
 
 
@@ -88,7 +101,7 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
     environment (endpoint, table names) they first read."""
     http = HttpServer(port)
     try:
-        running = RunningCasetrail(http, MotoServer(moto_port))
+        running = RunningCasetrail(http, MotoProcess(moto_port))
     except BaseException:
         http.stop()
         raise
@@ -109,14 +122,19 @@ def start(port: int = DEFAULT_PORT, moto_port: int = DEFAULT_MOTO_PORT, api_key:
         # The handlers are imported from here on, after the environment is set. Metrics are off
         # locally, so Powertools' warning that an invocation added none is noise.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
+        instances = int(os.environ.get("CASETRAIL_LOCAL_INSTANCES") or DEFAULT_INSTANCES)
+        # Timeouts as deployed (infra/constructs/api.py), reported to the handlers through their context.
+        authorizer = LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5)
+        api = FunctionInstances(f"{NAME_PREFIX}-api", API_HANDLER, 10, max_instances=instances)
+        running._functions = [api]
+        api.start_in_background()  # its first instance imports while this process goes on
         tap = EventTap()
         running._pollers = _pollers(session, resources, tap, running._stopping)
         for poller in running._pollers:
             poller.start()
-        # Timeouts as deployed (infra/constructs/api.py), reported to the handlers through their context.
         gateway = ApiGateway(
-            authorizer=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-authorizer", AUTHORIZER_HANDLER, 5),
-            api=LocalFunction.from_dotted_path(f"{NAME_PREFIX}-api", API_HANDLER, 10),
+            authorizer=authorizer,
+            api=api,
             allowed_origins=get_settings().allowed_origins,
             throttle=_tenant_throttle(),
         )

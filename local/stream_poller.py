@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from casetrail.store.cases import ENTITY_AUDIT
+from casetrail.store.outbox import ENTITY_AUDIT
 from local.background import BackgroundLoop
 from local.lambda_runtime import LocalFunction
 

@@ -56,8 +56,10 @@ def aws():
     from local import moto_transactions
     from local.eventbridge_limits import enforce_put_events_limit
     from tests import search_feed as synchronous_search_feed
+    from local.moto_event_delivery import cache_jsonpath_parsing
 
     enforce_put_events_limit()
+    cache_jsonpath_parsing()
     moto_transactions.install()
     # A fresh, empty search index (in memory) per test, fed as each change commits.
     search_index.cache_clear()

@@ -40,7 +40,7 @@ from casetrail.dead_letters import redrive
 from casetrail.republish import republish_failed_batches, republish_window
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role, valid_tenant_id
-from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
+from casetrail.deployment_names import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.rules import NewRule
 from casetrail.domain.sla_clock import BusinessCalendar
 from casetrail.domain.tenant_limits import usage_identifier_key

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from casetrail import topology
+from casetrail.deployment_names import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.billing import Pricing
-from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.domain.tenant_limits import ApiThrottle
 

@@ -4,8 +4,8 @@ When the publisher's retries are spent (a bus outage longer than its attempts), 
 mapping sends the failed batch's *position* to the failed-batches queue (shard, sequence numbers,
 arrival times; never the records). The audit records themselves are still in their table: this
 finds those written in the batch's time window (or in a window an operator gives) and publishes
-their details exactly as the publisher would (stream_publisher.event_entry), same `eventId`
-included. So it is idempotent: every consumer dedupes on the event id (Billing on the case), and
+their details exactly as the publisher would (the same entries, sent the same way:
+outbound/event_bus.py), same `eventId` included. So it is idempotent: every consumer dedupes on the event id (Billing on the case), and
 publishing a few neighbours of the window again, or running twice, changes nothing downstream.
 A failed-batches message is deleted only after every event of its window was accepted by the bus.
 """
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casetrail.handlers.stream_publisher import event_entry
+from casetrail.outbound.bus_entries import PUT_EVENTS_MAX_ENTRIES, event_entry
+from casetrail.outbound.event_bus import put_entries
 from casetrail.store.outbox import OutboxReader
 
-PUT_EVENTS_BATCH = 10  # EventBridge's maximum entries per PutEvents call
 # A change's approximateChangeTime is taken just before its write reaches the stream: the window
 # starts this much before the batch's first arrival (and ends as much after its last, for clock skew).
 WINDOW_MARGIN = timedelta(minutes=1)
@@ -56,7 +56,7 @@ def republish(events_client, bus_name: str, details: Iterable[dict]) -> int:
     published, batch = 0, []
     for detail in details:
         batch.append(event_entry(detail, bus_name))
-        if len(batch) == PUT_EVENTS_BATCH:
+        if len(batch) == PUT_EVENTS_MAX_ENTRIES:
             published += _put(events_client, batch)
             batch = []
     if batch:
@@ -94,10 +94,10 @@ def republish_failed_batches(sqs, queue_url: str, events_client, bus_name: str, 
 
 
 def _put(events_client, entries: list[dict]) -> int:
-    response = events_client.put_events(Entries=entries)
-    if response.get("FailedEntryCount"):
-        codes = sorted({e.get("ErrorCode") for e in response["Entries"] if e.get("ErrorCode")})
-        raise RepublishFailed(f"the bus refused {response['FailedEntryCount']} of {len(entries)} events ({', '.join(codes)}); run again")
+    refused = put_entries(events_client, entries)
+    if refused:
+        codes = sorted({r.error_code for r in refused})
+        raise RepublishFailed(f"the bus refused {len(refused)} of {len(entries)} events ({', '.join(codes)}); run again")
     return len(entries)
 
 

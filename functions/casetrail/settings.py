@@ -1,14 +1,17 @@
-"""Runtime configuration, read from the environment once and validated at start."""
+"""Runtime configuration, read from the environment once and validated at start.
+
+The price list and the SLA policies are parsed into their models on first use, by the functions
+that use them: the others (the stream publisher above all) never load those domain models. The
+stack validates both at synth (configuration.py), so a deployed value is known good.
+"""
 
 import json
 import os
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from casetrail.domain.billing import Pricing
-from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
-from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import (
     ACCESS_TABLE,
     ERASURE_TABLE,
@@ -20,13 +23,14 @@ from casetrail.store.tables import (
     TASKS_TABLE,
     USAGE_TABLE,
 )
-from casetrail.topology import (
+from casetrail.deployment_names import (
     DATA_LAKE_BUCKET_ENV_VAR,
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     ALLOWED_ORIGINS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
     CASE_LINK_BASE_URL_ENV_VAR,
     CONNECT_INSTANCES_ENV_VAR,
+    DEFAULT_FCR_REOPEN_DAYS,
     EVENT_BUS_ENV_VAR,
     EVENT_DETAILS_BUCKET_ENV_VAR,
     FCR_REOPEN_DAYS_ENV_VAR,
@@ -42,6 +46,10 @@ from casetrail.topology import (
     USER_POOL_ID_ENV_VAR,
     USER_POOL_JWKS_URL_ENV_VAR,
 )
+
+if TYPE_CHECKING:
+    from casetrail.domain.billing import Pricing
+    from casetrail.domain.slas import SlaConfiguration
 
 # What a file related item may be unless the deployment says otherwise.
 DEFAULT_FILE_MAX_BYTES = 25 * 1024 * 1024
@@ -63,12 +71,14 @@ class Settings(BaseModel):
     # Only the local runner sets it: deployed, a webhook never reaches a loopback address.
     allow_loopback_webhooks: bool = False
     usage_table_name: str | None = None
-    billing_pricing: Pricing | None = None  # the default price list, JSON (from cdk.json's context)
+    billing_pricing: str | None = None  # the default price list, JSON (from cdk.json's context)
 
-    def default_pricing(self) -> Pricing:
+    def default_pricing(self) -> "Pricing":
         if self.billing_pricing is None:
             raise RuntimeError(f"{BILLING_PRICING_ENV_VAR} is not set: billing needs the default price list")
-        return self.billing_pricing
+        from casetrail.domain.billing import Pricing  # on first use: see the module's docstring
+
+        return Pricing.model_validate_json(self.billing_pricing)
 
     def details_bucket(self) -> str:
         if self.event_details_bucket_name is None:
@@ -83,8 +93,14 @@ class Settings(BaseModel):
     connect_instances: dict[str, str] = {}
     metrics_table_name: str | None = None
     fcr_reopen_days: int = Field(default=DEFAULT_FCR_REOPEN_DAYS, ge=0)
-    # SLA policies and the business calendar (cdk.json's "casetrail:slaPolicies"); none when unset.
-    sla_configuration: SlaConfiguration = Field(default_factory=SlaConfiguration)
+    # SLA policies and the business calendar (cdk.json's "casetrail:slaPolicies"), JSON; none when unset.
+    sla_policies: str | None = None
+
+    @cached_property
+    def sla_configuration(self) -> "SlaConfiguration":
+        from casetrail.domain.slas import SlaConfiguration  # on first use: see the module's docstring
+
+        return SlaConfiguration.model_validate_json(self.sla_policies) if self.sla_policies else SlaConfiguration()
     users_table_name: str | None = None
     # The user pool whose ID tokens the authorizer accepts; no pool, no user tokens.
     user_pool_id: str | None = None
@@ -115,7 +131,7 @@ def get_settings() -> Settings:
         case_link_base_url=os.environ.get(CASE_LINK_BASE_URL_ENV_VAR),
         allow_loopback_webhooks=os.environ.get(ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR, "").lower() == "true",
         usage_table_name=os.environ.get(USAGE_TABLE.env_var),
-        billing_pricing=_json(os.environ.get(BILLING_PRICING_ENV_VAR)),
+        billing_pricing=os.environ.get(BILLING_PRICING_ENV_VAR) or None,
         files_bucket_name=os.environ.get(FILES_BUCKET_ENV_VAR),
         file_max_bytes=int(os.environ.get(FILE_MAX_BYTES_ENV_VAR, DEFAULT_FILE_MAX_BYTES)),
         file_content_types=frozenset(os.environ.get(FILE_CONTENT_TYPES_ENV_VAR, DEFAULT_FILE_CONTENT_TYPES).split(",")),
@@ -123,7 +139,7 @@ def get_settings() -> Settings:
         connect_instances=_json(os.environ.get(CONNECT_INSTANCES_ENV_VAR)) or {},
         metrics_table_name=os.environ.get(METRICS_TABLE.env_var),
         fcr_reopen_days=int(os.environ.get(FCR_REOPEN_DAYS_ENV_VAR) or DEFAULT_FCR_REOPEN_DAYS),
-        sla_configuration=_json(os.environ.get(SLA_CONFIGURATION_ENV_VAR)) or {},
+        sla_policies=os.environ.get(SLA_CONFIGURATION_ENV_VAR) or None,
         users_table_name=os.environ.get(USERS_TABLE.env_var),
         user_pool_id=os.environ.get(USER_POOL_ID_ENV_VAR) or None,
         user_pool_client_id=os.environ.get(USER_POOL_CLIENT_ID_ENV_VAR) or None,

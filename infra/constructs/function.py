@@ -6,12 +6,10 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from casetrail.observability import DEPLOYED_ENVIRONMENT
 from infra.constructs.packaging import ARCHITECTURE, RUNTIME, Packaging
 
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
-
-# Service name and metrics namespace are set in code (casetrail/observability.py), their one home.
-POWERTOOLS_ENVIRONMENT = {"LOG_LEVEL": "INFO"}
 
 
 class CasetrailFunction(Construct):
@@ -42,7 +40,8 @@ class CasetrailFunction(Construct):
             code=packaging.code,
             layers=[packaging.dependencies],
             handler=handler,
-            environment={**POWERTOOLS_ENVIRONMENT, **environment},
+            # Powertools' settings; the X-Ray SDK off, Lambda's own tracing on (casetrail/observability.py).
+            environment={**DEPLOYED_ENVIRONMENT, **environment},
             timeout=timeout,
             memory_size=memory_size,
             tracing=lambda_.Tracing.ACTIVE,

@@ -7,7 +7,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from constructs import Construct
 
-from casetrail.store.cases import ENTITY_AUDIT
+from casetrail.store.outbox import ENTITY_AUDIT
 from casetrail.topology import EVENT_BUS_ENV_VAR, STREAM_PUBLISHER_HANDLER
 from infra.constructs.event_details import EventDetails
 from infra.constructs.function import CasetrailFunction

@@ -1,5 +1,6 @@
 """What every Casetrail function shares: runtime, packaging, tracing, Powertools settings, logs."""
 
+from casetrail.topology import LAMBDA_HANDLERS
 from tests.infrastructure.resources import casetrail_functions, resources
 
 
@@ -18,11 +19,19 @@ def test_every_function_shares_one_code_asset(template):
     assert len(code) == 1
 
 
-def test_every_function_is_traced_and_sets_its_log_level(template):
+def test_every_function_is_traced_by_lambda_without_the_xray_sdk_and_sets_its_log_level(template):
     for function in casetrail_functions(template).values():
         properties = function["Properties"]
         assert properties["TracingConfig"] == {"Mode": "Active"}
-        assert "LOG_LEVEL" in properties["Environment"]["Variables"]
+        variables = properties["Environment"]["Variables"]
+        assert "LOG_LEVEL" in variables
+        # The SDK's import and patching would cost every cold start (casetrail/observability.py).
+        assert variables["POWERTOOLS_TRACE_DISABLED"] == "true"
+
+
+def test_every_deployed_handler_is_one_bench_imports_measures(template):
+    handlers = {function["Properties"]["Handler"] for function in casetrail_functions(template).values()}
+    assert handlers == set(LAMBDA_HANDLERS)
 
 
 def test_every_function_logs_to_its_own_log_group_with_retention(template):

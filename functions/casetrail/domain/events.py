@@ -158,7 +158,10 @@ class AuditEntry(CamelModel):
 
 
 def _resolve_forward_refs() -> None:
-    from casetrail.domain.cases import Case  # noqa: F401  (circular: a change carries a case)
+    """Called by domain/cases.py once Case exists (circular: a change carries a case). The names go
+    into this module's namespace, where pydantic resolves them when it first builds CaseChange
+    (models are built on first use: model_base.py), rather than building it now."""
+    from casetrail.domain.cases import Case
     from casetrail.domain.related_items import RelatedItem
 
-    CaseChange.model_rebuild(_types_namespace={"Case": Case, "RelatedItem": RelatedItem})
+    globals().update(Case=Case, RelatedItem=RelatedItem)

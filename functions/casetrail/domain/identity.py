@@ -14,7 +14,7 @@ from casetrail.domain.errors import Forbidden
 # dimensions: stricter than other identifiers (no `#`, no `/`, no whitespace), and as long as a
 # principal's tenant may be.
 TenantId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-_TENANT_ID = TypeAdapter(TenantId)
+_TENANT_ID = TypeAdapter(TenantId, config=ConfigDict(defer_build=True))  # built on first use, as every model
 
 
 def valid_tenant_id(value: str) -> str:
@@ -46,7 +46,7 @@ class PrincipalKind(StrEnum):
 class Principal(BaseModel):
     """The caller. Carried in the API Gateway authorizer context and stamped on audit and events."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True)
 
     tenant_id: str = Field(min_length=1, max_length=64)
     principal_id: str = Field(min_length=1, max_length=64)

@@ -24,7 +24,6 @@ from pydantic import Field
 from casetrail.domain.model_base import CamelModel
 from casetrail.domain.statuses import CaseStatus
 
-DEFAULT_FCR_REOPEN_DAYS = 7
 MAX_RANGE_DAYS = 366
 NO_VALUE = "(none)"  # the group of cases without a template, queue or category
 # Connect's first-contact resolution counts these channels; a TASK contact is work, not a contact.

@@ -7,7 +7,7 @@ from pydantic.alias_generators import to_camel
 
 
 class CamelModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
     def to_wire(self) -> dict:
         return self.model_dump(by_alias=True, mode="json")
@@ -16,7 +16,7 @@ class CamelModel(BaseModel):
 class CommandModel(CamelModel):
     """A request body: unknown fields are an error, not silently dropped."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", defer_build=True)
 
 
 def bounded_text(max_length: int, min_length: int = 1):

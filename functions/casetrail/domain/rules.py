@@ -134,8 +134,8 @@ Condition = Annotated[
     FieldEquals | FieldIn | FieldChangedTo | ContainsAny | ContainsAll | Matches | ChannelIs | AllOf | AnyOf | Not,
     Field(discriminator="type"),
 ]
-for _model in (AllOf, AnyOf, Not):
-    _model.model_rebuild()
+# AllOf, AnyOf and Not refer to Condition, defined after them: pydantic resolves it from this module
+# when it first builds them (models are built on first use: model_base.py).
 
 
 def _with_words(phrases: list[str]) -> list[str]:

@@ -173,5 +173,3 @@ def touched_ids(changed_field_ids: Iterable[str]) -> set[str]:
     """Audit change ids (`status`, `fields.reason`) as the names conditions use."""
     return {name.removeprefix(CUSTOM_PREFIX) for name in changed_field_ids}
 
-
-Condition.model_rebuild()

@@ -15,9 +15,9 @@ from casetrail.service.event_intake import EventIntake
 from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
 from casetrail.store.dynamo import Table
+from casetrail.deployment_names import EVENT_DETAIL_TYPE, EVENT_SOURCE
 from casetrail.store.erasure import ForgottenCases
 from casetrail.store.event_details import DetailGone, full_detail
-from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE
 
 
 class BusEvent(EventBridgeModel):

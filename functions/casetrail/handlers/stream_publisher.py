@@ -5,26 +5,28 @@ fails, the stream keeps the record and Lambda retries it (bisecting the batch, t
 crash between "saved" and "published" loses nothing. The event source mapping only delivers
 inserts of audit records; anything else is ignored here too.
 
+A batch's events go out in as few PutEvents calls as the bus allows (10 entries, 256 KB a call:
+outbound/event_bus.py); entries the bus refuses are retried alone, and those still refused are
+reported as batch item failures, so Lambda retries from the first of them (at least once, never
+lost). Powertools' BatchProcessor hands over one record at a time, which would mean one call per
+event: the batch is handled whole here, answering in the same partial-response shape.
+
 An event whose entry would not fit the bus (outbound/bus_entries.py) is claim-checked: its full
 detail goes to S3 first (store/event_details.py) and the bus carries a trimmed detail with the
 reference, so every change reaches every consumer whatever its size.
+
+A relay: it imports none of the domain models (a test keeps it so), for a short cold start.
 """
 
 from functools import cache
 
 import boto3
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from casetrail.domain.events import trimmed_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.outbound.bus_entries import INLINE_ENTRY_LIMIT, entry_size, event_entry
+from casetrail.outbound.event_bus import put_entries
 from casetrail.settings import get_settings
-from casetrail.store.cases import event_detail_from_stream_image
-from casetrail.store.event_details import store_detail
-
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+from casetrail.store.outbox import event_detail_from_stream_image
 
 
 class PublishFailed(Exception):
@@ -43,30 +45,61 @@ def entry_for(detail: dict) -> dict:
     size = entry_size(entry)
     if size <= INLINE_ENTRY_LIMIT:
         return entry
+    # Only for the rare event too large for the bus: the models the claim check needs load here.
+    from casetrail.domain.events import trimmed_detail
+    from casetrail.store.event_details import store_detail
+
     claim_check = store_detail(settings.details_bucket(), detail)
     logger.info("Claim-checked", extra={"event_id": detail["eventId"], "entry_bytes": size, "detail_bytes": claim_check.bytes})
     metrics.add_metric(name="EventsClaimChecked", unit="Count", value=1)
     return event_entry(trimmed_detail(detail, claim_check), settings.event_bus_name)
 
 
-def publish_record(record: DynamoDBRecord) -> None:
-    raw_image = record.raw_event.get("dynamodb", {}).get("NewImage")
-    detail = event_detail_from_stream_image(raw_image) if raw_image else None
-    if detail is None:
-        return
-    response = _events_client().put_events(Entries=[entry_for(detail)])
-    if response.get("FailedEntryCount"):
-        failure = response["Entries"][0]
-        raise PublishFailed(f"{failure.get('ErrorCode')}: {failure.get('ErrorMessage')}")
-    logger.info(
-        "Published",
-        extra={"event_id": detail["eventId"], "event_type": detail["eventType"], "tenant_id": detail["tenantId"]},
-    )
-    metrics.add_metric(name="EventsPublished", unit="Count", value=1)
+def publish_batch(records: list[dict]) -> list[str]:
+    """Publishes the audit records' events; returns the sequence numbers of the records not published."""
+    failed: list[str] = []
+    to_send: list[tuple[str, dict, dict]] = []  # (sequence number, detail, entry)
+    for record in records:
+        stream_record = record.get("dynamodb", {})
+        sequence_number = stream_record.get("SequenceNumber")
+        try:
+            image = stream_record.get("NewImage")
+            detail = event_detail_from_stream_image(image) if image else None
+            if detail is not None:
+                to_send.append((sequence_number, detail, entry_for(detail)))
+        except Exception:  # this record only (a claim check that failed, say): Lambda retries it
+            logger.exception("Could not prepare the event of a stream record", extra={"sequence_number": sequence_number})
+            failed.append(sequence_number)
+    refused = put_entries(_events_client(), [entry for _, _, entry in to_send])
+    refused_positions = {r.position for r in refused}
+    for position, (sequence_number, detail, _) in enumerate(to_send):
+        if position in refused_positions:
+            failed.append(sequence_number)
+            continue
+        logger.info(
+            "Published",
+            extra={"event_id": detail["eventId"], "event_type": detail["eventType"], "tenant_id": detail["tenantId"]},
+        )
+    for refusal in refused:
+        logger.error(
+            "The bus refused an event",
+            extra={"event_id": to_send[refusal.position][1]["eventId"], "error_code": refusal.error_code, "error": refusal.error_message},
+        )
+    published = len(to_send) - len(refused)
+    if published:
+        metrics.add_metric(name="EventsPublished", unit="Count", value=published)
+    return failed
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=publish_record, processor=processor, context=context)
+def handler(event: dict, context) -> dict:
+    records = event.get("Records", [])
+    failed = publish_batch(records)
+    if records and len(failed) == len(records):
+        # Nothing went out: fail the invocation, so Lambda retries and bisects the batch (as
+        # Powertools' batch processing does when every record fails).
+        raise PublishFailed(f"none of the {len(records)} records of the batch could be published")
+    order = {record.get("dynamodb", {}).get("SequenceNumber"): i for i, record in enumerate(records)}
+    return {"batchItemFailures": [{"itemIdentifier": s} for s in sorted(set(failed), key=order.__getitem__)]}

@@ -13,12 +13,12 @@ from casetrail.domain.errors import CaseDeleted, CaseNotFound, InvalidRequest, P
 from casetrail.domain.events import SLA_CHANGE_TYPES, AuditEntry, CaseChange
 from casetrail.store import keys
 from casetrail.store.case_family import family_operations
-from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, deserialize, serialize
+from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
+from casetrail.store.outbox import ENTITY_AUDIT
 from casetrail.store.tables import CASES_TABLE, PROJECT_ALL
 
 ENTITY_CASE = "CASE"
-ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
 
 # The GET /cases patterns the kept list indexes serve (README "Templates, custom fields and search"):
 # one person's, one customer's or one queue's cases, newest first (an assignee's also by last
@@ -313,17 +313,6 @@ def _raise_if_parent_refused(error: ConditionFailed, parent_checks: list[int], c
             "or made a child of this case meanwhile",
             details={"parentCaseId": case.parent_case_id},
         ) from error
-
-
-def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] | None:
-    """The event detail an audit record's stream image carries (None for any other item).
-
-    Published as stored, whatever kind of change it records (case, related item, task...): the
-    publisher is a relay and needs no knowledge of the models."""
-    item = deserialize(new_image)
-    if item.get("entity") != ENTITY_AUDIT:
-        return None
-    return item["change"]
 
 
 def kept_index_for(search: CaseSearch) -> str | None:

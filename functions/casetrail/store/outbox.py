@@ -1,5 +1,9 @@
-"""The outbox read back: the audit-entity items (case and task audit records, rules' published
-events) of a streamed table, found by when they happened, to publish them again.
+"""The outbox: the audit-entity items (case and task audit records, rules' published events) of a
+streamed table, each carrying the complete event of its change. The publisher reads them from the
+table's stream (`event_detail_from_stream_image`); `OutboxReader` reads them back, found by when they
+happened, to publish them again.
+
+The publisher is a relay: it needs no knowledge of the models, so this module imports none.
 
 This is a Scan, on purpose: it serves a rare recovery run by an operator (the publisher's retries
 spent during a bus outage), never a request, and a time index over every tenant's audit records
@@ -11,8 +15,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from casetrail.store.cases import ENTITY_AUDIT
 from casetrail.store.dynamo import Table, deserialize
+
+ENTITY_AUDIT = "AUDIT"  # the stream publisher's event source only receives inserts of these
+
+
+def event_detail_from_stream_image(new_image: dict[str, Any]) -> dict[str, Any] | None:
+    """The event detail an audit record's stream image carries (None for any other item), published
+    as stored, whatever kind of change it records (case, related item, task...)."""
+    item = deserialize(new_image)
+    if item.get("entity") != ENTITY_AUDIT:
+        return None
+    return item["change"]
 
 
 class OutboxReader:

@@ -21,7 +21,7 @@ from typing import Any
 
 import boto3
 
-from casetrail.topology import PAGE_TOKEN_SECRET_ENV_VAR
+from casetrail.deployment_names import PAGE_TOKEN_SECRET_ENV_VAR
 
 
 class InvalidPageToken(Exception):

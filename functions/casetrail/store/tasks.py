@@ -14,7 +14,7 @@ from casetrail.domain.errors import InvalidRequest, TaskNotFound, VersionConflic
 from casetrail.domain.events import ChangeType
 from casetrail.domain.tasks import Task, TaskChange
 from casetrail.store import keys
-from casetrail.store.cases import ENTITY_AUDIT
+from casetrail.store.outbox import ENTITY_AUDIT
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, serialize
 from casetrail.store.item_sizes import TASK_RECORD_BUDGET, require_within
 
