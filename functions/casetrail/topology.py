@@ -10,6 +10,7 @@ from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
+from casetrail.domain.watching import WATCHED_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
@@ -97,8 +98,9 @@ class EventConsumer:
 NOTIFICATIONS = EventConsumer(
     logical_id="Notifications",
     handler=NOTIFICATION_CONSUMER_HANDLER,
-    description="Notifies subscribed supervisors of case events by email and signed webhooks",
-    event_types=SOURCE_EVENT_TYPES,
+    description="Notifies subscribers (email, signed webhooks) and a case's watchers and mentioned users of case events",
+    event_types=(*SOURCE_EVENT_TYPES, *sorted(WATCHED_EVENT_TYPES - set(SOURCE_EVENT_TYPES))),
+    reads=(CASES_TABLE,),  # a case's watchers: one Query of its partition per event
     writes=(NOTIFICATIONS_TABLE,),
     deletes=(NOTIFICATIONS_TABLE,),  # a failed send releases its delivery claim
     sends_notifications=True,

@@ -184,6 +184,11 @@ def delivery_item(tenant_id: str, event_id: str, subscription_id: str) -> dict[s
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#DELIVERY#{event_id}", "sk": f"SUB#{subscription_id}"}
 
 
+def user_channel_item(tenant_id: str, user_id: str) -> dict[str, str]:
+    # Marks that a user's email channel (their own SNS subscription) exists: created once.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#USER_CHANNEL#{user_id}", "sk": "EMAIL"}
+
+
 def usage_month_partition(tenant_id: str, month: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#USAGE#{month}"
 
