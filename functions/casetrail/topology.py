@@ -6,6 +6,7 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
+from casetrail.domain.bulk_changes import BULK_JOB_PROGRESSED
 from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
@@ -19,6 +20,7 @@ from casetrail.store.tables import (
     NOTIFICATIONS_TABLE,
     TASKS_TABLE,
     USAGE_TABLE,
+    USERS_TABLE,
     TableSpec,
 )
 
@@ -80,6 +82,7 @@ class EventConsumer:
     writes: tuple[TableSpec, ...] = ()  # tables it may read and write (put, update)
     deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
+    reads_page_tokens: bool = False  # continues listings the API paged (told the page-token secret, may read it)
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
     batch_size: int = 10  # queue messages per invocation
 
@@ -145,8 +148,21 @@ SLAS = EventConsumer(
     configuration=(SLA_CONFIGURATION_ENV_VAR,),
 )
 
+BULK_JOBS = EventConsumer(
+    logical_id="BulkJobs",
+    handler="casetrail.handlers.bulk_job_worker.handler",
+    description="Runs bulk changes on part by part (BULK_JOB.PROGRESSED -> the next part), without the client",
+    event_types=(BULK_JOB_PROGRESSED,),
+    # Each item goes through the single-item update: the case or task, its audit and timeline, the
+    # parent's roll-up, a resolution's cancelled tasks; assignees are checked against the users.
+    reads=(USERS_TABLE,),
+    writes=(CASES_TABLE, TASKS_TABLE),
+    reads_page_tokens=True,  # a job's cursor is the index page token where its last part stopped
+    batch_size=1,  # one part (up to 100 items) per invocation, within the function's time
+)
+
 # Consumers of the case event stream.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS)
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS, BULK_JOBS)
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ class Api(Construct):
         data.grant_read(api_function, USERS_TABLE)  # GET /users and assignee checks; the admin commands write
         files.grant_presigning(api_function)
         page_token_key.grant_read(api_function)
+        self.page_token_key = page_token_key
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -362,3 +362,8 @@ def tenant_sla_calendar_item(tenant_id: str) -> dict[str, str]:
 def bulk_job_item(tenant_id: str, job_id: str) -> dict[str, str]:
     # One partition per job: read and written by id only.
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#BULK_JOB#{job_id}", "sk": "JOB"}
+
+
+def bulk_job_event_item(tenant_id: str, job_id: str, part: int) -> dict[str, str]:
+    # The outbox item of a job's part (BULK_JOB.PROGRESSED), beside the job: one per part.
+    return {"pk": bulk_job_item(tenant_id, job_id)["pk"], "sk": f"EVENT#{part:08d}"}
