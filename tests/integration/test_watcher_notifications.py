@@ -7,6 +7,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 from casetrail.domain.users import User, UserRole
+from casetrail.store.dynamo import Table
 from tests.conftest import REGION
 from tests.integration.api_client import ApiClient
 from tests.integration.notification_support import consume, sqs_event
@@ -161,3 +162,42 @@ def test_another_tenants_user_is_not_mentioned(case_id):
     )
 
     assert comment(person("u-ben"), case_id, "@zed hello").get("mentions") is None
+
+
+@pytest.fixture
+def dynamodb_calls():
+    """Every DynamoDB call the code makes from now on, as (operation, table)."""
+    from casetrail.store.dynamo import dynamodb_client
+
+    calls: list[tuple[str, str]] = []
+    client = dynamodb_client()
+
+    def record(model, params, **_):
+        calls.append((model.name, params.get("TableName", "")))
+
+    client.meta.events.register("provide-client-params.dynamodb.*", record)
+    yield calls
+    client.meta.events.unregister("provide-client-params.dynamodb.*", record)
+
+
+def test_an_event_reads_a_cases_watchers_with_one_query_however_many_they_are(case_id, notifications, dynamodb_calls):
+    # Given 40 watchers of the case
+    from datetime import UTC, datetime
+
+    from casetrail.settings import get_settings
+    from casetrail.store.watchers import Watcher, WatcherRepository
+
+    watchers = WatcherRepository(Table(get_settings().cases_table_name))
+    for n in range(40):
+        watchers.add("demo", case_id, Watcher(principal_id=f"u-{n}", name=f"User {n}", since=datetime.now(UTC)))
+    person("u-ben").patch_case(case_id, {"status": "in_progress"}, '"1"')
+    event = sqs_event(published_detail(case_id, version=2))
+    dynamodb_calls.clear()
+
+    # When the consumer handles the event
+    consume(event)
+
+    # Then it read the cases table once (the watchers' Query) and told all 40
+    cases_table = get_settings().cases_table_name
+    assert [operation for operation, table in dynamodb_calls if table == cases_table] == ["Query"]
+    assert len(emails(notifications)) == 40
