@@ -201,3 +201,42 @@ def test_an_event_reads_a_cases_watchers_with_one_query_however_many_they_are(ca
     cases_table = get_settings().cases_table_name
     assert [operation for operation, table in dynamodb_calls if table == cases_table] == ["Query"]
     assert len(emails(notifications)) == 40
+
+
+class FakeUserPool:
+    """The user pool's side of disabling someone: who they are, and that they were disabled."""
+
+    def __init__(self):
+        self.disabled: list[str] = []
+
+    def find(self, email: str):
+        from casetrail.outbound.user_pool import PoolUser
+
+        user_id = next(user_id for user_id, (_, address) in PEOPLE.items() if address == email)
+        return PoolUser(user_id=user_id, email=email, tenant_id="demo")
+
+    def disable(self, email: str) -> None:
+        self.disabled.append(email)
+
+
+def test_a_disabled_user_hears_nothing_more_of_the_cases_they_watch(case_id, notifications):
+    from casetrail.handlers import notification_wiring
+    from casetrail.service.people import PeopleAdministration
+    from casetrail.settings import get_settings
+    from casetrail.store.access import AccessRepository
+    from casetrail.store.users import UserRepository
+
+    # Given Ana watches the case, her channel open
+    person("u-ana").request("watch_case", path=f"/cases/{case_id}/watchers/me")
+    assert "ana.lima@example.com" in channels(notifications)
+
+    # When an admin disables her
+    settings = get_settings()
+    people = PeopleAdministration(
+        FakeUserPool(), UserRepository(Table(settings.users_table_name)), AccessRepository(Table(settings.access_table_name)),
+        notification_wiring.user_channels(),
+    )
+    people.disable("demo", "ana.lima@example.com")
+
+    # Then her channel is gone: what is published for her reaches no address
+    assert channels(notifications) == {}
