@@ -99,3 +99,17 @@ def test_a_malformed_progress_event_fails_its_message(supervisor):
     event = {**progress_event(job_id, 1), "part": "first"}
 
     assert work(event) == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+
+
+def test_a_task_job_goes_on_too(supervisor):
+    for n in range(3):
+        assert supervisor.create_task({"name": f"Call back {n}", "queue": "returns"}).status == 201
+    started = supervisor.request("create_case", path="/tasks/bulk", body={"filter": {"queue": "returns"}, "patch": {"queue": "emea"}}, headers={"Idempotency-Key": None})
+    assert started.status == 202
+    job_id = started.body["jobId"]
+
+    work(progress_event(job_id, 1))
+
+    done = supervisor.request("get_case", path=f"/tasks/bulk/{job_id}").body
+    assert (done["status"], done["processed"]) == ("done", 3)
+    assert len(supervisor.list_tasks(queue="emea").body["items"]) == 3
