@@ -1,9 +1,9 @@
 """Turns one case event into notifications: match the tenant's subscriptions, claim, send, record.
 
 Each (event, recipient) pair is sent at most once (store/subscriptions.py claims); a recipient is
-a subscription, or a person watching the case or mentioned in it (domain/watching.py), told by email
-on their own channel (service/user_channels.py). A failed send is released and reported, so the event's queue message is retried while the pairs that
-already succeeded are not sent again.
+a subscription, or a person watching the case or mentioned in it (domain/watching.py), told by
+email on their own channel (service/user_channels.py). A failed send is released and reported, so
+the event's queue message is retried while the pairs that already succeeded are not sent again.
 
 The subscriptions of one event are notified in parallel (a bounded pool), each send with its own
 deadline, and all of them within the time budget the caller gives (below the function's timeout):
