@@ -12,6 +12,7 @@ EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
 TASK_EVENT_SCHEMA_FILE = DOCS_DIR / "task-event.schema.json"
 RULE_EVENT_SCHEMA_FILE = DOCS_DIR / "rule-event.schema.json"
 BULK_JOB_EVENT_SCHEMA_FILE = DOCS_DIR / "bulk-job-event.schema.json"
+ERASURE_EVENT_SCHEMA_FILE = DOCS_DIR / "erasure-event.schema.json"
 
 
 def openapi_settings() -> dict:
@@ -100,6 +101,20 @@ def bulk_job_event_schema() -> dict:
     return schema
 
 
+def erasure_event_schema() -> dict:
+    from casetrail.domain.erasure import ErasureEvent
+
+    schema = ErasureEvent.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail erasure event detail"
+    schema["description"] = (
+        'The `detail` of CASE.DELETED and CUSTOMER.ERASED (source "casetrail", detail-type "Casetrail Case Change"): '
+        "forget the case (or the customer) and everything you keep about it. Ids only, nothing personal. Every "
+        "consumer also drops any other event of a deleted case it receives later (a redelivery, a replay of the "
+        "archive). eventId is stable for a case's (or customer's) deletion: deduplicate on it."
+    )
+    return schema
+
+
 def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -111,9 +126,10 @@ def main() -> int:
     TASK_EVENT_SCHEMA_FILE.write_text(render(task_event_schema()))
     RULE_EVENT_SCHEMA_FILE.write_text(render(rule_event_schema()))
     BULK_JOB_EVENT_SCHEMA_FILE.write_text(render(bulk_job_event_schema()))
+    ERASURE_EVENT_SCHEMA_FILE.write_text(render(erasure_event_schema()))
     print(
-        f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name}, {RULE_EVENT_SCHEMA_FILE.name} "
-        f"and {BULK_JOB_EVENT_SCHEMA_FILE.name}"
+        f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name}, {RULE_EVENT_SCHEMA_FILE.name}, "
+        f"{BULK_JOB_EVENT_SCHEMA_FILE.name} and {ERASURE_EVENT_SCHEMA_FILE.name}"
     )
     return 0
 
