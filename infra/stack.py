@@ -66,6 +66,7 @@ class CasetrailStack(cdk.Stack):
             notifications=notifications,
             case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
             configuration=configuration,
+            page_token_key=api.page_token_key,
         )
         data_lake = DataLake(
             self,

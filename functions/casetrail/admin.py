@@ -55,7 +55,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.migration import KeyDesignMigration
 from casetrail.store.outbox import CreatedCases, OutboxReader
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, TASKS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
+from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, METRICS_TABLE, NOTIFICATIONS_TABLE, TASKS_TABLE, USAGE_TABLE, USERS_TABLE, TableSpec
 from casetrail.store.rules import RuleRepository
 from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.templates import DefinitionRepository
@@ -66,13 +66,17 @@ from casetrail.store.event_details import store_detail
 from casetrail.domain.users import UserRole
 from casetrail.local_user_pool import find_local_user_pool
 from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser, UserAlreadyExists
+from casetrail.outbound.email_channel import EmailChannel
 from casetrail.service.people import PeopleAdministration, UserNotInTenant
+from casetrail.service.user_channels import UserChannels
+from casetrail.store.user_channels import UserChannelRepository
 from casetrail.store.users import UserRepository
 
 BILLING_COMMANDS = ("set-pricing", "reconcile")
 
 
 LOCAL_PREFIX = "casetrail-local"  # how `make run` names its tables, queues and bus
+LOCAL_NOTIFICATION_TOPIC = f":{LOCAL_PREFIX}-notifications"  # local/emulator.py
 FAILED_BATCHES_OUTPUT = "PublisherFailedBatchesQueueUrl"  # infra/constructs/stream_publisher.py
 DEFAULT_MOTO_PORT = "5055"  # as local/run.py
 
@@ -367,6 +371,16 @@ def run_migrate(arguments: argparse.Namespace, cases: Table, tasks: Table, acces
     return migration.run(max_pages=arguments.max_pages)
 
 
+def _user_channels(arguments: argparse.Namespace, table) -> UserChannels:
+    """People's email channels: the notification topic (the stack's output; locally the runner's)."""
+    if arguments.local:
+        sns = _local_client("sns")
+        topic_arn = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(LOCAL_NOTIFICATION_TOPIC))
+    else:
+        sns, topic_arn = boto3.client("sns"), _stack_output(arguments.stack, "NotificationTopicArn")
+    return UserChannels(UserChannelRepository(table(NOTIFICATIONS_TABLE)), EmailChannel(sns, topic_arn))
+
+
 def run_rebuild(arguments: argparse.Namespace, metrics: MetricsRepository, cases: CaseRepository) -> dict:
     created = CreatedCases(cases.table)
     return rebuild_comparison(metrics, cases, arguments.tenant, arguments.start, arguments.end, reopen_days=arguments.fcr_reopen_days, created=created)
@@ -415,7 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     elif arguments.command == "set-sla-calendar":
         result = run_set_sla_calendar(arguments, SlaCalendarRepository(table(CASES_TABLE)))
     elif arguments.command in ("invite-user", "disable-user"):
-        people = PeopleAdministration(_user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)))
+        people = PeopleAdministration(
+            _user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)), _user_channels(arguments, table)
+        )
         result = run_people(arguments, people)
     elif arguments.command in BILLING_COMMANDS:
         result = run_billing(arguments, UsageRepository(table(USAGE_TABLE)), CreatedCases(table(CASES_TABLE)))

@@ -11,6 +11,7 @@ OPENAPI_FILE = DOCS_DIR / "openapi.json"
 EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
 TASK_EVENT_SCHEMA_FILE = DOCS_DIR / "task-event.schema.json"
 RULE_EVENT_SCHEMA_FILE = DOCS_DIR / "rule-event.schema.json"
+BULK_JOB_EVENT_SCHEMA_FILE = DOCS_DIR / "bulk-job-event.schema.json"
 ERASURE_EVENT_SCHEMA_FILE = DOCS_DIR / "erasure-event.schema.json"
 
 
@@ -88,6 +89,19 @@ def rule_event_schema() -> dict:
     return schema
 
 
+def bulk_job_event_schema() -> dict:
+    from casetrail.domain.bulk_changes import BulkJobProgress
+
+    schema = BulkJobProgress.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail bulk job event detail"
+    schema["description"] = (
+        'The `detail` of BULK_JOB.PROGRESSED (source "casetrail", detail-type "Casetrail Case Change"), published '
+        "after each part of a bulk change run over a filter; while status is running, the bulk-job worker runs the "
+        "next part. eventId is stable for a job's part: deduplicate on it."
+    )
+    return schema
+
+
 def erasure_event_schema() -> dict:
     from casetrail.domain.erasure import ErasureEvent
 
@@ -112,10 +126,11 @@ def main() -> int:
     EVENT_SCHEMA_FILE.write_text(render(event_schema()))
     TASK_EVENT_SCHEMA_FILE.write_text(render(task_event_schema()))
     RULE_EVENT_SCHEMA_FILE.write_text(render(rule_event_schema()))
+    BULK_JOB_EVENT_SCHEMA_FILE.write_text(render(bulk_job_event_schema()))
     ERASURE_EVENT_SCHEMA_FILE.write_text(render(erasure_event_schema()))
     print(
-        f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name}, {RULE_EVENT_SCHEMA_FILE.name} "
-        f"and {ERASURE_EVENT_SCHEMA_FILE.name}"
+        f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name}, {RULE_EVENT_SCHEMA_FILE.name}, "
+        f"{BULK_JOB_EVENT_SCHEMA_FILE.name} and {ERASURE_EVENT_SCHEMA_FILE.name}"
     )
     return 0
 

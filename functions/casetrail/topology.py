@@ -6,6 +6,7 @@ moto with the same routing, so a consumer added here exists in both places.
 
 from dataclasses import dataclass
 
+from casetrail.domain.bulk_changes import BULK_JOB_PROGRESSED
 from casetrail.deployment_names import (  # noqa: F401  (also imported from here)
     ALLOWED_ORIGINS_ENV_VAR,
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
@@ -36,6 +37,7 @@ from casetrail.domain.metrics import METRIC_EVENT_TYPES
 from casetrail.domain.rules import TRIGGER_BY_EVENT_TYPE
 from casetrail.domain.sla_tracking import SLA_INPUT_EVENT_TYPES
 from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
+from casetrail.domain.watching import WATCHED_EVENT_TYPES
 from casetrail.search.event_types import INDEXED_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
@@ -46,6 +48,7 @@ from casetrail.store.tables import (
     NOTIFICATIONS_TABLE,
     TASKS_TABLE,
     USAGE_TABLE,
+    USERS_TABLE,
     TableSpec,
 )
 
@@ -67,6 +70,7 @@ class EventConsumer:
     writes: tuple[TableSpec, ...] = ()  # tables it may read and write (put, update)
     deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
     sends_notifications: bool = False  # may publish to the notification topic and decrypt signing secrets
+    reads_page_tokens: bool = False  # continues listings the API paged (told the page-token secret, may read it)
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
     batch_size: int = 10  # queue messages per invocation
     writes_search: bool = False  # writes the search collection (the API only reads it)
@@ -88,8 +92,9 @@ class EventConsumer:
 NOTIFICATIONS = EventConsumer(
     logical_id="Notifications",
     handler=NOTIFICATION_CONSUMER_HANDLER,
-    description="Notifies subscribed supervisors of case events by email and signed webhooks",
-    event_types=SOURCE_EVENT_TYPES,
+    description="Notifies subscribers (email, signed webhooks) and a case's watchers and mentioned users of case events",
+    event_types=(*SOURCE_EVENT_TYPES, *sorted(WATCHED_EVENT_TYPES - set(SOURCE_EVENT_TYPES))),
+    reads=(CASES_TABLE,),  # a case's watchers: one Query of its partition per event
     writes=(NOTIFICATIONS_TABLE,),
     deletes=(NOTIFICATIONS_TABLE,),  # a failed send releases its delivery claim
     sends_notifications=True,
@@ -143,8 +148,21 @@ SEARCH = EventConsumer(
     writes_search=True,
 )
 
+BULK_JOBS = EventConsumer(
+    logical_id="BulkJobs",
+    handler="casetrail.handlers.bulk_job_worker.handler",
+    description="Runs bulk changes on part by part (BULK_JOB.PROGRESSED -> the next part), without the client",
+    event_types=(BULK_JOB_PROGRESSED,),
+    # Each item goes through the single-item update: the case or task, its audit and timeline, the
+    # parent's roll-up, a resolution's cancelled tasks; assignees are checked against the users.
+    reads=(USERS_TABLE,),
+    writes=(CASES_TABLE, TASKS_TABLE),
+    reads_page_tokens=True,  # a job's cursor is the index page token where its last part stopped
+    batch_size=1,  # one part (up to 100 items) per invocation, within the function's time
+)
+
 # Consumers of the case event stream.
-EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS, SEARCH)
+EVENT_CONSUMERS: tuple[EventConsumer, ...] = (NOTIFICATIONS, BILLING, METRICS, RULES, SLAS, SEARCH, BULK_JOBS)
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ class Api(Construct):
         files.grant_presigning(api_function)
         files.grant_removal(api_function)  # a deleted case's or item's files
         page_token_key.grant_read(api_function)
+        self.page_token_key = page_token_key
 
         authorizer = apigateway.TokenAuthorizer(
             self,

@@ -7,9 +7,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from casetrail.topology import EventConsumer
+from casetrail.topology import PAGE_TOKEN_SECRET_ENV_VAR, EventConsumer
 from infra.constructs.data import Data
 from infra.constructs.event_details import EventDetails
 from infra.constructs.function import CasetrailFunction
@@ -40,6 +41,7 @@ class EventConsumerPipeline(Construct):
         case_link_base_url: str,
         configuration: dict[str, str],
         details: EventDetails,
+        page_token_key: secretsmanager.ISecret,
     ):
         super().__init__(scope, construct_id)
         dead_letters = dead_letter_queue(self, "DeadLetters")
@@ -70,6 +72,9 @@ class EventConsumerPipeline(Construct):
         self.function = function
         data.grant_declared(function, reads=consumer.reads, writes=consumer.writes, deletes=consumer.deletes)
         details.grant_get(function)  # a claim-checked event's full detail
+        if consumer.reads_page_tokens:
+            function.add_environment(PAGE_TOKEN_SECRET_ENV_VAR, page_token_key.secret_arn)
+            page_token_key.grant_read(function)
         if consumer.sends_notifications:
             notifications.allow_sending(function, case_link_base_url=case_link_base_url)
         function.add_event_source(

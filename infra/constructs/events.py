@@ -2,6 +2,7 @@
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from casetrail.retention import ARCHIVE_RETENTION_DAYS
@@ -32,6 +33,7 @@ class Events(Construct):
         notifications: Notifications,
         case_link_base_url: str,
         configuration: dict[str, str],
+        page_token_key: secretsmanager.ISecret,
     ):
         super().__init__(scope, construct_id)
         self.bus = events.EventBus(self, "Bus", event_bus_name=bus_name)
@@ -66,4 +68,5 @@ class Events(Construct):
                 case_link_base_url=case_link_base_url,
                 configuration=configuration,
                 details=self.details,
+                page_token_key=page_token_key,
             )

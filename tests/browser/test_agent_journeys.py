@@ -178,3 +178,27 @@ def test_the_case_page_fits_a_narrow_connect_side_panel(browser, api):
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     finally:
         narrow.context.close()
+
+
+def test_the_agent_watches_a_case_and_reads_a_mention_of_her_in_bold(signed_out, api):
+    # Given the agent signed in, on a case
+    case = new_case(api, title="Refund not received")
+    sign_in(signed_out, as_user="agent@example.com")
+    open_case(signed_out, case)
+
+    # When she watches it
+    signed_out.get_by_role("button", name="Watch", exact=True).click()
+
+    # Then she is among its watchers, and may stop
+    expect(signed_out.get_by_role("button", name="Unwatch")).to_be_visible()
+    watchers = api.call("GET", f"/cases/{case['caseId']}/watchers")["items"]
+    assert [w["name"] for w in watchers] == ["Ana Agent"]
+
+    # When the supervisor mentions her in a comment
+    api.call("POST", f"/cases/{case['caseId']}/related-items", {"type": "comment", "content": {"body": "@agent please call the bank"}})
+    signed_out.reload()
+
+    # Then the comment shows the mention as hers
+    comment = signed_out.get_by_role("list", name="Timeline").get_by_role("article").first
+    expect(comment).to_contain_text("@agent please call the bank")
+    expect(comment.get_by_title("Ana Agent")).to_have_text("@agent")

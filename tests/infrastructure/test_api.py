@@ -57,7 +57,9 @@ def test_root_and_every_path_go_to_the_api_function(template):
         assert references(method["Integration"]["Uri"], function_id(template, API_HANDLER))
 
 
-def test_page_tokens_are_signed_with_a_generated_secret_only_the_api_function_reads(template):
+def test_page_tokens_are_signed_with_a_generated_secret_only_the_api_function_and_the_bulk_job_worker_read(template):
+    from casetrail.topology import BULK_JOBS
+
     (secret_id, secret), = resources(template, "AWS::SecretsManager::Secret").items()
     assert "GenerateSecretString" in secret["Properties"]
     environments = {
@@ -65,13 +67,14 @@ def test_page_tokens_are_signed_with_a_generated_secret_only_the_api_function_re
         for logical_id, function in resources(template, "AWS::Lambda::Function").items()
     }
     holders = [logical_id for logical_id, variables in environments.items() if PAGE_TOKEN_SECRET_ENV_VAR in variables]
-    assert holders == [function_id(template, API_HANDLER)]
-    assert environments[holders[0]][PAGE_TOKEN_SECRET_ENV_VAR] == {"Ref": secret_id}
+    # The worker continues listings the API paged (a bulk job's cursor is a page token).
+    assert sorted(holders) == sorted([function_id(template, API_HANDLER), function_id(template, BULK_JOBS.handler)])
+    assert all(environments[holder][PAGE_TOKEN_SECRET_ENV_VAR] == {"Ref": secret_id} for holder in holders)
     readers = [
         policy for policy in resources(template, "AWS::IAM::Policy").values()
         if any(references(statement.get("Resource"), secret_id) for statement in policy["Properties"]["PolicyDocument"]["Statement"])
     ]
-    assert len(readers) == 1
+    assert len(readers) == 2
 
 
 @pytest.mark.parametrize("response_type", GATEWAY_ERRORS)

@@ -85,3 +85,11 @@ def test_the_notifications_consumer_takes_one_event_per_invocation(template):
         if m["Properties"]["FunctionName"] == {"Ref": consumer_id}
     ]
     assert mapping["BatchSize"] == 1
+
+
+def test_the_consumer_reads_a_cases_watchers_and_changes_no_case(template):
+    from casetrail.store.tables import CASES_TABLE
+
+    actions = _actions_on(template, NOTIFICATION_CONSUMER_HANDLER, table_id(template, CASES_TABLE))
+    assert "dynamodb:Query" in actions
+    assert not actions & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}

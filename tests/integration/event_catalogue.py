@@ -129,6 +129,17 @@ def make_every_event() -> dict[str, dict]:
         assert agent.create_task({"name": "Chase the bank", "queue": "billing", "dueAt": PAST_DUE}, case_id=case_id).status == 201
     flag_overdue_tasks_and_sla_breaches()
 
+    # A bulk change over a filter longer than one part: a job, whose part announces the next.
+    from casetrail.service import bulk_changes
+
+    items_per_request, page = bulk_changes.ITEMS_PER_REQUEST, bulk_changes._PAGE
+    bulk_changes.ITEMS_PER_REQUEST = bulk_changes._PAGE = 1
+    try:
+        body = {"filter": {"customerId": "cust-1"}, "patch": {"tags": ["catalogue"]}}
+        assert supervisor.request("create_case", path="/cases/bulk", body=body, headers={"Idempotency-Key": None}).status == 202
+    finally:
+        bulk_changes.ITEMS_PER_REQUEST, bulk_changes._PAGE = items_per_request, page
+
     catalogue = one_of_each(outbox())
     return catalogue
 

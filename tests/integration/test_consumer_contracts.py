@@ -34,6 +34,7 @@ EXPECTED_SHAPES = {
     *(f"SLA.{a}" for a in ("ASSIGNED", "UPDATED", "BREACHED", "MET", "NOT_MET")),
     "RULE.NOTIFY",
     "RULE.CaseOpened",
+    "BULK_JOB.PROGRESSED",
 }
 
 
@@ -50,10 +51,12 @@ def consumer_configuration(monkeypatch):
 
 
 def _forget_cached_services() -> None:
-    from casetrail.handlers import billing_consumer, metrics_consumer, notification_wiring, rules_consumer, sla_consumer
+    from casetrail.handlers import bulk_job_worker, billing_consumer, metrics_consumer, notification_wiring, rules_consumer, sla_consumer
 
     get_settings.cache_clear()
-    for factory in (billing_consumer.metering_service, metrics_consumer.recorder, rules_consumer.rule_engine, sla_consumer.sla_service):
+    for factory in (
+        billing_consumer.metering_service, metrics_consumer.recorder, rules_consumer.rule_engine, sla_consumer.sla_service, bulk_job_worker.bulk_change_service
+    ):
         factory.cache_clear()
     notification_wiring.reset()
 
@@ -81,7 +84,7 @@ def test_every_consumer_takes_every_event_the_bus_carries():
     refused = [(c.logical_id, shape) for c in EVENT_CONSUMERS for shape, detail in sorted(catalogue.items()) if dead_lettered(c, detail)]
 
     # Then none is dead-lettered: a legitimate event is a success, even when it means nothing to it
-    assert len(EVENT_CONSUMERS) * len(catalogue) == 6 * 29
+    assert len(EVENT_CONSUMERS) * len(catalogue) == 7 * 30
     assert refused == [], refused
 
 

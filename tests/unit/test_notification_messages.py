@@ -84,3 +84,22 @@ def test_a_merged_duplicate_is_told_as_merged_not_as_changed_fields():
     detail = updated({"status": ("open", "closed"), "mergedInto": (None, "c-9"), "closedAt": (None, "2026-12-01T10:00:00Z")})
 
     assert sentence(detail) == "Case 10009 (urgent, billing) was merged into case c-9 and closed by Ben."
+
+
+def test_a_timeline_change_and_a_mention_are_told_without_their_content():
+    from casetrail.domain.notification_messages import compose, message_for_person
+
+    detail = {
+        "eventType": "RELATED_ITEM.CREATED",
+        "caseId": "c-1",
+        "case": {"referenceNumber": "10009", "priority": "high"},
+        "performedBy": {"name": "Ben Ortiz"},
+        "relatedItem": {"type": "comment", "content": {"body": "the customer's card number is ..."}},
+    }
+
+    message = compose(detail, link_base_url="https://casetrail.example.com")
+
+    assert message.sentence == "Case 10009 (high) had a comment added by Ben Ortiz."
+    mention = message_for_person(detail, message, mentioned=True)
+    assert mention.sentence == "Ben Ortiz mentioned you in a comment on Case 10009 (high)."
+    assert mention.link == "https://casetrail.example.com/cases/c-1" and "card" not in mention.text

@@ -31,3 +31,21 @@ def test_watchers_hear_of_changes_made_by_others_only():
 
     assert watchers_to_notify(detail, ["u-ana", "u-ben", "u-ben"]) == ["u-ben"]
     assert watchers_to_notify({**detail, "eventType": "CASE.CREATED"}, ["u-ben"]) == []
+
+
+def test_a_handle_two_users_share_names_nobody():
+    from casetrail.domain.watching import users_by_handle
+
+    handles = users_by_handle([("u-1", "ana@one.example", "Ana One"), ("u-2", "Ana@two.example", "Ana Two"), ("u-3", "ben@x.example", "Ben")])
+
+    assert handles == {"ben": ("u-3", "Ben")}
+
+
+def test_an_edit_mentions_only_the_users_its_mentions_change_adds():
+    from casetrail.domain.watching import newly_mentioned
+
+    edit = {"eventType": "RELATED_ITEM.UPDATED", "changes": [{"fieldId": "mentions", "oldValue": ["u-ana"], "newValue": ["u-ana", "u-ben"]}]}
+
+    assert newly_mentioned(edit) == ["u-ben"]
+    assert newly_mentioned({**edit, "changes": [{"fieldId": "content.body", "oldValue": "a", "newValue": "b"}]}) == []
+    assert newly_mentioned({**edit, "eventType": "CASE.UPDATED"}) == []

@@ -2,6 +2,7 @@
 the single-item update path, with a result per item; a filter's run is a resumable job.
 """
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -10,6 +11,8 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator, m
 
 from casetrail.domain.cases import Category, Tags
 from casetrail.domain.errors import CasetrailError, InvalidTransition, NotFound, VersionConflict
+from casetrail.domain.events import PerformedBy
+from casetrail.domain.identity import Principal
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier
 from casetrail.domain.statuses import CaseStatus, Priority
 from casetrail.domain.task_statuses import TaskStatus
@@ -182,6 +185,9 @@ class BulkJob(CamelModel):
     created_at: datetime
     updated_at: datetime
     created_by: str
+    run_as: Principal | None = Field(
+        default=None, exclude=True, description="Who started it: the worker runs the next parts as them (internal)"
+    )
 
     def after_part(self, results: list[ItemResult], cursor: str | None, at: datetime) -> "BulkJob":
         counts = dict(self.counts)
@@ -198,6 +204,44 @@ class BulkJob(CamelModel):
                 "problems": problems,
                 "updated_at": at,
             }
+        )
+
+
+BULK_JOB_EVENT_PREFIX = "BULK_JOB."
+BULK_JOB_PROGRESSED = "BULK_JOB.PROGRESSED"
+
+
+class BulkJobProgress(CamelModel):
+    """The detail of BULK_JOB.PROGRESSED, written with each part of a job in the part's own
+    transaction (the outbox): while `status` is running, the bulk-job worker runs the next part."""
+
+    version: Literal["0"] = "0"
+    event_id: str = Field(description="Stable for a job's part: deduplicate on it")
+    event_type: Literal["BULK_JOB.PROGRESSED"] = BULK_JOB_PROGRESSED
+    approximate_change_time: datetime
+    tenant_id: str
+    job_id: str
+    kind: JobKind
+    status: JobStatus
+    part: int = Field(description="Parts run so far, this one included")
+    processed: int
+    counts: dict[Outcome, int]
+    performed_by: PerformedBy
+
+    @classmethod
+    def of(cls, job: BulkJob) -> "BulkJobProgress":
+        by = job.run_as
+        return cls(
+            event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"casetrail:bulk-job:{job.tenant_id}:{job.job_id}:{job.part}")),
+            approximate_change_time=job.updated_at,
+            tenant_id=job.tenant_id,
+            job_id=job.job_id,
+            kind=job.kind,
+            status=job.status,
+            part=job.part,
+            processed=job.processed,
+            counts=job.counts,
+            performed_by=PerformedBy.of(by) if by else PerformedBy(principal_id=job.created_by, name=job.created_by, role="supervisor"),
         )
 
 

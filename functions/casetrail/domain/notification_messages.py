@@ -53,9 +53,31 @@ def compose(detail: dict[str, Any], *, link_base_url: str | None) -> Notificatio
         sentence = f"{subject} {_breach_clause(detail)}"
     elif event_type == NotificationEvent.RULE_NOTIFY:
         sentence = f"{subject} matched the rule {detail.get('ruleName')}"
+    elif event_type in _ITEM_VERBS:
+        sentence = f"{subject} had {_item_words(detail)} {_ITEM_VERBS[event_type]}{_by(by)}"
+    elif event_type == "CASE.MERGED":
+        sentence = f"{subject} had a duplicate case merged into it{_by(by)}"
     else:
         sentence = f"{subject}: {event_type}"
     return NotificationMessage(sentence=sentence + ".", link=case_link(link_base_url, detail.get("caseId")))
+
+
+def message_for_person(detail: dict[str, Any], message: NotificationMessage, *, mentioned: bool) -> NotificationMessage:
+    """What a watcher reads (the event's message), or someone a comment mentions: who mentioned
+    them where; the comment itself stays behind the link, like every other content."""
+    if not mentioned:
+        return message
+    by = (detail.get("performedBy") or {}).get("name") or "Someone"
+    return NotificationMessage(sentence=f"{by} mentioned you in a comment on {_case_label(detail)}.", link=message.link)
+
+
+# A timeline change, told by what happened to which kind of item.
+_ITEM_VERBS = {"RELATED_ITEM.CREATED": "added", "RELATED_ITEM.UPDATED": "edited", "RELATED_ITEM.DELETED": "removed"}
+_ITEM_WORDS = {"comment": "a comment", "contact": "a contact", "file": "a file", "connectCase": "a linked case", "custom": "an item", "task": "a task", "sla": "an SLA"}
+
+
+def _item_words(detail: dict[str, Any]) -> str:
+    return _ITEM_WORDS.get((detail.get("relatedItem") or {}).get("type"), "an item")
 
 
 def _breach_clause(detail: dict[str, Any]) -> str:

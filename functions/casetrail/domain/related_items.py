@@ -16,6 +16,7 @@ from casetrail.domain.events import CaseChange, ChangeType, FieldChange, Perform
 from casetrail.domain.identity import SUPERVISING_ROLES, Principal
 from casetrail.domain.instants import Instant
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
+from casetrail.domain.watching import Mention, mention_change
 
 if TYPE_CHECKING:
     from casetrail.domain.cases import Case  # a related item's change carries its case (circular)
@@ -156,9 +157,16 @@ class RelatedItem(CamelModel):
     created_by: PerformedBy
     updated_at: datetime | None = None
     revision: int = Field(default=1, ge=1, description="Counts the item's edits; its ETag, sent back in If-Match")
+    mentions: list[Mention] | None = Field(
+        default=None, description="A comment: the tenant's users its body mentions (`@handle`), found when it was written"
+    )
 
 
-def add_related_item(case: "Case", command: Any, *, related_item_id: str, by: Principal, at: datetime) -> CaseChange:
+def add_related_item(
+    case: "Case", command: Any, *, related_item_id: str, by: Principal, at: datetime, mentions: list[Mention] | None = None
+) -> CaseChange:
+    """`mentions`: for a comment, the users its body names (the service resolves them); audited as
+    a `mentions` change (old none → new userIds), so the audit and the event show who was mentioned."""
     item = RelatedItem(
         related_item_id=related_item_id,
         case_id=case.case_id,
@@ -167,15 +175,26 @@ def add_related_item(case: "Case", command: Any, *, related_item_id: str, by: Pr
         content=command.content.model_dump(mode="json", by_alias=True, exclude_none=True),
         created_at=at,
         created_by=PerformedBy.of(by),
+        mentions=mentions or None,
     )
-    return _case_change(case, ChangeType.RELATED_ITEM_CREATED, item, [], by=by, at=at)
+    change = mention_change(None, mentions)
+    return _case_change(case, ChangeType.RELATED_ITEM_CREATED, item, [change] if change else [], by=by, at=at)
 
 
 def edit_related_item(
-    case: "Case", item: RelatedItem, patch: RelatedItemPatch, *, by: Principal, at: datetime, expected_revision: int | None = None
+    case: "Case",
+    item: RelatedItem,
+    patch: RelatedItemPatch,
+    *,
+    by: Principal,
+    at: datetime,
+    expected_revision: int | None = None,
+    mentions: list[Mention] | None = None,
 ) -> CaseChange | None:
     """A comment's, custom item's or contact summary's edit, audited old → new per content key;
-    None when it changes nothing. `expected_revision` (If-Match) guards against lost updates."""
+    None when it changes nothing. `expected_revision` (If-Match) guards against lost updates.
+    `mentions`: those of a comment's new body, replacing the old ones (a `mentions` change lists
+    both, so a consumer tells the new ones from those already told)."""
     requested = patch.model_dump(exclude_unset=True, by_alias=True)
     editable = _EDITABLE.get(item.type)
     if editable is None:
@@ -212,9 +231,15 @@ def edit_related_item(
                 content.pop(name, None)
             else:
                 content[name] = value
+    update: dict[str, Any] = {}
+    if item.type is RelatedItemType.COMMENT and "body" in requested:
+        mentioned = mention_change(item.mentions, mentions)
+        if mentioned:
+            changes.append(mentioned)
+        update["mentions"] = mentions or None
     if not changes:
         return None
-    edited = item.model_copy(update={"content": content, "updated_at": at, "revision": item.revision + 1})
+    edited = item.model_copy(update={"content": content, "updated_at": at, "revision": item.revision + 1, **update})
     return _case_change(case, ChangeType.RELATED_ITEM_UPDATED, edited, changes, by=by, at=at)
 
 

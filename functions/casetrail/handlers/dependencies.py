@@ -40,6 +40,8 @@ from casetrail.service.templates import TemplateService
 
 if TYPE_CHECKING:
     from casetrail.service.bulk_changes import BulkChangeService
+    from casetrail.service.mentions import MentionService
+    from casetrail.service.user_channels import UserChannels  # noqa: F401  (a string annotation)
     from casetrail.service.erasure import DeletionService
 
 app = APIGatewayRestResolver(
@@ -111,7 +113,26 @@ def related_item_service() -> RelatedItemService:
         TimelineRepository(cases_table()),
         lambda: FileStore(settings.files_bucket_name),
         limits,
+        mentions=mention_service(),
     )
+
+
+@cache
+def user_repository() -> UserRepository:
+    return UserRepository(Table(get_settings().users_table_name))
+
+
+def user_channels() -> "UserChannels":
+    from casetrail.handlers.notification_wiring import user_channels
+
+    return user_channels()
+
+
+@cache
+def mention_service() -> "MentionService":
+    from casetrail.service.mentions import MentionService
+
+    return MentionService(user_repository(), WatcherRepository(cases_table()), user_channels)
 
 
 @cache
@@ -130,7 +151,7 @@ def task_service() -> TaskService:
 
 @cache
 def user_directory() -> UserDirectory:
-    return UserDirectory(UserRepository(Table(get_settings().users_table_name)))
+    return UserDirectory(user_repository())
 
 
 @cache
@@ -155,7 +176,7 @@ def rule_service() -> RuleService:
 
 @cache
 def watcher_service() -> WatcherService:
-    return WatcherService(case_repository(), WatcherRepository(cases_table()))
+    return WatcherService(case_repository(), WatcherRepository(cases_table()), users=user_repository(), channels=user_channels)
 
 
 @cache

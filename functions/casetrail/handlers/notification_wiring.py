@@ -13,6 +13,9 @@ from casetrail.service.subscriptions import SubscriptionService
 from casetrail.settings import get_settings
 from casetrail.store.dynamo import Table
 from casetrail.store.subscriptions import SubscriptionRepository
+from casetrail.store.user_channels import UserChannelRepository
+from casetrail.store.watchers import WatcherRepository
+from casetrail.service.user_channels import UserChannels
 
 
 @cache
@@ -41,6 +44,11 @@ def subscription_service() -> SubscriptionService:
 
 
 @cache
+def user_channels() -> UserChannels:
+    return UserChannels(UserChannelRepository(Table(get_settings().notifications_table_name)), email_channel())
+
+
+@cache
 def notifier() -> Notifier:
     settings = get_settings()
     return Notifier(
@@ -50,10 +58,11 @@ def notifier() -> Notifier:
         link_base_url=settings.case_link_base_url,
         allow_loopback_webhooks=settings.allow_loopback_webhooks,
         clock=lambda: int(time.time()),
+        watchers=WatcherRepository(Table(settings.cases_table_name)),
     )
 
 
 def reset() -> None:
     """Forgets the cached pieces (tests change the environment between cases)."""
-    for factory in (subscription_repository, signing_secrets, email_channel, subscription_service, notifier):
+    for factory in (subscription_repository, signing_secrets, email_channel, subscription_service, user_channels, notifier):
         factory.cache_clear()

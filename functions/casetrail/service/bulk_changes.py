@@ -22,7 +22,7 @@ from casetrail.domain.bulk_changes import (
     result_of_error,
 )
 from casetrail.domain.cases import CasePatch
-from casetrail.domain.errors import CasetrailError, InvalidRequest
+from casetrail.domain.errors import CasetrailError, ConcurrentChange, InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.tasks import TaskPatch
 from casetrail.service.case_closure import OpenTasksChoice
@@ -86,6 +86,20 @@ class BulkChangeService:
             return BulkAnswer.of([], job)
         return self._run_part(principal, job)
 
+    def run_next_part(self, tenant_id: str, job_id: str, after_part: int) -> BulkJob | None:
+        """The bulk-job worker's step, on a BULK_JOB.PROGRESSED event: runs the part after
+        `after_part` as the job's starter, whose save announces the next one. None when there is
+        nothing to do: the job is done, or that part already ran (a redelivered event, or a client's
+        continue got there first), or another run of it is under way (that one announces the next)."""
+        job = self._jobs.get(tenant_id, job_id)
+        if job.cursor is None or job.part != after_part or job.run_as is None:
+            return None
+        try:
+            self._run_part(job.run_as, job)
+        except ConcurrentChange:
+            return None
+        return self._jobs.get(tenant_id, job_id)
+
     # --- internals ------------------------------------------------------------------------
 
     def _own(self, principal: Principal, kind: JobKind, job_id: str) -> BulkJob:
@@ -98,7 +112,7 @@ class BulkChangeService:
         at = self._clock()
         job = BulkJob(
             job_id=str(uuid.uuid4()), tenant_id=principal.tenant_id, kind=kind, filter=filter_, patch=patch,
-            open_tasks=open_tasks, created_at=at, updated_at=at, created_by=principal.principal_id,
+            open_tasks=open_tasks, created_at=at, updated_at=at, created_by=principal.principal_id, run_as=principal,
         )
         return self._run_part(principal, job)
 

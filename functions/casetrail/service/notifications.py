@@ -1,8 +1,9 @@
 """Turns one case event into notifications: match the tenant's subscriptions, claim, send, record.
 
-Each (event, subscription) pair is sent at most once (store/subscriptions.py claims); a failed
-send is released and reported, so the event's queue message is retried while the pairs that
-already succeeded are not sent again.
+Each (event, recipient) pair is sent at most once (store/subscriptions.py claims); a recipient is
+a subscription, or a person watching the case or mentioned in it (domain/watching.py), told by
+email on their own channel (service/user_channels.py). A failed send is released and reported, so
+the event's queue message is retried while the pairs that already succeeded are not sent again.
 
 The subscriptions of one event are notified in parallel (a bounded pool), each send with its own
 deadline, and all of them within the time budget the caller gives (below the function's timeout):
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casetrail.domain.errors import UnsafeWebhookUrl
-from casetrail.domain.notification_messages import NotificationMessage, compose
+from casetrail.domain.notification_messages import NotificationMessage, compose, message_for_person
 from casetrail.domain.subscriptions import EmailTarget, matches, notification_events_of
+from casetrail.domain.watching import is_watched, newly_mentioned, recipient_of, watchers_to_notify
 from casetrail.domain.webhook_signatures import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -35,6 +37,7 @@ from casetrail.outbound.signing_secrets import SigningSecrets
 from casetrail.outbound.webhook_urls import Resolver, resolve, vet
 from casetrail.service.tenant_settings_cache import TenantSettingsCache
 from casetrail.store.subscriptions import StoredSubscription, SubscriptionRepository
+from casetrail.store.watchers import WatcherRepository
 
 # A crashed send's claim is taken over after this long: longer than the function may run (30 s),
 # shorter than the queue's visibility timeout (180 s), so the redelivered message finds it free.
@@ -76,6 +79,7 @@ class Notifier:
         clock: Callable[[], int],
         resolver: Resolver = resolve,
         poster: Poster = webhook_delivery.post,
+        watchers: WatcherRepository | None = None,
     ):
         self._repository = repository
         self._subscriptions = TenantSettingsCache(repository.list_for_tenant)
@@ -86,38 +90,52 @@ class Notifier:
         self._clock = clock
         self._resolver = resolver
         self._post = poster
+        self._watchers = watchers
 
     def notify(self, detail: dict[str, Any], *, budget_seconds: float = DEFAULT_BUDGET_SECONDS) -> Outcome:
         budget_ends = time.monotonic() + budget_seconds
         outcome = Outcome()
-        if not notification_events_of(detail):
-            return outcome
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
-        wanted = [s for s in self._subscriptions.get(tenant_id) if matches(s.subscription, detail)]
+        wanted = self._subscribers(detail) + self._people(detail)
         if not wanted:
             return outcome
         message = compose(detail, link_base_url=self._link_base_url)
         claimed = []
-        for stored in wanted:
-            subscription_id = stored.subscription.subscription_id
+        for recipient in wanted:
             claim = self._repository.claim(
-                tenant_id, event_id, subscription_id, now=self._clock(), lease_seconds=CLAIM_LEASE_SECONDS
+                tenant_id, event_id, recipient.recipient_id, now=self._clock(), lease_seconds=CLAIM_LEASE_SECONDS
             )
             if claim is None:
-                outcome.already_sent.append(subscription_id)
+                outcome.already_sent.append(recipient.recipient_id)
             else:
-                claimed.append((stored, claim))
+                claimed.append((recipient, claim))
         if claimed:
             self._deliver_all(claimed, detail, message, budget_ends, outcome)
         if outcome.failed:
-            raise DeliveryFailed(f"event {event_id}: {len(outcome.failed)} subscription(s) to retry")
+            raise DeliveryFailed(f"event {event_id}: {len(outcome.failed)} recipient(s) to retry")
         return outcome
+
+    def _subscribers(self, detail: dict[str, Any]) -> list["_Recipient"]:
+        if not notification_events_of(detail):
+            return []
+        subscriptions = self._subscriptions.get(detail["tenantId"])
+        return [_Recipient(s.subscription.subscription_id, subscription=s) for s in subscriptions if matches(s.subscription, detail)]
+
+    def _people(self, detail: dict[str, Any]) -> list["_Recipient"]:
+        """The case's watchers (one Query) and the users a comment newly mentions, each once, never
+        the person who made the change."""
+        if self._watchers is None or not detail.get("caseId") or not is_watched(detail):
+            return []
+        mentioned = newly_mentioned(detail)
+        watching = [w.principal_id for w in self._watchers.of_case(detail["tenantId"], detail["caseId"])]
+        people = watchers_to_notify(detail, [*mentioned, *watching])
+        return [_Recipient(recipient_of(user_id), user_id=user_id, mentioned=user_id in mentioned) for user_id in people]
 
     def _deliver_all(self, claimed, detail: dict[str, Any], message: NotificationMessage, budget_ends: float, outcome: Outcome) -> None:
         pool = ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SENDS, len(claimed)), thread_name_prefix="notify")
         futures = {
-            pool.submit(self._deliver, stored, claim, detail, message, budget_ends): stored.subscription.subscription_id
-            for stored, claim in claimed
+            pool.submit(self._deliver, recipient, claim, detail, message, budget_ends): recipient.recipient_id
+            for recipient, claim in claimed
         }
         # Every send ends by its own deadline, within the budget; the margin covers recording it.
         done, unfinished = wait(futures, timeout=max(0.0, budget_ends - time.monotonic()) + MIN_SEND_SECONDS)
@@ -132,14 +150,17 @@ class Notifier:
         # lease expires, and the redelivered message tries again.
         outcome.failed.extend(futures[future] for future in unfinished)
 
-    def _deliver(self, stored: StoredSubscription, claim, detail: dict[str, Any], message: NotificationMessage, budget_ends: float) -> str:
-        """One subscription's send and its record; returns the Outcome list it belongs to."""
-        subscription_id = stored.subscription.subscription_id
+    def _deliver(self, recipient: "_Recipient", claim, detail: dict[str, Any], message: NotificationMessage, budget_ends: float) -> str:
+        """One recipient's send and its record; returns the Outcome list it belongs to."""
+        subscription_id = recipient.recipient_id
         try:
             seconds_left = budget_ends - time.monotonic()
             if seconds_left < MIN_SEND_SECONDS:
                 raise _NotStarted()
-            self._send(stored, detail, message, deadline_seconds=min(webhook_delivery.DEADLINE_SECONDS, seconds_left))
+            if recipient.subscription is None:
+                self._email.send(recipient.recipient_id, detail["tenantId"], message_for_person(detail, message, mentioned=recipient.mentioned))
+            else:
+                self._send(recipient.subscription, detail, message, deadline_seconds=min(webhook_delivery.DEADLINE_SECONDS, seconds_left))
         except UnsafeWebhookUrl as refusal:
             # Permanent: retrying will not make an internal address acceptable. Kept as
             # delivered so a redelivery does not try again; ops see the log and the metric.
@@ -176,6 +197,16 @@ class Notifier:
             },
             deadline_seconds=deadline_seconds,
         )
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Whom one delivery goes to: a subscription, or a person (a watcher, someone mentioned)."""
+
+    recipient_id: str  # the subscription's id, or recipient_of(userId): the delivery record's key
+    subscription: StoredSubscription | None = None
+    user_id: str | None = None
+    mentioned: bool = False
 
 
 def delivery_id_of(event_id: str, subscription_id: str) -> str:

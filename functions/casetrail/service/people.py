@@ -3,11 +3,13 @@
 Cognito holds the credential; the users table holds membership, role and the active flag the
 authorizer checks. An invitation writes Cognito first and the users item last, so a user is never
 listed (or assignable) before they can sign in; disabling marks the item inactive first, so the
-authorizer refuses them at once (within its 60 s cache), then disables them in Cognito.
+authorizer refuses them at once (within its 60 s cache), then disables them in Cognito, then closes
+their email channel (watchers' and mentions' notifications, service/user_channels.py).
 """
 
 from casetrail.domain.users import User, UserRole
 from casetrail.outbound.user_pool import CognitoUserPool, NoSuchUser
+from casetrail.service.user_channels import UserChannels
 from casetrail.store.access import AccessRepository, TenantNotFound
 from casetrail.store.users import UserRepository
 
@@ -17,10 +19,11 @@ class UserNotInTenant(Exception):
 
 
 class PeopleAdministration:
-    def __init__(self, pool: CognitoUserPool, users: UserRepository, access: AccessRepository):
+    def __init__(self, pool: CognitoUserPool, users: UserRepository, access: AccessRepository, channels: UserChannels | None = None):
         self._pool = pool
         self._users = users
         self._access = access
+        self._channels = channels  # a disabled user's email channel is closed
 
     def invite(
         self,
@@ -50,6 +53,8 @@ class PeopleAdministration:
             raise UserNotInTenant(email)
         self._users.set_active(tenant_id, user.user_id, False)
         self._pool.disable(email)
+        if self._channels is not None:
+            self._channels.close(tenant_id, user.user_id)
         return user.model_copy(update={"active": False})
 
 

@@ -12,6 +12,7 @@ from casetrail.domain.events import CaseChange
 from casetrail.domain.identity import Principal
 from casetrail.domain.related_items import RelatedItem, RelatedItemPatch, RelatedItemType
 from casetrail.service.cases import Clock, page_size, utc_now
+from casetrail.service.mentions import Mentioned, MentionService
 from casetrail.service.write_conflicts import LOST_RACE, WRITE_ATTEMPTS, kept_changing, pause_before_retry
 from casetrail.store import keys
 from casetrail.store.cases import CaseRepository
@@ -38,22 +39,36 @@ def refused_if_merged(case: Case) -> Case:
 
 
 class RelatedItemService:
-    def __init__(self, cases: CaseRepository, timeline: TimelineRepository, files: Callable[[], FileStore], limits: FileLimits, clock: Clock = utc_now):
+    def __init__(
+        self,
+        cases: CaseRepository,
+        timeline: TimelineRepository,
+        files: Callable[[], FileStore],
+        limits: FileLimits,
+        clock: Clock = utc_now,
+        *,
+        mentions: MentionService | None = None,
+    ):
         self._cases = cases
         self._timeline = timeline
         self._files = files  # created on first use: only file items need S3
         self._limits = limits
         self._clock = clock
+        self._mentions = mentions
 
     def add(self, principal: Principal, case_id: str, command: Any) -> AddedItem:
         self._check(principal, case_id, command)
         related_item_id = str(uuid.uuid4())
+        mentioned = self._mentioned(principal, command.content.body if command.type is RelatedItemType.COMMENT else None)
         change = self._with_retries(
             principal,
             case_id,
-            lambda case: domain.add_related_item(refused_if_merged(case), command, related_item_id=related_item_id, by=principal, at=self._clock()),
-            lambda change: self._timeline.put_operations(change.related_item),
+            lambda case: domain.add_related_item(
+                refused_if_merged(case), command, related_item_id=related_item_id, by=principal, at=self._clock(), mentions=mentioned.mentions
+            ),
+            lambda change: [*self._timeline.put_operations(change.related_item), *self._watch_operations(principal, case_id, mentioned, change)],
         )
+        self._open_channels(principal, mentioned, change)
         item = change.related_item
         upload = None
         if item.type is RelatedItemType.FILE:
@@ -78,12 +93,20 @@ class RelatedItemService:
         on every attempt: an edit committed in between moved the case's version, so this attempt's
         write fails and the next one sees that edit (no lost update)."""
         read: dict[str, RelatedItem] = {}
+        mentioned = self._mentioned(principal, patch.body)
 
         def compute(case: Case) -> CaseChange | None:
             read["item"] = self._timeline.get(principal.tenant_id, case_id, related_item_id)
-            return domain.edit_related_item(case, read["item"], patch, by=principal, at=self._clock(), expected_revision=expected_revision)
+            return domain.edit_related_item(
+                case, read["item"], patch, by=principal, at=self._clock(), expected_revision=expected_revision, mentions=mentioned.mentions
+            )
 
-        change = self._with_retries(principal, case_id, compute, lambda change: self._timeline.replace_operations(change.related_item))
+        def operations(change: CaseChange) -> list[dict]:
+            return [*self._timeline.replace_operations(change.related_item), *self._watch_operations(principal, case_id, mentioned, change)]
+
+        change = self._with_retries(principal, case_id, compute, operations)
+        if change is not None:
+            self._open_channels(principal, mentioned, change)
         return change.related_item if change else read["item"]
 
     def delete(self, principal: Principal, case_id: str, related_item_id: str, reason: str | None = None) -> None:
@@ -111,6 +134,20 @@ class RelatedItemService:
 
     def contact_cases(self, principal: Principal, contact_id: str, *, limit: int, next_token: str | None) -> ContactLinkPage:
         return self._timeline.contact_links(principal.tenant_id, contact_id, limit=page_size(limit), next_token=next_token)
+
+    def _mentioned(self, principal: Principal, body: str | None) -> Mentioned:
+        if body is None or self._mentions is None:
+            return Mentioned()
+        return self._mentions.resolve(principal.tenant_id, body)
+
+    def _watch_operations(self, principal: Principal, case_id: str, mentioned: Mentioned, change: CaseChange) -> list[dict]:
+        if self._mentions is None:
+            return []
+        return self._mentions.watch_operations(principal, case_id, mentioned.new_in(change.changes), self._clock())
+
+    def _open_channels(self, principal: Principal, mentioned: Mentioned, change: CaseChange) -> None:
+        if self._mentions is not None:
+            self._mentions.open_channels(principal.tenant_id, mentioned.new_in(change.changes))
 
     def _check(self, principal: Principal, case_id: str, command: Any) -> None:
         if command.type is RelatedItemType.FILE:

@@ -201,6 +201,11 @@ def delivery_item(tenant_id: str, event_id: str, subscription_id: str) -> dict[s
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#DELIVERY#{event_id}", "sk": f"SUB#{subscription_id}"}
 
 
+def user_channel_item(tenant_id: str, user_id: str) -> dict[str, str]:
+    # Marks that a user's email channel (their own SNS subscription) exists: created once.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#USER_CHANNEL#{user_id}", "sk": "EMAIL"}
+
+
 def usage_month_partition(tenant_id: str, month: str) -> str:
     return f"{TENANT_PREFIX}{tenant_id}#USAGE#{month}"
 
@@ -411,6 +416,11 @@ def tenant_sla_calendar_item(tenant_id: str) -> dict[str, str]:
 def bulk_job_item(tenant_id: str, job_id: str) -> dict[str, str]:
     # One partition per job: read and written by id only.
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#BULK_JOB#{job_id}", "sk": "JOB"}
+
+
+def bulk_job_event_item(tenant_id: str, job_id: str, part: int) -> dict[str, str]:
+    # The outbox item of a job's part (BULK_JOB.PROGRESSED), beside the job: one per part.
+    return {"pk": bulk_job_item(tenant_id, job_id)["pk"], "sk": f"EVENT#{part:08d}"}
 
 
 # --- deletion and erasure (store/erasure.py) ------------------------------------------------

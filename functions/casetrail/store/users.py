@@ -44,6 +44,19 @@ class UserRepository:
             raise InvalidRequest("nextToken is not a token this query returned") from error
         return UserPage(items=[_user(i) for i in page.items], next_token=page.next_token)
 
+    def active_users(self, tenant_id: str) -> list[User]:
+        """Every active user of the tenant (mentions are matched against them): one Query per 1 MB
+        page, a few hundred bytes a user, so one page for thousands of people."""
+        users, token = [], None
+        while True:
+            page = self._table.query_page(
+                partition_value=keys.tenant_users_partition(tenant_id), sort_prefix=("sk", USER_PREFIX), limit=1000, page_token=token
+            )
+            users.extend(user for user in map(_user, page.items) if user.active)
+            token = page.next_token
+            if token is None:
+                return users
+
     def set_active(self, tenant_id: str, user_id: str, active: bool) -> bool:
         """Marks a user (in)active; False when the tenant has no such user."""
         if self.get(tenant_id, user_id) is None:

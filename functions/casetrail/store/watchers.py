@@ -37,6 +37,21 @@ class WatcherRepository:
         except self._client.exceptions.ConditionalCheckFailedException:
             pass
 
+    def add_operation(self, tenant_id: str, case_id: str, watcher: Watcher) -> dict[str, Any]:
+        """Watching as part of another write (a comment mentioning someone): an update that keeps
+        the first `since` of a watcher already there, so it never fails the transaction."""
+        wire = watcher.to_wire()
+        return {
+            "Update": {
+                "Key": serialize(keys.case_watcher_item(tenant_id, case_id, watcher.principal_id)),
+                "UpdateExpression": "SET entity = :entity, principalId = :principal, #name = :name, since = if_not_exists(since, :since)",
+                "ExpressionAttributeNames": {"#name": "name"},
+                "ExpressionAttributeValues": serialize(
+                    {":entity": ENTITY_WATCHER, ":principal": wire["principalId"], ":name": wire["name"], ":since": wire["since"]}
+                ),
+            }
+        }
+
     def remove(self, tenant_id: str, case_id: str, principal_id: str) -> None:
         self._client.delete_item(TableName=self._table.name, Key=serialize(keys.case_watcher_item(tenant_id, case_id, principal_id)))
 

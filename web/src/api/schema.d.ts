@@ -890,6 +890,11 @@ export interface components {
              */
             createdAt: string;
             createdBy: components["schemas"]["PerformedBy"];
+            /**
+             * Mentions
+             * @description A comment: the tenant's users its body mentions (`@handle`), found when it was written
+             */
+            mentions?: components["schemas"]["Mention"][] | null;
             /** Relateditemid */
             relatedItemId: string;
             /**
@@ -1977,6 +1982,15 @@ export interface components {
              */
             type: "matches";
         };
+        /** Mention */
+        Mention: {
+            /** Handle */
+            handle: string;
+            /** Name */
+            name: string;
+            /** Userid */
+            userId: string;
+        };
         /**
          * MergeRequest
          * @description Body of POST /cases/{caseId}/merge: the case in the path is the duplicate.
@@ -2543,6 +2557,11 @@ export interface components {
              */
             createdAt: string;
             createdBy: components["schemas"]["PerformedBy"];
+            /**
+             * Mentions
+             * @description A comment: the tenant's users its body mentions (`@handle`), found when it was written
+             */
+            mentions?: components["schemas"]["Mention"][] | null;
             /** Relateditemid */
             relatedItemId: string;
             /**

@@ -15,6 +15,7 @@ import { useCase, useTemplateFields } from "./caseQueries";
 import { TasksTab } from "./TasksTab";
 import { Timeline } from "./Timeline";
 import { useTimeline } from "./timelineQueries";
+import { WatchButton } from "./WatchButton";
 
 export function CasePage({ caseId }: { caseId: string }) {
   const caseQuery = useCase(caseId);
@@ -33,7 +34,12 @@ export function CasePage({ caseId }: { caseId: string }) {
           variant="h1"
           description={`Case ${current.referenceNumber}`}
           info={<CaseStatusBadge status={current.status} />}
-          actions={!editing && <Button onClick={() => setEditing(true)}>Edit case</Button>}
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <WatchButton caseId={caseId} />
+              {!editing && <Button onClick={() => setEditing(true)}>Edit case</Button>}
+            </SpaceBetween>
+          }
         >
           {current.title}
         </Header>

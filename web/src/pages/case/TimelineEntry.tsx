@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Badge from "@cloudscape-design/components/badge";
 import Box from "@cloudscape-design/components/box";
@@ -137,7 +137,9 @@ function Comment({ item, caseId }: { item: RelatedItem; caseId: string }) {
           </SpaceBetween>
         </SpaceBetween>
       ) : (
-        <Box>{comment.body}</Box>
+        <Box>
+          <CommentBody body={comment.body} mentions={item.mentions ?? []} />
+        </Box>
       )}
       {mine && !editing && (
         <SpaceBetween direction="horizontal" size="xs">
@@ -152,6 +154,31 @@ function Comment({ item, caseId }: { item: RelatedItem; caseId: string }) {
       {(edit.isError || remove.isError) && <Box color="text-status-error">{describeError(edit.error ?? remove.error)}</Box>}
     </SpaceBetween>
   );
+}
+
+// The API's own rule (domain/watching.py): `@handle`, not inside an email address.
+const MENTION = /(?<![\w.+-])@([A-Za-z0-9][A-Za-z0-9._+-]{0,63})/g;
+
+/** A comment's text with the users it mentions in bold (named as the API resolved them); an
+ * `@word` that named nobody stays plain text. */
+function CommentBody({ body, mentions }: { body: string; mentions: Schemas["Mention"][] }) {
+  const byHandle = new Map(mentions.map((mention) => [mention.handle, mention]));
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of body.matchAll(MENTION)) {
+    const handle = match[1].replace(/\.+$/, "").toLowerCase();
+    const mention = byHandle.get(handle);
+    if (!mention) continue;
+    parts.push(body.slice(last, match.index));
+    parts.push(
+      <Box key={match.index} variant="span" fontWeight="bold">
+        <span title={mention.name}>@{handle}</span>
+      </Box>,
+    );
+    last = match.index + 1 + handle.length;
+  }
+  parts.push(body.slice(last));
+  return <>{parts}</>;
 }
 
 function FileLink({ item, caseId }: { item: RelatedItem; caseId: string }) {
