@@ -9,7 +9,8 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, new_case
+from tests.browser.conftest import DESKTOP, new_case
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.runner import API_KEY, REPO_ROOT, running_casetrail
 
 RUNS = 5
