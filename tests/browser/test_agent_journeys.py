@@ -134,6 +134,7 @@ def test_a_signed_in_agent_sees_the_unclaimed_tasks_of_their_own_queues(signed_o
     signed_out.get_by_role("option", name="refunds").click()
     expect(queues.get_by_role("button", name="Claim Approve the refund")).to_be_visible()
     expect(queues).not_to_contain_text("Check the fraud report")
+    screenshot(signed_out, "my-queues")
 
 
 def test_of_two_agents_claiming_one_task_the_second_sees_who_won(browser, api, page):

@@ -46,5 +46,5 @@ def test_the_supervisor_reads_the_rules_and_the_sla_policies(page):
     expect(page.get_by_text("America/New_York")).to_be_visible()
     expect(page.get_by_text("Mon 08:00–20:00", exact=False)).to_be_visible()
     expect(policies.get_by_role("button")).to_have_count(0)
-    page.get_by_role("heading", name="Rules").scroll_into_view_if_needed()
+    page.get_by_text("Business calendar").scroll_into_view_if_needed()
     screenshot(page, "dashboard-policies")
