@@ -11,7 +11,7 @@ from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
 from infra.constructs.connect import ContactFlows, connect_instances
 from infra.constructs.data import Data
-from infra.constructs.data_lake import DataLake
+from infra.constructs.data_lake import DEFAULT_RETENTION_DAYS, RETENTION_CONTEXT_KEY, DataLake
 from infra.constructs.events import Events
 from infra.constructs.files import Files
 from infra.constructs.monitoring import Monitoring
@@ -66,7 +66,18 @@ class CasetrailStack(cdk.Stack):
             case_link_base_url=api.rest_api.url,  # links in notifications open the case in the API
             configuration=configuration,
         )
-        data_lake = DataLake(self, "DataLake", bus=events.bus, monitoring=monitoring)
+        data_lake = DataLake(
+            self,
+            "DataLake",
+            bus=events.bus,
+            monitoring=monitoring,
+            retention_days=int(self.node.try_get_context(RETENTION_CONTEXT_KEY) or DEFAULT_RETENTION_DAYS),
+        )
+        # Deleting cases and erasing customers (service/erasure.py): claim-checked details and the lake.
+        for name, value in {**events.details.environment(), **data_lake.environment()}.items():
+            api.function.add_environment(name, value)
+        events.details.grant_removal(api.function)
+        data_lake.grant_erasure(api.function)
         ScheduledFunctions(
             self,
             "Schedules",
@@ -75,6 +86,8 @@ class CasetrailStack(cdk.Stack):
             packaging=packaging,
             data=data,
             monitoring=monitoring,
+            files=files,
+            event_details=events.details,
         )
         ContactFlows(
             self,

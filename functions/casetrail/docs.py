@@ -11,6 +11,7 @@ OPENAPI_FILE = DOCS_DIR / "openapi.json"
 EVENT_SCHEMA_FILE = DOCS_DIR / "case-event.schema.json"
 TASK_EVENT_SCHEMA_FILE = DOCS_DIR / "task-event.schema.json"
 RULE_EVENT_SCHEMA_FILE = DOCS_DIR / "rule-event.schema.json"
+ERASURE_EVENT_SCHEMA_FILE = DOCS_DIR / "erasure-event.schema.json"
 
 
 def openapi_settings() -> dict:
@@ -86,6 +87,20 @@ def rule_event_schema() -> dict:
     return schema
 
 
+def erasure_event_schema() -> dict:
+    from casetrail.domain.erasure import ErasureEvent
+
+    schema = ErasureEvent.model_json_schema(by_alias=True, mode="serialization")
+    schema["title"] = "Casetrail erasure event detail"
+    schema["description"] = (
+        'The `detail` of CASE.DELETED and CUSTOMER.ERASED (source "casetrail", detail-type "Casetrail Case Change"): '
+        "forget the case (or the customer) and everything you keep about it. Ids only, nothing personal. Every "
+        "consumer also drops any other event of a deleted case it receives later (a redelivery, a replay of the "
+        "archive). eventId is stable for a case's (or customer's) deletion: deduplicate on it."
+    )
+    return schema
+
+
 def render(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -96,7 +111,11 @@ def main() -> int:
     EVENT_SCHEMA_FILE.write_text(render(event_schema()))
     TASK_EVENT_SCHEMA_FILE.write_text(render(task_event_schema()))
     RULE_EVENT_SCHEMA_FILE.write_text(render(rule_event_schema()))
-    print(f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name} and {RULE_EVENT_SCHEMA_FILE.name}")
+    ERASURE_EVENT_SCHEMA_FILE.write_text(render(erasure_event_schema()))
+    print(
+        f"wrote {OPENAPI_FILE.name}, {EVENT_SCHEMA_FILE.name}, {TASK_EVENT_SCHEMA_FILE.name}, {RULE_EVENT_SCHEMA_FILE.name} "
+        f"and {ERASURE_EVENT_SCHEMA_FILE.name}"
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ from casetrail.domain.metrics import DEFAULT_FCR_REOPEN_DAYS
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import (
     ACCESS_TABLE,
+    ERASURE_TABLE,
     USERS_TABLE,
     CASES_TABLE,
     IDEMPOTENCY_TABLE,
@@ -20,6 +21,7 @@ from casetrail.store.tables import (
     USAGE_TABLE,
 )
 from casetrail.topology import (
+    DATA_LAKE_BUCKET_ENV_VAR,
     ALLOW_LOOPBACK_WEBHOOKS_ENV_VAR,
     ALLOWED_ORIGINS_ENV_VAR,
     BILLING_PRICING_ENV_VAR,
@@ -88,6 +90,10 @@ class Settings(BaseModel):
     user_pool_jwks_url: str | None = None
     # Browser origins allowed to call the API (CORS); none: browsers cannot.
     allowed_origins: list[str] = []
+    # Deletion and erasure: markers, jobs, retention periods; and the data lake a customer's
+    # erasure rewrites (unset, e.g. in `make run`: there is no lake to rewrite).
+    erasure_table_name: str | None = None
+    data_lake_bucket_name: str | None = None
 
 
 @cache
@@ -118,6 +124,8 @@ def get_settings() -> Settings:
         user_pool_client_id=os.environ.get(USER_POOL_CLIENT_ID_ENV_VAR) or None,
         user_pool_jwks_url=os.environ.get(USER_POOL_JWKS_URL_ENV_VAR) or None,
         allowed_origins=_json(os.environ.get(ALLOWED_ORIGINS_ENV_VAR)) or [],
+        erasure_table_name=os.environ.get(ERASURE_TABLE.env_var),
+        data_lake_bucket_name=os.environ.get(DATA_LAKE_BUCKET_ENV_VAR) or None,
     )
 
 

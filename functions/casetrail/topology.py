@@ -13,6 +13,7 @@ from casetrail.domain.subscriptions import SOURCE_EVENT_TYPES
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
+    ERASURE_TABLE,
     IDEMPOTENCY_TABLE,
     METRICS_TABLE,
     NOTIFICATIONS_TABLE,
@@ -30,6 +31,8 @@ FILE_MAX_BYTES_ENV_VAR = "FILE_MAX_BYTES"
 FILE_CONTENT_TYPES_ENV_VAR = "FILE_CONTENT_TYPES"
 # Where the publisher keeps the full detail of an event too large for the bus (claim check).
 EVENT_DETAILS_BUCKET_ENV_VAR = "EVENT_DETAILS_BUCKET_NAME"
+# The data lake's bucket: a customer's erasure rewrites the objects of its partition.
+DATA_LAKE_BUCKET_ENV_VAR = "DATA_LAKE_BUCKET_NAME"
 EVENT_SOURCE = "casetrail"
 EVENT_DETAIL_TYPE = "Casetrail Case Change"
 # Notifications: the email topic, the KMS key that encrypts webhook signing secrets, the base URL
@@ -83,9 +86,11 @@ class EventConsumer:
     batch_size: int = 10  # queue messages per invocation
 
     def __post_init__(self):
-        # Every consumer lets an event in only when its tenant exists (service/event_intake.py).
-        if ACCESS_TABLE not in self.reads:
-            object.__setattr__(self, "reads", (ACCESS_TABLE, *self.reads))
+        # Every consumer lets an event in only when its tenant exists and its case was not deleted
+        # (service/event_intake.py).
+        for gate in (ERASURE_TABLE, ACCESS_TABLE):
+            if gate not in self.reads:
+                object.__setattr__(self, "reads", (gate, *self.reads))
 
     def event_pattern(self) -> dict:
         pattern: dict = {"source": [EVENT_SOURCE], "detail-type": [EVENT_DETAIL_TYPE]}
@@ -122,6 +127,7 @@ METRICS = EventConsumer(
     description="Maintains each tenant's daily key-metric aggregates (GET /metrics reads them)",
     event_types=METRIC_EVENT_TYPES,
     writes=(METRICS_TABLE,),
+    deletes=(METRICS_TABLE,),  # a deleted case's facts
     configuration=(FCR_REOPEN_DAYS_ENV_VAR,),
 )
 
@@ -158,6 +164,8 @@ class ScheduledFunction:
     reads: tuple[TableSpec, ...] = ()
     writes: tuple[TableSpec, ...] = ()
     publishes_events: bool = False  # granted events:PutEvents on the bus, told its name
+    deletes: tuple[TableSpec, ...] = ()  # of its writes, those whose items it also deletes
+    removes_files: bool = False  # may remove file objects (every version) from the files bucket
 
 
 OVERDUE_SWEEPER = ScheduledFunction(
@@ -177,7 +185,18 @@ SLA_SWEEPER = ScheduledFunction(
     writes=(CASES_TABLE,),
 )
 
-SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER, SLA_SWEEPER)
+RETENTION_SWEEPER = ScheduledFunction(
+    logical_id="RetentionSweeper",
+    handler="casetrail.handlers.retention_sweeper.handler",
+    description="Deletes cases closed longer ago than their tenant's retention period (CASE.DELETED)",
+    every_minutes=60,
+    # A case's deletion removes its items, its tasks, its idempotency records, and updates markers.
+    writes=(CASES_TABLE, TASKS_TABLE, ERASURE_TABLE, IDEMPOTENCY_TABLE),
+    deletes=(CASES_TABLE, TASKS_TABLE, ERASURE_TABLE, IDEMPOTENCY_TABLE),
+    removes_files=True,
+)
+
+SCHEDULED_FUNCTIONS: tuple[ScheduledFunction, ...] = (OVERDUE_SWEEPER, SLA_SWEEPER, RETENTION_SWEEPER)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from casetrail import cors
 from casetrail.store.tables import (
     ACCESS_TABLE,
     CASES_TABLE,
+    ERASURE_TABLE,
     IDEMPOTENCY_TABLE,
     METRICS_TABLE,
     TASKS_TABLE,
@@ -124,7 +125,7 @@ class Api(Construct):
             handler=API_HANDLER,
             description="Serves every route of the Casetrail REST API",
             environment={
-                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE, USERS_TABLE),
+                **data.environment(CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, USAGE_TABLE, METRICS_TABLE, USERS_TABLE, ERASURE_TABLE),
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
                 PAGE_TOKEN_SECRET_ENV_VAR: page_token_key.secret_arn,
                 ALLOWED_ORIGINS_ENV_VAR: configuration[ALLOWED_ORIGINS_ENV_VAR],
@@ -135,15 +136,17 @@ class Api(Construct):
             memory_size=1024,  # more memory is more CPU: a shorter cold start on the request path
         ).function
         # Deletes: comments, customers' old phone/email lookups and rules (cases table); Powertools
-        # Idempotency's record of a failed create. Tasks are never deleted (cancelled instead).
-        data.grant_read_write_delete(api_function, CASES_TABLE, IDEMPOTENCY_TABLE)
-        data.grant_condition_checks(api_function, CASES_TABLE)  # a case's new parent (store/case_family.py)
-        data.grant_read_write(api_function, TASKS_TABLE)
+        # Idempotency's record of a failed create; and everything a deleted case or an erased
+        # customer leaves (cases, tasks, idempotency records; markers and jobs in the erasure table).
+        data.grant_read_write_delete(api_function, CASES_TABLE, IDEMPOTENCY_TABLE, TASKS_TABLE, ERASURE_TABLE)
+        # A case's new parent (store/case_family.py); a deleted case's id never reused (store/cases.py).
+        data.grant_condition_checks(api_function, CASES_TABLE)
         self.function = api_function
         data.grant_read(api_function, USAGE_TABLE)  # GET /usage reads; only the Billing consumer meters
         data.grant_read(api_function, METRICS_TABLE)  # GET /metrics reads; only the Metrics consumer writes
         data.grant_read(api_function, USERS_TABLE)  # GET /users and assignee checks; the admin commands write
         files.grant_presigning(api_function)
+        files.grant_removal(api_function)  # a deleted case's or item's files
         page_token_key.grant_read(api_function)
 
         authorizer = apigateway.TokenAuthorizer(

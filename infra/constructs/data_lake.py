@@ -1,10 +1,17 @@
-"""The data lake: every event on the bus, unchanged, as JSON lines in S3, partitioned by date.
+"""The data lake: every event on the bus, unchanged, as JSON lines in S3, partitioned by tenant,
+customer bucket and date.
 
-bus rule (all Casetrail events) -> Kinesis Data Firehose -> S3 `events/year=/month=/day=/`, one
-event per line (Firehose's AppendDelimiterToRecord), GZIP-compressed, ready for Athena
-(docs/athena.sql). Dates are Firehose's arrival time in UTC, which trails the event's own `time`
-by seconds (at most the buffering interval): an event near midnight may land in the next day's
-partition, so queries by event time should filter on `time` too.
+bus rule (all Casetrail events) -> Kinesis Data Firehose (dynamic partitioning) -> S3
+`events/tenant=/customer=/year=/month=/day=/`, one event per line (Firehose's
+AppendDelimiterToRecord), GZIP-compressed, ready for Athena (docs/athena.sql). `customer=` is a
+bucket of the event's customer id (0..31, or `none`), computed by Firehose's JQ exactly as
+domain/erasure.lake_customer_bucket computes it: erasing a customer rewrites one bucket of one
+tenant (store/data_lake.py), a bounded share of the lake, never a scan of all of it. Dates are
+Firehose's arrival time in UTC, which trails the event's own `time` by seconds (at most the
+buffering interval): an event near midnight may land in the next day's partition, so queries by
+event time should filter on `time` too.
+
+Objects expire after the lake's retention period (cdk.json's "casetrail:dataLakeRetentionDays").
 
 Both hops are watched: events EventBridge could not put into Firehose go to the rule target's
 dead-letter queue; records Firehose could not deliver to S3 land under `errors/` and page ops.
@@ -20,12 +27,27 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from casetrail.topology import EVENT_SOURCE
+from casetrail.domain.erasure import LAKE_CUSTOMER_BUCKETS, NO_CUSTOMER
+from casetrail.store.data_lake import EVENTS_PREFIX as EVENTS_KEY_PREFIX
+from casetrail.topology import DATA_LAKE_BUCKET_ENV_VAR, EVENT_SOURCE
 from infra.constructs.function import LOG_RETENTION
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.rule_targets import allow_rule_to_dead_letter, target_dead_letters, watch_rule
 
-EVENTS_PREFIX = "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+EVENTS_PREFIX = (
+    "events/tenant=!{partitionKeyFromQuery:tenant}/customer=!{partitionKeyFromQuery:customer}/"
+    "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+)
+# Firehose's JQ 1.6 for the partition keys: the same bucket as domain/erasure.lake_customer_bucket
+# (sum of the id's code points modulo LAKE_CUSTOMER_BUCKETS; "none" for an event without a
+# customer, e.g. a standalone task's or a trimmed, claim-checked one, which carries ids only).
+PARTITION_QUERY = (
+    "{tenant: .detail.tenantId, customer: ((.detail.case.customerId // .detail.customerId) as $c | "
+    f'if $c then ($c | explode | add % {LAKE_CUSTOMER_BUCKETS} | tostring) else "{NO_CUSTOMER}" end)}}'
+)
+# Kept for years by default (audits, analytics); a deployment sets its own bound in cdk.json.
+DEFAULT_RETENTION_DAYS = 2555
+RETENTION_CONTEXT_KEY = "casetrail:dataLakeRetentionDays"
 ERRORS_PREFIX = "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
 BUFFERING_INTERVAL = cdk.Duration.minutes(5)  # fewer, larger objects: cheaper to store and to scan
 BUFFERING_SIZE_MB = 64
@@ -37,7 +59,7 @@ ACCESS_LOGS_EXPIRE_AFTER = cdk.Duration.days(365)
 
 
 class DataLake(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, bus: events.IEventBus, monitoring: Monitoring):
+    def __init__(self, scope: Construct, construct_id: str, *, bus: events.IEventBus, monitoring: Monitoring, retention_days: int = DEFAULT_RETENTION_DAYS):
         super().__init__(scope, construct_id)
         access_logs = _private_bucket(
             self,
@@ -62,6 +84,7 @@ class DataLake(Construct):
                         s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=INFREQUENT_ACCESS_AFTER),
                         s3.Transition(storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transition_after=GLACIER_AFTER),
                     ],
+                    expiration=cdk.Duration.days(retention_days),
                     noncurrent_version_expiration=NONCURRENT_VERSIONS_EXPIRE_AFTER,
                     abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
                 )
@@ -124,10 +147,20 @@ class DataLake(Construct):
                     interval_in_seconds=int(BUFFERING_INTERVAL.to_seconds()), size_in_m_bs=BUFFERING_SIZE_MB
                 ),
                 compression_format="GZIP",
+                dynamic_partitioning_configuration=Stream.DynamicPartitioningConfigurationProperty(
+                    enabled=True, retry_options=Stream.RetryOptionsProperty(duration_in_seconds=300)
+                ),
                 # EventBridge sends each event as one record with no separator: one event per line.
                 processing_configuration=Stream.ProcessingConfigurationProperty(
                     enabled=True,
                     processors=[
+                        Stream.ProcessorProperty(
+                            type="MetadataExtraction",
+                            parameters=[
+                                Stream.ProcessorParameterProperty(parameter_name="MetadataExtractionQuery", parameter_value=PARTITION_QUERY),
+                                Stream.ProcessorParameterProperty(parameter_name="JsonParsingEngine", parameter_value="JQ-1.6"),
+                            ],
+                        ),
                         Stream.ProcessorProperty(
                             type="AppendDelimiterToRecord",
                             parameters=[Stream.ProcessorParameterProperty(parameter_name="Delimiter", parameter_value="\\n")],
@@ -163,6 +196,31 @@ class DataLake(Construct):
         allow_rule_to_dead_letter(rule, dead_letters)
         watch_rule(self, rule, monitoring, bus=bus)
         monitoring.alarm_on_firehose_delivery(self, delivery_stream.ref)
+
+
+    def grant_erasure(self, grantee: iam.IGrantable) -> None:
+        """A customer's erasure lists, reads and rewrites the objects of its partition and removes
+        their previous versions (store/data_lake.py); events/ only."""
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["s3:ListBucket"],
+            resource_arns=[self.bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{EVENTS_KEY_PREFIX}/*"]}},
+        )
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            resource_arns=[self.bucket.arn_for_objects(f"{EVENTS_KEY_PREFIX}/*")],
+        )
+        cdk.Validations.of(grantee.grant_principal).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{_logical_id(self.bucket)}.Arn>/{EVENTS_KEY_PREFIX}/*]",
+                reason="Rewrites the data lake objects of an erased customer's partition (keys made by Firehose).",
+            )
+        )
+
+    def environment(self) -> dict[str, str]:
+        return {DATA_LAKE_BUCKET_ENV_VAR: self.bucket.bucket_name}
 
 
 @jsii.implements(events.IRuleTarget)

@@ -54,6 +54,11 @@ class EventDetails(Construct):
     def grant_get(self, grantee: iam.IGrantable) -> None:
         self._grant(grantee, "s3:GetObject", "Reads the full detail a claim-checked event points at (keys are made per event)")
 
+    def grant_removal(self, grantee: iam.IGrantable) -> None:
+        """Deleting a case removes its claim-checked details (under its own key prefix), every version."""
+        iam.Grant.add_to_principal(grantee=grantee, actions=["s3:ListBucketVersions"], resource_arns=[self.bucket.bucket_arn])
+        self._grant(grantee, "s3:DeleteObjectVersion", "Removes the claim-checked details of deleted cases (keys are per tenant and case)")
+
     def _grant(self, grantee: iam.IGrantable, action: str, reason: str) -> None:
         # Not grant_put/grant_read: those add wildcard actions (Abort*, GetBucket*, List*) unused here.
         iam.Grant.add_to_principal(grantee=grantee, actions=[action], resource_arns=[self.bucket.arn_for_objects(f"{KEY_PREFIX}/*")])

@@ -45,3 +45,17 @@ class Files(Construct):
                 reason="Signs upload and download URLs for any file object of the files bucket (keys are per tenant and case, made at request time).",
             )
         )
+
+    def grant_removal(self, grantee: iam.IGrantable) -> None:
+        """Deleting a case or a file item removes its objects, every version (the bucket is versioned:
+        a plain delete would keep the bytes behind a delete marker)."""
+        iam.Grant.add_to_principal(grantee=grantee, actions=["s3:ListBucketVersions"], resource_arns=[self.bucket.bucket_arn])
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["s3:DeleteObjectVersion"], resource_arns=[self.bucket.arn_for_objects("*")]
+        )
+        cdk.Validations.of(grantee.grant_principal).acknowledge(
+            cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{cdk.Stack.of(self).get_logical_id(self.bucket.node.default_child)}.Arn>/*]",
+                reason="Removes the file objects of deleted cases and items (keys are per tenant and case, known only at deletion).",
+            )
+        )

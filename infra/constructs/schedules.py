@@ -8,6 +8,8 @@ from constructs import Construct
 
 from casetrail.topology import EVENT_BUS_ENV_VAR, ScheduledFunction
 from infra.constructs.data import Data
+from infra.constructs.event_details import EventDetails
+from infra.constructs.files import Files
 from infra.constructs.function import CasetrailFunction
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.packaging import Packaging
@@ -28,19 +30,31 @@ class ScheduledFunctions(Construct):
         packaging: Packaging,
         data: Data,
         monitoring: Monitoring,
+        files: Files,
+        event_details: EventDetails,
     ):
         super().__init__(scope, construct_id)
         for spec in functions:
-            _scheduled_function(self, spec, bus=bus, packaging=packaging, data=data, monitoring=monitoring)
+            _scheduled_function(self, spec, bus=bus, packaging=packaging, data=data, monitoring=monitoring, files=files, event_details=event_details)
 
 
 def _scheduled_function(
-    scope: Construct, spec: ScheduledFunction, *, bus: events.IEventBus, packaging: Packaging, data: Data, monitoring: Monitoring
+    scope: Construct,
+    spec: ScheduledFunction,
+    *,
+    bus: events.IEventBus,
+    packaging: Packaging,
+    data: Data,
+    monitoring: Monitoring,
+    files: Files,
+    event_details: EventDetails,
 ) -> None:
     construct = Construct(scope, spec.logical_id)
     environment = data.environment(*spec.reads, *spec.writes)
     if spec.publishes_events:
         environment[EVENT_BUS_ENV_VAR] = bus.event_bus_name
+    if spec.removes_files:  # deleting cases: their files and claim-checked event details
+        environment |= files.environment() | event_details.environment()
     function = CasetrailFunction(
         construct,
         "Function",
@@ -51,7 +65,10 @@ def _scheduled_function(
         timeout=TIMEOUT,
     ).function
     data.grant_read(function, *spec.reads)
-    data.grant_read_write(function, *spec.writes)
+    data.grant_declared(function, reads=(), writes=spec.writes, deletes=spec.deletes)
+    if spec.removes_files:
+        files.grant_removal(function)
+        event_details.grant_removal(function)
     if spec.publishes_events:
         bus.grant_put_events_to(function)
     # No retries: the next run comes within minutes anyway. A run EventBridge could not start goes to

@@ -3,6 +3,7 @@
 import json
 
 from casetrail.topology import EVENT_SOURCE
+from infra.constructs.data_lake import DEFAULT_RETENTION_DAYS
 from tests.infrastructure.resources import as_list, output_ref, references, resources
 
 
@@ -32,12 +33,19 @@ def test_every_casetrail_event_on_the_bus_goes_unchanged_to_the_delivery_stream(
     assert statement["Resource"] == {"Fn::GetAtt": [stream_id, "Arn"]}
 
 
-def test_events_land_as_json_lines_partitioned_by_date_with_errors_apart(template):
+def test_events_land_as_json_lines_partitioned_by_tenant_customer_bucket_and_date_with_errors_apart(template):
     _, stream = _stream(template)
     destination = stream["ExtendedS3DestinationConfiguration"]
-    assert destination["Prefix"] == "events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+    assert destination["Prefix"] == (
+        "events/tenant=!{partitionKeyFromQuery:tenant}/customer=!{partitionKeyFromQuery:customer}/"
+        "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+    )
+    assert destination["DynamicPartitioningConfiguration"]["Enabled"] is True
+    assert destination["BufferingHints"]["SizeInMBs"] >= 64  # dynamic partitioning's minimum
     assert destination["ErrorOutputPrefix"].startswith("errors/!{firehose:error-output-type}/")
-    (processor,) = destination["ProcessingConfiguration"]["Processors"]
+    extraction, processor = destination["ProcessingConfiguration"]["Processors"]
+    assert extraction["Type"] == "MetadataExtraction"
+    assert {p["ParameterName"]: p["ParameterValue"] for p in extraction["Parameters"]}["JsonParsingEngine"] == "JQ-1.6"
     assert destination["ProcessingConfiguration"]["Enabled"] is True
     assert processor["Type"] == "AppendDelimiterToRecord"
     assert processor["Parameters"] == [{"ParameterName": "Delimiter", "ParameterValue": "\\n"}]
@@ -61,6 +69,7 @@ def test_the_bucket_is_private_encrypted_versioned_logged_tls_only_and_ages_out(
     assert bucket["LoggingConfiguration"]["DestinationBucketName"]["Ref"] in resources(template, "AWS::S3::Bucket")
     (rule,) = bucket["LifecycleConfiguration"]["Rules"]
     assert rule["Transitions"] and rule["NoncurrentVersionExpiration"]
+    assert rule["ExpirationInDays"] == DEFAULT_RETENTION_DAYS  # cdk.json's casetrail:dataLakeRetentionDays when set
     assert any(
         references(policy["Properties"]["Bucket"], bucket_id)
         and any(

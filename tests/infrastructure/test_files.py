@@ -32,8 +32,9 @@ def test_the_files_bucket_refuses_requests_without_tls(template):
     assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denials)
 
 
-def test_the_api_may_only_put_and_get_file_objects(template):
+def test_the_api_may_only_put_and_get_file_objects_and_remove_deleted_ones(template):
     bucket_id, _ = _files_bucket(template)
     statements = role_statements(template, function_id(template, API_HANDLER))
     actions = {a for s in statements if references(s["Resource"], bucket_id) for a in as_list(s["Action"])}
-    assert actions == {"s3:PutObject", "s3:GetObject"}
+    # Removing: every version of a deleted case's or item's file (service/erasure.py, related_items.py).
+    assert actions == {"s3:PutObject", "s3:GetObject", "s3:ListBucketVersions", "s3:DeleteObjectVersion"}

@@ -14,7 +14,7 @@ CDK_JSON = Path(__file__).resolve().parents[2] / "cdk.json"
 
 def test_metrics_rule_sends_case_contact_overdue_and_sla_completion_events_to_its_queue(template):
     rule = consumer_rule(template, METRICS)
-    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE", "SLA.MET", "SLA.NOT_MET"]}
+    assert rule["EventPattern"]["detail"] == {"eventType": ["CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", "TASK.OVERDUE", "SLA.MET", "SLA.NOT_MET", "CASE.DELETED"]}
     queue_id = rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
 

@@ -4,8 +4,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from casetrail.store.tables import ACCESS_TABLE, ALL_TABLES, CASES_TABLE, IDEMPOTENCY_TABLE, NOTIFICATIONS_TABLE, USERS_TABLE
+from casetrail.store.tables import (
+    ACCESS_TABLE,
+    ALL_TABLES,
+    CASES_TABLE,
+    ERASURE_TABLE,
+    IDEMPOTENCY_TABLE,
+    METRICS_TABLE,
+    NOTIFICATIONS_TABLE,
+    TASKS_TABLE,
+    USERS_TABLE,
+)
 from casetrail.topology import (
+    METRICS,
+    RETENTION_SWEEPER,
     API_HANDLER,
     AUTHORIZER_HANDLER,
     CONTACT_FLOW_FUNCTIONS,
@@ -78,6 +90,15 @@ DELETES = {
     (API_HANDLER, NOTIFICATIONS_TABLE.logical_id),
     (NOTIFICATION_CONSUMER_HANDLER, NOTIFICATIONS_TABLE.logical_id),
     (CREATE_CASE_FLOW_HANDLER, IDEMPOTENCY_TABLE.logical_id),
+    # Deleting cases and erasing customers (service/erasure.py): the API and the retention sweeper
+    # remove what a case leaves; Metrics drops a deleted case's facts.
+    (API_HANDLER, TASKS_TABLE.logical_id),
+    (API_HANDLER, ERASURE_TABLE.logical_id),
+    (RETENTION_SWEEPER.handler, CASES_TABLE.logical_id),
+    (RETENTION_SWEEPER.handler, TASKS_TABLE.logical_id),
+    (RETENTION_SWEEPER.handler, IDEMPOTENCY_TABLE.logical_id),
+    (RETENTION_SWEEPER.handler, ERASURE_TABLE.logical_id),
+    (METRICS.handler, METRICS_TABLE.logical_id),
 }
 
 

@@ -206,3 +206,17 @@ def test_an_unknown_connect_instance_gets_an_error_and_no_data(connect):
     answer = invoke("find_case", instance_arn="arn:aws:connect:us-east-1:999999999999:instance/other")
 
     assert answer == {"success": "false", "error": "UNKNOWN_INSTANCE", "errorMessage": "this Connect instance is not configured for Casetrail"}
+
+
+def test_a_case_a_flow_opened_and_a_supervisor_deleted_is_not_opened_again_by_connect_s_retry(connect):
+    import boto3
+
+    from tests.conftest import TEST_ENVIRONMENT
+
+    answer = invoke("create_case")
+    assert connect.request("delete_comment", path=f"/cases/{answer['caseId']}", query={"reason": "test call"}).status == 200
+    assert boto3.client("dynamodb").scan(TableName=TEST_ENVIRONMENT["IDEMPOTENCY_TABLE_NAME"])["Items"] == []
+
+    retry = invoke("create_case")
+
+    assert retry["success"] == "false" and connect.get_case(answer["caseId"]).status == 404

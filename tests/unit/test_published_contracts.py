@@ -12,8 +12,9 @@ from casetrail import docs
         (docs.EVENT_SCHEMA_FILE, docs.event_schema),
         (docs.TASK_EVENT_SCHEMA_FILE, docs.task_event_schema),
         (docs.RULE_EVENT_SCHEMA_FILE, docs.rule_event_schema),
+        (docs.ERASURE_EVENT_SCHEMA_FILE, docs.erasure_event_schema),
     ],
-    ids=["openapi", "event-schema", "task-event-schema", "rule-event-schema"],
+    ids=["openapi", "event-schema", "task-event-schema", "rule-event-schema", "erasure-event-schema"],
 )
 def test_the_committed_contract_is_current(committed, generate):
     assert committed.read_text() == docs.render(generate()), f"{committed.name} is stale: run `make docs`"

@@ -69,6 +69,12 @@ class InvalidRequest(CasetrailError):
     code = "INVALID_REQUEST"
 
 
+class CaseDeleted(Conflict):
+    """A retried creation (Idempotency-Key, Connect contact) whose case was deleted since: never recreated."""
+
+    code = "CASE_DELETED"
+
+
 class Forbidden(CasetrailError):
     code = "FORBIDDEN"
 

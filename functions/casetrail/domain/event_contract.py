@@ -5,6 +5,7 @@ publisher made it with, which is also its published JSON Schema:
 - `CaseChange` for CASE.*, RELATED_ITEM.* and SLA.* (docs/case-event.schema.json),
 - `TaskChange` for TASK.*, linked to a case or standalone (docs/task-event.schema.json),
 - `RuleEvent` for RULE.NOTIFY and RULE.<name> (domain/rules.py),
+- `ErasureEvent` for CASE.DELETED and CUSTOMER.ERASED (docs/erasure-event.schema.json),
 and everything it carries belongs to the tenant it names. Its tenant must also exist (checked by
 service/event_intake.py, which reads). Anything else is **malformed**.
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from casetrail.domain.erasure import ERASURE_EVENT_TYPES, ErasureEvent
 from casetrail.domain.events import CaseChange
 from casetrail.domain.rules import CUSTOM_EVENT_PREFIX, RuleEvent
 from casetrail.domain.tasks import TaskChange
@@ -37,6 +39,8 @@ class UnknownTenant(MalformedEvent):
 def model_for(event_type: Any) -> type[BaseModel] | None:
     if not isinstance(event_type, str):
         return None
+    if event_type in ERASURE_EVENT_TYPES:
+        return ErasureEvent
     if event_type.startswith(TASK_EVENT_PREFIX):
         return TaskChange
     if event_type.startswith(CUSTOM_EVENT_PREFIX):
@@ -44,7 +48,7 @@ def model_for(event_type: Any) -> type[BaseModel] | None:
     return CaseChange
 
 
-def check(detail: Any) -> CaseChange | TaskChange | RuleEvent:
+def check(detail: Any) -> CaseChange | TaskChange | RuleEvent | ErasureEvent:
     """The event as its model, or MalformedEvent saying what is wrong with it."""
     event_type = detail.get("eventType") if isinstance(detail, dict) else None
     model = model_for(event_type)
@@ -59,7 +63,7 @@ def check(detail: Any) -> CaseChange | TaskChange | RuleEvent:
     return event
 
 
-def _check_one_tenant(event: CaseChange | TaskChange | RuleEvent) -> None:
+def _check_one_tenant(event: CaseChange | TaskChange | RuleEvent | ErasureEvent) -> None:
     owners = [getattr(event, part).tenant_id for part in ("case", "task", "related_item") if getattr(event, part, None) is not None]
     if any(owner != event.tenant_id for owner in owners):
         raise MalformedEvent(f"{event.event_type} carries data of another tenant than its own")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class ChangeType(StrEnum):
     CASE_CREATED = "CASE.CREATED"
     CASE_UPDATED = "CASE.UPDATED"
-    CASE_DELETED = "CASE.DELETED"
+    # CASE.DELETED and CUSTOMER.ERASED are not case changes (no case is left to carry): domain/erasure.py.
     # On the surviving case of a merge (its mergedCases grew); the duplicate's own closure is a
     # CASE.UPDATED (status closed, mergedInto set), so every consumer of status changes sees it.
     CASE_MERGED = "CASE.MERGED"

@@ -86,3 +86,9 @@ SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 def require_supervising(principal: Principal, to: str) -> None:
     if principal.role not in SUPERVISING_ROLES:
         raise Forbidden(f"only supervisors and admins may {to}")
+
+
+def require_admin(principal: Principal, to: str) -> None:
+    """Erasing a customer and setting the retention period: a tenant's admins only."""
+    if principal.role is not Role.ADMIN:
+        raise Forbidden(f"only admins may {to}")

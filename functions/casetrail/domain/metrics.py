@@ -28,7 +28,8 @@ _WORKING = frozenset({CaseStatus.OPEN.value, CaseStatus.IN_PROGRESS.value, CaseS
 _DIMENSION_FIELDS = {"template": "templateId", "queue": "queue", "category": "category"}
 # Events that each add one to a counter on their own day (no case history needed).
 COUNTED_EVENTS = {"TASK.OVERDUE": "tasksOverdue", "SLA.MET": "slasMet", "SLA.NOT_MET": "slasNotMet"}
-METRIC_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", *COUNTED_EVENTS)
+# CASE.DELETED: the case's facts and its share of the current gauges go (service/metrics.py).
+METRIC_EVENT_TYPES = ("CASE.CREATED", "CASE.UPDATED", "RELATED_ITEM.CREATED", *COUNTED_EVENTS, "CASE.DELETED")
 CURRENT = "current"  # the period of a gauge (openCases): now, not a day
 
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StringConstraints
 
-from casetrail.domain.errors import Conflict, Forbidden, VersionConflict
+from casetrail.domain.errors import Conflict, Forbidden, InvalidRequest, VersionConflict
 from casetrail.domain.events import CaseChange, ChangeType, FieldChange, PerformedBy
-from casetrail.domain.identity import Principal
+from casetrail.domain.identity import SUPERVISING_ROLES, Principal
 from casetrail.domain.instants import Instant
 from casetrail.domain.model_base import CamelModel, CommandModel, Identifier, bounded_text
 
@@ -218,9 +218,19 @@ def edit_related_item(
     return _case_change(case, ChangeType.RELATED_ITEM_UPDATED, edited, changes, by=by, at=at)
 
 
-def remove_comment(case: "Case", item: RelatedItem, *, by: Principal, at: datetime) -> CaseChange:
-    _check_own_comment(item, by)
-    return _case_change(case, ChangeType.RELATED_ITEM_DELETED, item, [], by=by, at=at)
+def remove_related_item(case: "Case", item: RelatedItem, *, by: Principal, at: datetime, reason: str | None = None) -> CaseChange:
+    """An author deletes their own comment; a supervisor or admin deletes any item (moderation),
+    saying why. The event and audit carry the item's id and type and the reason, not its content:
+    it was deleted so that it would be gone."""
+    own_comment = item.type is RelatedItemType.COMMENT and item.created_by.principal_id == by.principal_id
+    if not own_comment:
+        if by.role not in SUPERVISING_ROLES:
+            _check_own_comment(item, by)
+        if not reason:
+            raise InvalidRequest("deleting someone else's item (moderation) needs a reason", details={"field": "reason"})
+    changes = [FieldChange(field_id="reason", old_value=None, new_value=reason)] if reason else []
+    removed = item.model_copy(update={"content": {}})
+    return _case_change(case, ChangeType.RELATED_ITEM_DELETED, removed, changes, by=by, at=at)
 
 
 def _check_own_comment(item: RelatedItem, by: Principal) -> None:

@@ -12,6 +12,7 @@ from casetrail.handlers.routes import (
     bulk,
     case_families,
     cases,
+    erasure,
     customers,
     rules,
     sla_policies,
@@ -29,6 +30,7 @@ from casetrail.observability import logger, metrics, tracer
 from casetrail.topology import DOCS_PATH
 
 app.include_router(bulk.router)  # before cases and tasks: /cases/bulk is no case id
+app.include_router(erasure.router)
 app.include_router(cases.router)
 app.include_router(case_families.router)
 app.include_router(customers.router)

@@ -30,6 +30,8 @@ def metering_service() -> MeteringService:
 
 def meter(record: CaseEventMessage) -> None:
     detail = accepted_detail(record)
+    if detail is None:  # an event of a deleted case: nothing to do, ever
+        return
     counted = metering_service().meter(detail)
     logger.info(
         "Metered" if counted else "Already metered or not billable",

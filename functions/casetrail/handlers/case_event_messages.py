@@ -15,7 +15,8 @@ from casetrail.service.event_intake import EventIntake
 from casetrail.settings import get_settings
 from casetrail.store.access import AccessRepository
 from casetrail.store.dynamo import Table
-from casetrail.store.event_details import full_detail
+from casetrail.store.erasure import ForgottenCases
+from casetrail.store.event_details import DetailGone, full_detail
 from casetrail.topology import EVENT_DETAIL_TYPE, EVENT_SOURCE
 
 
@@ -28,7 +29,11 @@ class BusEvent(EventBridgeModel):
     @classmethod
     def _resolve_claim_check(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("detail"), dict):
-            return {**data, "detail": full_detail(data["detail"])}
+            try:
+                return {**data, "detail": full_detail(data["detail"])}
+            except DetailGone:
+                # Its case was deleted: the trimmed detail goes on to the intake, which drops it.
+                return data
         return data
 
 
@@ -38,9 +43,12 @@ class CaseEventMessage(SqsRecordModel):
 
 @cache
 def event_intake() -> EventIntake:
-    return EventIntake(AccessRepository(Table(get_settings().access_table_name)))
+    settings = get_settings()
+    forgotten = ForgottenCases(Table(settings.erasure_table_name)) if settings.erasure_table_name else None
+    return EventIntake(AccessRepository(Table(settings.access_table_name)), forgotten)
 
 
-def accepted_detail(record: CaseEventMessage) -> dict[str, Any]:
-    """The event's detail once the shared rule let it in (else MalformedEvent: a batch item failure)."""
+def accepted_detail(record: CaseEventMessage) -> dict[str, Any] | None:
+    """The event's detail once the shared rule let it in (else MalformedEvent: a batch item failure);
+    None for an event of a deleted case, which the consumer must leave alone (a success)."""
     return event_intake().accept(record.body.detail)

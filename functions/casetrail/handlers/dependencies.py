@@ -40,6 +40,7 @@ from casetrail.service.templates import TemplateService
 
 if TYPE_CHECKING:
     from casetrail.service.bulk_changes import BulkChangeService
+    from casetrail.service.erasure import DeletionService
 
 app = APIGatewayRestResolver(
     enable_validation=True, json_body_deserializer=request_body.loads, cors=cors_config(get_settings().allowed_origins)
@@ -160,4 +161,28 @@ def bulk_change_service() -> "BulkChangeService":
 
     return BulkChangeService(
         BulkJobRepository(cases_table()), case_service(), task_service(), time_left=lambda: app.lambda_context.get_remaining_time_in_millis()
+    )
+
+
+# A request stops deleting this long before its time runs out, to store its progress and answer.
+_DELETION_RESERVE_MS = 3000
+
+
+def keep_going():
+    context = app.lambda_context
+    return lambda: context.get_remaining_time_in_millis() > _DELETION_RESERVE_MS
+
+
+@cache
+def deletion_service() -> "DeletionService":
+    from casetrail.service.erasure import DeletionService, data_lake
+    from casetrail.store.erasure import ErasureRepository
+
+    settings = get_settings()
+    repository = ErasureRepository(cases_table(), tasks_table(), Table(settings.erasure_table_name), settings.idempotency_table_name)
+    return DeletionService(
+        repository,
+        lambda: FileStore(settings.files_bucket_name),
+        lake=lambda: data_lake(settings.data_lake_bucket_name),
+        event_details=lambda: FileStore(settings.event_details_bucket_name) if settings.event_details_bucket_name else None,
     )

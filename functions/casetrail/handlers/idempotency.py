@@ -44,3 +44,17 @@ def once_per_key(function: Operation) -> Operation:
         return _idempotent(function)(request=request)
 
     return run_once
+
+
+@functools.cache
+def _persistence_for_ids() -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name)
+
+
+def record_id(function: Operation, request: dict[str, Any]) -> str:
+    """The id of the record Powertools keeps for `function(request=...)`, computed by Powertools'
+    own persistence layer (its key prefix and hashing), so deleting the case can delete the record
+    that would replay it. A test deletes one to prove the two agree."""
+    persistence = _persistence_for_ids()
+    persistence.configure(config, f"{function.__module__}.{function.__qualname__}")
+    return persistence._get_hashed_idempotency_key(request)  # noqa: SLF001  (no public equivalent)

@@ -27,6 +27,8 @@ def recorder() -> MetricsRecorder:
 
 def record(record: CaseEventMessage) -> None:
     detail = accepted_detail(record)
+    if detail is None:  # an event of a deleted case: nothing to do, ever
+        return
     applied = recorder().record(detail)
     logger.info(
         "Applied to metrics" if applied else "Already applied or not a metrics input",

@@ -25,6 +25,8 @@ SAFETY_MARGIN_SECONDS = 3.0
 
 def notify_record(record: CaseEventMessage, lambda_context: LambdaContext) -> None:
     detail = accepted_detail(record)
+    if detail is None:  # an event of a deleted case: nothing to do, ever
+        return
     budget_seconds = lambda_context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
     outcome = notifier().notify(detail, budget_seconds=budget_seconds)
     logger.info(

@@ -33,6 +33,8 @@ def rule_engine() -> RuleEngine:
 
 def apply_rules(record: CaseEventMessage) -> None:
     detail = accepted_detail(record)
+    if detail is None:  # an event of a deleted case: nothing to do, ever
+        return
     outcomes = rule_engine().handle(detail)
     logger.info(
         "Rules applied" if outcomes else "No rule applied",

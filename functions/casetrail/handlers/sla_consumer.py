@@ -30,6 +30,8 @@ def sla_service() -> SlaService:
 
 def track(record: CaseEventMessage) -> None:
     detail = accepted_detail(record)
+    if detail is None:  # an event of a deleted case: nothing to do, ever
+        return
     changes = sla_service().track(detail)
     logger.info(
         "SLAs changed" if changes else "No SLA change",

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from casetrail.domain import metrics
+from casetrail.domain.erasure import CASE_DELETED
 from casetrail.domain.errors import InvalidRequest
 from casetrail.domain.identity import Principal, require_supervising
 from casetrail.domain.metrics import GroupBy, MetricsReport
@@ -28,6 +29,8 @@ class MetricsRecorder:
         """True when the event changed the aggregates' inputs; False for a duplicate or an event
         metrics do not depend on."""
         tenant_id, event_id = detail["tenantId"], detail["eventId"]
+        if detail["eventType"] == CASE_DELETED:
+            return self._forget(tenant_id, detail["caseId"], event_id)
         if detail["eventType"] in metrics.COUNTED_EVENTS:
             return self._repository.apply_event(tenant_id, event_id, metrics.counted_event_contribution(detail))
         fact = metrics.case_fact(detail)
@@ -44,6 +47,19 @@ class MetricsRecorder:
             except FactsChanged:
                 continue
         raise FactsChanged()  # the message is retried by SQS
+
+
+    def _forget(self, tenant_id: str, case_id: str, event_id: str) -> bool:
+        """A deleted case: the days' counts keep what it added (they are not about anyone); its
+        facts go, and so does its share of the current gauges (it is no longer open anywhere)."""
+        for _ in range(_ATTEMPTS):
+            before = self._repository.case_facts(tenant_id, case_id)
+            gauges = Counter({k: -v for k, v in before.applied.items() if k[1] == metrics.CURRENT and v})
+            try:
+                return self._repository.forget_case(tenant_id, case_id, event_id, before, gauges)
+            except FactsChanged:
+                continue
+        raise FactsChanged()
 
 
 class MetricsService:

@@ -86,14 +86,21 @@ class RelatedItemService:
         change = self._with_retries(principal, case_id, compute, lambda change: self._timeline.replace_operations(change.related_item))
         return change.related_item if change else read["item"]
 
-    def delete_comment(self, principal: Principal, case_id: str, related_item_id: str) -> None:
+    def delete(self, principal: Principal, case_id: str, related_item_id: str, reason: str | None = None) -> None:
+        """An author's own comment, or any item by a supervisor (moderation, with a reason). A file's
+        bytes go first (every version): a failed write then leaves an item whose download fails,
+        never bytes nobody can find any more."""
         item = self._timeline.get(principal.tenant_id, case_id, related_item_id)
-        self._with_retries(
-            principal,
-            case_id,
-            lambda case: domain.remove_comment(case, item, by=principal, at=self._clock()),
-            lambda change: self._timeline.delete_operations(item),
-        )
+        files_removed: list[bool] = []
+
+        def compute(case: Case) -> CaseChange:
+            change = domain.remove_related_item(case, item, by=principal, at=self._clock(), reason=reason)
+            if item.type is RelatedItemType.FILE and not files_removed:
+                self._files().remove([keys.file_object_key(item.tenant_id, item.case_id, item.related_item_id)])
+                files_removed.append(True)
+            return change
+
+        self._with_retries(principal, case_id, compute, lambda change: self._timeline.delete_operations(item))
 
     def download_url(self, principal: Principal, case_id: str, related_item_id: str) -> str:
         item = self._timeline.get(principal.tenant_id, case_id, related_item_id)

@@ -74,6 +74,13 @@ def family_operations(changes: list[CaseChange]) -> FamilyOperations:
     return FamilyOperations(operations, checks)
 
 
+def child_removed_operations(tenant_id: str, parent_case_id: str, child_case_id: str, status: str) -> list[dict[str, Any]]:
+    """A deleted child leaves its parent's roll-up and list (store/erasure.py)."""
+    update = _count(tenant_id, parent_case_id, {status: -1})
+    update["Update"]["ConditionExpression"] = "attribute_exists(pk)"  # never recreate a removed parent's roll-up
+    return [update, {"Delete": {"Key": serialize(keys.case_child_item(tenant_id, parent_case_id, child_case_id))}}]
+
+
 def _count(tenant_id: str, parent_case_id: str, deltas: dict[str, int]) -> dict[str, Any]:
     names = {f"#s{i}": f"{_COUNT_PREFIX}{status}" for i, status in enumerate(deltas)}
     values = {f":d{i}": {"N": str(delta)} for i, delta in enumerate(deltas.values())}

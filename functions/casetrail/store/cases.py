@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casetrail.domain.cases import Case
-from casetrail.domain.errors import CaseNotFound, InvalidRequest, ParentCycle, UnsupportedFilter, VersionConflict
+from casetrail.domain.errors import CaseDeleted, CaseNotFound, InvalidRequest, ParentCycle, UnsupportedFilter, VersionConflict
 from casetrail.domain.events import SLA_CHANGE_TYPES, AuditEntry, CaseChange
 from casetrail.store import keys
 from casetrail.store.case_family import family_operations
@@ -92,7 +92,7 @@ class CaseRepository:
 
     def get(self, tenant_id: str, case_id: str) -> Case:
         item = self._table.get(keys.case_item(tenant_id, case_id))
-        if item is None:
+        if item is None or "deleting" in item:  # a case being deleted is gone already (store/erasure.py)
             raise CaseNotFound(f"case {case_id} was not found")
         return _case_from_item(item)
 
@@ -220,9 +220,13 @@ class CaseRepository:
                     _put_new(pointer),
                     _put_new(_audit_item(change)),
                     *family.operations,
+                    # A case id derived from a retried key (Idempotency-Key, contact) that was deleted stays deleted.
+                    {"ConditionCheck": {"Key": serialize(keys.case_tombstone_item(case.tenant_id, case.case_id)), "ConditionExpression": "attribute_not_exists(pk)"}},
                 ]
             )
         except ConditionFailed as error:
+            if len(family.operations) + 3 in error.failed_indexes:
+                raise CaseDeleted(f"case {case.case_id}, which this request created before, was deleted", details={"caseId": case.case_id}) from error
             if 0 in error.failed_indexes:
                 raise CaseExists(case.case_id) from error
             if 1 in error.failed_indexes:
@@ -384,6 +388,8 @@ def _case_item(case: Case) -> dict[str, Any]:
         index_keys[f"{index}sk"] = updated if index in keys.UPDATED_ORDER_INDEXES else created
     if case.next_sla_breach_at is not None:
         index_keys |= keys.sla_due_keys(case.tenant_id, case.case_id, keys.sortable_time(case.next_sla_breach_at))
+    if case.status.value == "closed" and case.closed_at is not None:
+        index_keys |= keys.closed_case_keys(case.tenant_id, case.case_id, keys.sortable_time(case.closed_at))
     return {
         **keys.case_item(case.tenant_id, case.case_id),
         "entity": ENTITY_CASE,

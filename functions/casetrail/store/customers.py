@@ -70,6 +70,11 @@ class CustomerRepository:
             raise _taken(label) from error
 
 
+def lookup_keys(customer: Customer) -> list[dict[str, str]]:
+    """The keys of the customer's phone and email lookup items (erasure removes them)."""
+    return [{k: item[k] for k in ("pk", "sk")} for item in _lookups(customer).values()]
+
+
 def _taken(label: str) -> Conflict:
     # The message names the field, never the value: it is personal data.
     return Conflict(f"another customer of the tenant already has this {label}", details={"field": label})

@@ -26,6 +26,15 @@ def _s3():
     return boto3.client("s3", config=Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}))
 
 
+class DetailGone(LookupError):
+    """The stored detail was removed: its case was deleted (store/erasure.py) since it was published."""
+
+
+def case_details_prefix(tenant_id: str, case_id: str) -> str:
+    """Where every claim-checked detail of a case is kept: deleting the case removes them all."""
+    return f"{KEY_PREFIX}/T#{tenant_id}/cases/{case_id}/"
+
+
 class DetailMismatch(ValueError):
     """A stored detail that is not the one its reference describes: never consumed."""
 
@@ -48,7 +57,10 @@ def full_detail(detail: dict[str, Any]) -> dict[str, Any]:
     if reference is None:
         return detail
     claim = ClaimCheck.model_validate(reference)
-    body = _s3().get_object(Bucket=claim.bucket, Key=claim.key)["Body"].read()
+    try:
+        body = _s3().get_object(Bucket=claim.bucket, Key=claim.key)["Body"].read()
+    except _s3().exceptions.NoSuchKey as error:
+        raise DetailGone(f"the stored detail of event {detail.get('eventId')} was removed") from error
     if len(body) != claim.bytes or hashlib.sha256(body).hexdigest() != claim.sha256:
         raise DetailMismatch(f"the stored detail of event {detail.get('eventId')} does not match its claim check")
     stored = json.loads(body)

@@ -44,3 +44,30 @@ class FileStore:
             Params={"Bucket": self._bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{file_name}"'},
             ExpiresIn=URL_LIFETIME_SECONDS,
         )
+
+    def remove(self, keys: list[str]) -> int:
+        """Removes the objects and every version of them (the bucket is versioned: a plain delete
+        would only add a delete marker and keep the bytes). Returns how many versions went."""
+        removed = 0
+        for key in keys:
+            listed = self._client.list_object_versions(Bucket=self._bucket, Prefix=key)
+            versions = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+                if v["Key"] == key
+            ]
+            if versions:
+                self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": versions, "Quiet": True})
+                removed += len(versions)
+        return removed
+
+    def remove_prefix(self, prefix: str) -> int:
+        """Removes every object (every version) whose key starts with `prefix`."""
+        removed = 0
+        paginator = self._client.get_paginator("list_object_versions")
+        for listed in paginator.paginate(Bucket=self._bucket, Prefix=prefix):
+            versions = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]]
+            for start in range(0, len(versions), 1000):  # DeleteObjects' limit
+                self._client.delete_objects(Bucket=self._bucket, Delete={"Objects": versions[start : start + 1000], "Quiet": True})
+            removed += len(versions)
+        return removed

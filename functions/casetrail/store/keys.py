@@ -357,3 +357,58 @@ def tenant_sla_calendar_item(tenant_id: str) -> dict[str, str]:
 def bulk_job_item(tenant_id: str, job_id: str) -> dict[str, str]:
     # One partition per job: read and written by id only.
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#BULK_JOB#{job_id}", "sk": "JOB"}
+
+
+# --- deletion and erasure (store/erasure.py) ------------------------------------------------
+
+def case_tombstone_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    # All that stays in a deleted case's partition: who deleted it, when and why (its CASE.DELETED).
+    return {"pk": case_partition(tenant_id, case_id), "sk": "TOMBSTONE"}
+
+
+def customer_tombstone_item(tenant_id: str, customer_id: str) -> dict[str, str]:
+    return {"pk": customer_item(tenant_id, customer_id)["pk"], "sk": "TOMBSTONE"}
+
+
+CASE_IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
+
+
+def case_idempotency_pointer(tenant_id: str, case_id: str, record_id: str) -> dict[str, str]:
+    # In the case's partition: deleting the case finds the Idempotency-Key record that replays it.
+    return {"pk": case_partition(tenant_id, case_id), "sk": f"{CASE_IDEMPOTENCY_PREFIX}{record_id}"}
+
+
+def forgotten_case_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    # The erasure table's marker every consumer looks up (one GetItem per event) before acting.
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#FORGOTTEN#CASE#{case_id}", "sk": "FORGOTTEN"}
+
+
+def customer_erasure_item(tenant_id: str, customer_id: str) -> dict[str, str]:
+    return {"pk": f"{TENANT_PREFIX}{tenant_id}#ERASURE#CUSTOMER#{customer_id}", "sk": "JOB"}
+
+
+# Sweeper-only partitions of the erasure table, across tenants (as the due indexes are): deletions
+# under way (finished by the retention sweeper when a request ran out of time) and the tenants
+# that have a retention period.
+DELETIONS_UNDER_WAY = "DELETING"
+RETENTION_POLICIES = "RETENTION"
+
+
+def deletion_under_way_item(tenant_id: str, case_id: str) -> dict[str, str]:
+    return {"pk": DELETIONS_UNDER_WAY, "sk": f"{tenant_id}#{case_id}"}
+
+
+def retention_policy_item(tenant_id: str) -> dict[str, str]:
+    return {"pk": RETENTION_POLICIES, "sk": tenant_id}
+
+
+# Sparse index of the cases table: closed cases only, by closing time (the retention sweeper's read).
+CLOSED_INDEX = "closedAt"
+
+
+def closed_case_keys(tenant_id: str, case_id: str, closed_at: str) -> dict[str, str]:
+    return {f"{CLOSED_INDEX}pk": closed_cases_partition(tenant_id), f"{CLOSED_INDEX}sk": f"{closed_at}#{case_id}"}
+
+
+def closed_cases_partition(tenant_id: str) -> str:
+    return f"{TENANT_PREFIX}{tenant_id}#CLOSED"

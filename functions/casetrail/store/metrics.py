@@ -67,6 +67,27 @@ class MetricsRepository:
             raise FactsChanged() from failure
         return True
 
+    def forget_case(self, tenant_id: str, case_id: str, event_id: str, before: CaseFacts, delta: Contribution) -> bool:
+        """Deletes a deleted case's facts and adds the delta, once (False: already done)."""
+        delete = []
+        if before.revision:
+            delete = [
+                {
+                    "Delete": {
+                        "Key": serialize(keys.metrics_case_item(tenant_id, case_id)),
+                        "ConditionExpression": "revision = :revision",
+                        "ExpressionAttributeValues": {":revision": {"N": str(before.revision)}},
+                    }
+                }
+            ]
+        try:
+            self._table.transact([self._marker(tenant_id, event_id), *delete, *self._adds(tenant_id, delta)])
+        except ConditionFailed as failure:
+            if 0 in failure.failed_indexes:
+                return False
+            raise FactsChanged() from failure
+        return True
+
     def apply_event(self, tenant_id: str, event_id: str, delta: Contribution) -> bool:
         """Adds an event's contribution once; False when the event was already applied."""
         try:

@@ -53,6 +53,8 @@ CASES_TABLE = TableSpec(
         _newest_first_index("byAssigneeUpdated"),
         # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
         IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk"),
+        # The retention sweeper's: sparse, only closed cases, per tenant, oldest closing first.
+        IndexSpec(name="closedAt", partition_key="closedAtpk", sort_key="closedAtsk"),
     ),
     stream=True,
 )
@@ -129,6 +131,15 @@ USERS_TABLE = TableSpec(
     sort_key="sk",
 )
 
+# Deletion and erasure: the marker of each deleted case (every event consumer looks it up), customer
+# erasure jobs, deletions under way and tenants' retention periods. Holds ids and counts, nothing personal.
+ERASURE_TABLE = TableSpec(
+    logical_id="Erasure",
+    env_var="ERASURE_TABLE_NAME",
+    partition_key="pk",
+    sort_key="sk",
+)
+
 ALL_TABLES: tuple[TableSpec, ...] = (
     CASES_TABLE,
     ACCESS_TABLE,
@@ -138,4 +149,5 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     USAGE_TABLE,
     TASKS_TABLE,
     METRICS_TABLE,
+    ERASURE_TABLE,
 )

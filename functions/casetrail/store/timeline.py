@@ -92,11 +92,14 @@ class TimelineRepository:
         return [_put(_timeline_item(item))]
 
     def delete_operations(self, item: RelatedItem) -> list[dict[str, Any]]:
-        # Comments only (the one deletable type): no contact link to remove.
-        return [
+        operations = [
             {"Delete": {"Key": serialize(_timeline_key(item))}},
             {"Delete": {"Key": serialize(keys.related_item_pointer(item.tenant_id, item.case_id, item.related_item_id))}},
         ]
+        if item.type is RelatedItemType.CONTACT:  # a moderator's deletion: the contact no longer leads here
+            link = keys.contact_case_link(item.tenant_id, item.content["contactId"], item.case_id, item.related_item_id)
+            operations.append({"Delete": {"Key": serialize(link)}})
+        return operations
 
 
 def _timeline_key(item: RelatedItem) -> dict[str, str]:

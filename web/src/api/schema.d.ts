@@ -107,7 +107,11 @@ export interface paths {
         get: operations["get_case_cases__caseId__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a case for good (supervisors and admins)
+         * @description Removes the case, its timeline, tasks, files, lookup keys (reference number, contact links, the customer's case list, its parent's list), watchers and idempotency records; keeps a tombstone (who, when, why) and publishes CASE.DELETED (docs/erasure-event.schema.json). If-Match is optional: when sent it must be the case's version (412 otherwise). 200 when done; 202 when a very large case is still being deleted (it is already gone for every reader): DELETE again to continue. Deleting a deleted case answers its report again (200).
+         */
+        delete: operations["delete_case_cases__caseId__delete"];
         options?: never;
         head?: never;
         /**
@@ -199,8 +203,11 @@ export interface paths {
         get: operations["get_related_item_cases__caseId__related_items__relatedItemId__get"];
         put?: never;
         post?: never;
-        /** Delete a comment (its author only; audited) */
-        delete: operations["delete_comment_cases__caseId__related_items__relatedItemId__delete"];
+        /**
+         * Delete a related item: an author their own comment; a supervisor or admin any item (moderation, with a reason)
+         * @description Audited (RELATED_ITEM.DELETED, whose item carries no content any more, and the reason). A file's bytes are removed from S3, a contact's link to the case too.
+         */
+        delete: operations["delete_related_item_cases__caseId__related_items__relatedItemId__delete"];
         options?: never;
         head?: never;
         /**
@@ -367,6 +374,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers/{customerId}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a customer and everything about them (admins)
+         * @description Deletes every case of the customer as DELETE /cases/{caseId} does, rewrites the data lake's objects of the customer's partition without their events, then removes the customer and its phone/email lookup keys and publishes CUSTOMER.ERASED. Idempotent and resumable: 202 while under way (POST again to continue), 200 with the report when done (and for every POST after).
+         */
+        post: operations["erase_customer_customers__customerId__erase_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/fields": {
         parameters: {
             query?: never;
@@ -416,6 +443,27 @@ export interface paths {
          */
         get: operations["get_metrics_metrics_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's retention period */
+        get: operations["get_retention_retention_get"];
+        /**
+         * Set the tenant's retention period (admins)
+         * @description closedCaseDays: cases closed that many days ago are deleted by the retention sweeper (hourly), as DELETE /cases/{caseId} would (reason "retention period elapsed"); null keeps closed cases.
+         */
+        put: operations["set_retention_retention_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1236,6 +1284,26 @@ export interface components {
             total: number;
         };
         /**
+         * CaseDeletion
+         * @description What DELETE /cases/{caseId} answers: done (200) or still going (202: DELETE again to continue).
+         */
+        CaseDeletion: {
+            /** Caseid */
+            caseId: string;
+            /**
+             * Removed
+             * @description Counts per kind of what was removed so far
+             */
+            removed: {
+                [key: string]: number;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "deleting" | "deleted";
+        };
+        /**
          * CaseFilter
          * @description The filters of GET /cases, served in the same combinations (else 400 UNSUPPORTED_FILTER).
          */
@@ -1350,7 +1418,7 @@ export interface components {
          * ChangeType
          * @enum {string}
          */
-        ChangeType: "CASE.CREATED" | "CASE.UPDATED" | "CASE.DELETED" | "CASE.MERGED" | "RELATED_ITEM.CREATED" | "RELATED_ITEM.UPDATED" | "RELATED_ITEM.DELETED" | "TASK.CREATED" | "TASK.UPDATED" | "TASK.ASSIGNED" | "TASK.COMPLETED" | "TASK.CANCELLED" | "TASK.OVERDUE" | "SLA.ASSIGNED" | "SLA.UPDATED" | "SLA.BREACHED" | "SLA.MET" | "SLA.NOT_MET";
+        ChangeType: "CASE.CREATED" | "CASE.UPDATED" | "CASE.MERGED" | "RELATED_ITEM.CREATED" | "RELATED_ITEM.UPDATED" | "RELATED_ITEM.DELETED" | "TASK.CREATED" | "TASK.UPDATED" | "TASK.ASSIGNED" | "TASK.COMPLETED" | "TASK.CANCELLED" | "TASK.OVERDUE" | "SLA.ASSIGNED" | "SLA.UPDATED" | "SLA.BREACHED" | "SLA.MET" | "SLA.NOT_MET";
         /**
          * Channel
          * @enum {string}
@@ -1584,6 +1652,46 @@ export interface components {
             updatedAt: string;
             /** Version */
             version: number;
+        };
+        /**
+         * CustomerErasure
+         * @description The erasure job of a customer, and what POST /customers/{customerId}/erase answers.
+         */
+        CustomerErasure: {
+            /**
+             * Casesdeleted
+             * @default 0
+             */
+            casesDeleted?: number;
+            /**
+             * Currentcaseid
+             * @description A case whose deletion is under way
+             */
+            currentCaseId?: string | null;
+            /** Customerid */
+            customerId: string;
+            /** @description The data lake's rewrite (absent: no data lake configured) */
+            dataLake?: components["schemas"]["LakeRewrite"] | null;
+            /** Finishedat */
+            finishedAt?: string | null;
+            performedBy: components["schemas"]["PerformedBy"];
+            /**
+             * Removed
+             * @description Counts per kind of what was removed
+             */
+            removed?: {
+                [key: string]: number;
+            };
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "erasing" | "erased";
         };
         /** CustomerList */
         CustomerList: {
@@ -1868,6 +1976,29 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "running" | "done";
+        /** LakeRewrite */
+        LakeRewrite: {
+            /**
+             * Continueafter
+             * @description The last object key done (resumes here)
+             */
+            continueAfter?: string | null;
+            /**
+             * Objectsrewritten
+             * @default 0
+             */
+            objectsRewritten?: number;
+            /**
+             * Objectsscanned
+             * @default 0
+             */
+            objectsScanned?: number;
+            /**
+             * Recordsdropped
+             * @default 0
+             */
+            recordsDropped?: number;
+        };
         /**
          * LinkKind
          * @enum {string}
@@ -2503,6 +2634,14 @@ export interface components {
         ResponseValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** RetentionPolicy */
+        RetentionPolicy: {
+            /**
+             * Closedcasedays
+             * @description Delete cases closed this many days ago (null: keep them)
+             */
+            closedCaseDays?: number | null;
         };
         /** Rule */
         Rule: {
@@ -3762,6 +3901,97 @@ export interface operations {
             };
         };
     };
+    delete_case_cases__caseId__delete: {
+        parameters: {
+            query: {
+                /** @description Why (kept in the tombstone and the event: never personal data) */
+                reason: string;
+            };
+            header?: {
+                /** @description The case version you read (optional) */
+                "if-match"?: string | null;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDeletion"];
+                };
+            };
+            /** @description Deletion under way: DELETE again to continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDeletion"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     update_case_cases__caseId__patch: {
         parameters: {
             query?: {
@@ -4254,9 +4484,12 @@ export interface operations {
             };
         };
     };
-    delete_comment_cases__caseId__related_items__relatedItemId__delete: {
+    delete_related_item_cases__caseId__related_items__relatedItemId__delete: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Required when deleting someone else's item (never personal data) */
+                reason?: string | null;
+            };
             header?: never;
             path: {
                 caseId: string;
@@ -4272,6 +4505,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -5276,6 +5518,73 @@ export interface operations {
             };
         };
     };
+    erase_customer_customers__customerId__erase_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerErasure"];
+                };
+            };
+            /** @description Erasure under way: POST again to continue */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerErasure"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_fields_fields_get: {
         parameters: {
             query?: never;
@@ -5592,6 +5901,131 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_retention_retention_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_retention_retention_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicy"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,14 +10,20 @@ from typing import Any
 from casetrail.domain.identity import Principal
 from casetrail.handlers.connect.flow import contact_flow_function
 from casetrail.handlers.connect.wiring import contact_flows
-from casetrail.handlers.idempotency import once_per_key
+from casetrail.handlers.idempotency import once_per_key, record_id
 from casetrail.service.contact_flows import FlowContact
+from casetrail.settings import get_settings
+from casetrail.store.dynamo import Table
+from casetrail.store.erasure import remember_idempotency_record
 
 
 @once_per_key
 def _create_once(*, request: dict[str, Any]) -> dict[str, Any]:
     principal = Principal.from_authorizer_context(request["principal"])
-    return contact_flows().create_case(principal, FlowContact(**request["contact"]))
+    created = contact_flows().create_case(principal, FlowContact(**request["contact"]))
+    # Deleting the case deletes this record too (store/erasure.py): it names the caller's case.
+    remember_idempotency_record(Table(get_settings().cases_table_name), principal.tenant_id, created["caseId"], record_id(_create_once, request))
+    return created
 
 
 @contact_flow_function

@@ -14,13 +14,14 @@ from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
 from casetrail.domain.instants import Instant
 from casetrail.domain.statuses import CaseStatus, Priority
-from casetrail.handlers.dependencies import CurrentPrincipal, case_service
+from casetrail.handlers.dependencies import CurrentPrincipal, case_repository, case_service
 from casetrail.handlers.errors import documented
-from casetrail.handlers.idempotency import once_per_key
+from casetrail.handlers.idempotency import once_per_key, record_id
 from casetrail.handlers.versions import expected_version, versioned_response
 from casetrail.service.case_closure import OpenTasksChoice
 from casetrail.service.cases import MAX_PAGE_SIZE, case_id_for_idempotency_key
 from casetrail.store.cases import SORT_CREATED, SORT_UPDATED, CaseSearch
+from casetrail.store.erasure import remember_idempotency_record
 
 router = Router()
 
@@ -49,6 +50,8 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     # but died before its idempotency record was completed.
     case_id = case_id_for_idempotency_key(principal.tenant_id, request["idempotencyKey"])
     case = case_service().create(principal, NewCase.model_validate(request["body"]), case_id=case_id)
+    # Deleting the case deletes this record too (it holds the case as created): the case keeps its id.
+    remember_idempotency_record(case_repository().table, principal.tenant_id, case_id, record_id(_create_once, request))
     return case.to_wire()
 
 

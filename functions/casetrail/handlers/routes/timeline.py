@@ -134,12 +134,23 @@ def versioned_item(item: RelatedItem) -> Response[RelatedItem]:
 
 @router.delete(
     "/cases/<caseId>/related-items/<relatedItemId>",
-    summary="Delete a comment (its author only; audited)",
-    responses=documented(HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, success=HTTPStatus.NO_CONTENT),
+    summary="Delete a related item: an author their own comment; a supervisor or admin any item (moderation, with a reason)",
+    description="Audited (RELATED_ITEM.DELETED, whose item carries no content any more, and the reason). A file's "
+    "bytes are removed from S3, a contact's link to the case too.",
+    responses=documented(
+        HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED, success=HTTPStatus.NO_CONTENT
+    ),
     tags=["Timeline"],
 )
-def delete_comment(case_id: CaseId, related_item_id: RelatedItemId, principal: CurrentPrincipal) -> Response[None]:
-    related_item_service().delete_comment(principal, case_id, related_item_id)
+def delete_related_item(
+    case_id: CaseId,
+    related_item_id: RelatedItemId,
+    principal: CurrentPrincipal,
+    reason: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Required when deleting someone else's item (never personal data)")
+    ] = None,
+) -> Response[None]:
+    related_item_service().delete(principal, case_id, related_item_id, reason)
     return Response(status_code=204)
 
 
