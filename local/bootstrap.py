@@ -49,5 +49,6 @@ def create_demo_users(cognito, user_pool_id: str, password: str) -> list[User]:
         AccessRepository(Table(settings.access_table_name)),
     )
     return [
-        people.invite(DEMO_TENANT_ID, email=u.email, name=u.name, role=u.role, permanent_password=password) for u in DEMO_USERS
+        people.invite(DEMO_TENANT_ID, email=u.email, name=u.name, role=u.role, permanent_password=password, queues=u.queues)
+        for u in DEMO_USERS
     ]

@@ -177,7 +177,7 @@ def _pollers(
 def _banner(running: RunningCasetrail) -> str:
     auth = f"Authorization: Bearer {running.api_key}"
     body = '{"title":"Billing dispute","customerId":"cust-1"}'
-    people = ", ".join(f"{u.email} ({u.name}, {u.role.value})" for u in running.demo_users)
+    people = ", ".join(f"{u.email} ({u.name}, {u.role.value}; queues {', '.join(u.queues)})" for u in running.demo_users)
     return f"""
 Casetrail is running at {running.url}  (AWS emulated by moto at {running.moto_url})
   API key:  {running.api_key}  (tenant "{DEMO_TENANT_ID}", Demo Supervisor, role supervisor)

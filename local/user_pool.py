@@ -22,11 +22,14 @@ class DemoUser:
     email: str
     name: str
     role: UserRole
+    queues: tuple[str, ...]
 
 
+# Their queues are the demo's: the README's tasks go to billing, config/rules.json sends fraud cases
+# to fraud, and the browser journeys queue refunds and claims.
 DEMO_USERS = (
-    DemoUser("agent@example.com", "Ana Agent", UserRole.AGENT),
-    DemoUser("supervisor@example.com", "Sam Supervisor", UserRole.SUPERVISOR),
+    DemoUser("agent@example.com", "Ana Agent", UserRole.AGENT, ("billing", "refunds", "claims")),
+    DemoUser("supervisor@example.com", "Sam Supervisor", UserRole.SUPERVISOR, ("fraud", "billing")),
 )
 
 

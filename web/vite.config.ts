@@ -9,7 +9,7 @@ export default defineConfig({
   build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 2000 },
   server: {
     proxy: Object.fromEntries(
-      ["/cases", "/customers", "/tasks", "/task-templates", "/templates", "/fields", "/metrics", "/rules", "/users", "/contacts", "/config.json"].map(
+      ["/cases", "/customers", "/tasks", "/task-templates", "/templates", "/fields", "/metrics", "/rules", "/sla-policies", "/users", "/contacts", "/config.json"].map(
         (path) => [path, "http://127.0.0.1:3000"],
       ),
     ),

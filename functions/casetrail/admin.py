@@ -13,6 +13,7 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --stack Casetrail republish --failed-batches
     casetrail-admin --local republish --from 2026-11-30T09:00:00Z --to 2026-11-30T10:00:00Z
     casetrail-admin --local invite-user --tenant demo --email ben@example.com --name "Ben Agent" --role agent
+    casetrail-admin --local set-user-queues --tenant demo --email ben@example.com --queues billing,refunds
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
     casetrail-admin --stack Casetrail migrate
     casetrail-admin --stack Casetrail reindex [--tenant acme]
@@ -210,6 +211,11 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--email", required=True)
     invite.add_argument("--name", required=True)
     invite.add_argument("--role", required=True, choices=[r.value for r in UserRole])
+    invite.add_argument("--queues", type=_queue_list, default=[], help="the task queues they work, comma-separated (e.g. billing,refunds)")
+    queues = commands.add_parser("set-user-queues", help="replace the task queues a person works (their workspace lists these queues' tasks)")
+    queues.add_argument("--tenant", required=True)
+    queues.add_argument("--email", required=True)
+    queues.add_argument("--queues", required=True, type=_queue_list, help="comma-separated; empty (\"\") for none")
     disable = commands.add_parser("disable-user", help="disable a person: refused by the API within 60 s, signed out everywhere")
     disable.add_argument("--tenant", required=True)
     disable.add_argument("--email", required=True)
@@ -222,6 +228,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--max-pages", type=int, default=None, help="stop after this many pages of a step (a re-run continues)")
     return parser
+
+
+def _queue_list(text: str) -> list[str]:
+    return text.split(",")  # blanks and repeats are dropped by PeopleAdministration
 
 
 def run_set_sla_calendar(arguments: argparse.Namespace, calendars: SlaCalendarRepository) -> dict:
@@ -347,7 +357,11 @@ def _instant(text: str) -> datetime:
 def run_people(arguments: argparse.Namespace, people: PeopleAdministration) -> dict:
     try:
         if arguments.command == "invite-user":
-            user = people.invite(arguments.tenant, email=arguments.email, name=arguments.name, role=UserRole(arguments.role))
+            user = people.invite(
+                arguments.tenant, email=arguments.email, name=arguments.name, role=UserRole(arguments.role), queues=arguments.queues
+            )
+        elif arguments.command == "set-user-queues":
+            user = people.set_queues(arguments.tenant, arguments.email, arguments.queues)
         else:
             user = people.disable(arguments.tenant, arguments.email)
     except TenantNotFound:
@@ -356,6 +370,8 @@ def run_people(arguments: argparse.Namespace, people: PeopleAdministration) -> d
         raise SystemExit(f"{arguments.email} already has an account") from None
     except (NoSuchUser, UserNotInTenant):
         raise SystemExit(f"{arguments.email} is not a user of tenant {arguments.tenant}") from None
+    except ValidationError as error:
+        raise SystemExit(f"invalid queues {arguments.queues}: {error}") from None
     return {"tenantId": arguments.tenant, **user.to_wire()}
 
 
@@ -428,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         result = run_load_rules(arguments.file, RuleRepository(table(CASES_TABLE)))
     elif arguments.command == "set-sla-calendar":
         result = run_set_sla_calendar(arguments, SlaCalendarRepository(table(CASES_TABLE)))
-    elif arguments.command in ("invite-user", "disable-user"):
+    elif arguments.command in ("invite-user", "set-user-queues", "disable-user"):
         people = PeopleAdministration(
             _user_pool(arguments), UserRepository(table(USERS_TABLE)), AccessRepository(table(ACCESS_TABLE)), _user_channels(arguments, table)
         )

@@ -28,6 +28,7 @@ from casetrail.topology import (
     BILLING_PRICING_ENV_VAR,
     DOCS_PATH,
     PAGE_TOKEN_SECRET_ENV_VAR,
+    SLA_CONFIGURATION_ENV_VAR,
     USER_POOL_CLIENT_ID_ENV_VAR,
     USER_POOL_ID_ENV_VAR,
     USER_POOL_JWKS_URL_ENV_VAR,
@@ -128,6 +129,7 @@ class Api(Construct):
                 BILLING_PRICING_ENV_VAR: configuration[BILLING_PRICING_ENV_VAR],
                 PAGE_TOKEN_SECRET_ENV_VAR: page_token_key.secret_arn,
                 ALLOWED_ORIGINS_ENV_VAR: configuration[ALLOWED_ORIGINS_ENV_VAR],
+                SLA_CONFIGURATION_ENV_VAR: configuration[SLA_CONFIGURATION_ENV_VAR],  # GET /sla-policies
                 **files.environment(),
             },
             timeout=cdk.Duration.seconds(10),

@@ -5,7 +5,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import new_case, open_case
+from tests.browser.conftest import new_case, open_case, sign_in
 from tests.browser.runner import REPO_ROOT
 
 AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -31,7 +31,17 @@ def test_each_main_screen_has_no_accessibility_violations(page, api, screen):
     elif screen == "dashboard":
         page.get_by_role("link", name="Dashboard").click()
         expect(page.get_by_role("table", name="Rules")).to_contain_text("Fraud mentioned")
+        expect(page.get_by_role("table", name="SLA policies")).to_contain_text("resolve-urgent")
+        expect(page.get_by_role("heading", name="Cases by queue")).to_be_visible()
     else:
         expect(page.get_by_role("table", name="My tasks")).to_be_visible()
 
     assert violations(page) == [], json.dumps(violations(page), indent=1)
+
+
+def test_my_work_of_a_signed_in_person_has_no_accessibility_violations(signed_out):
+    # A person's My work differs from an API key's: their queues are a choice, not a search box.
+    sign_in(signed_out, as_user="agent@example.com")
+    expect(signed_out.get_by_role("table", name="Queue tasks")).to_be_visible()
+
+    assert violations(signed_out) == [], json.dumps(violations(signed_out), indent=1)

@@ -119,6 +119,24 @@ def test_an_overdue_task_is_flagged_with_how_late_it_is(page, api):
     screenshot(page, "my-work")
 
 
+def test_a_signed_in_agent_sees_the_unclaimed_tasks_of_their_own_queues(signed_out, api):
+    # Given unclaimed tasks in two of the demo agent's queues (billing, refunds, claims) and in one not theirs
+    case = new_case(api, title="Queues of mine")
+    for name, queue in (("Call back about the invoice", "billing"), ("Approve the refund", "refunds"), ("Check the fraud report", "fraud")):
+        api.call("POST", f"/cases/{case['caseId']}/tasks", {"name": name, "queue": queue})
+    # When the agent signs in, typing no queue
+    sign_in(signed_out, as_user="agent@example.com")
+    queues = signed_out.get_by_role("table", name="Queue tasks")
+    # Then their first queue's tasks are there to claim, and their other queues a choice away
+    expect(queues.get_by_role("button", name="Claim Call back about the invoice")).to_be_visible()
+    signed_out.get_by_role("button", name=re.compile("^Queue")).click()
+    expect(signed_out.get_by_role("option")).to_contain_text(["billing", "refunds", "claims"])
+    signed_out.get_by_role("option", name="refunds").click()
+    expect(queues.get_by_role("button", name="Claim Approve the refund")).to_be_visible()
+    expect(queues).not_to_contain_text("Check the fraud report")
+    screenshot(signed_out, "my-queues")
+
+
 def test_of_two_agents_claiming_one_task_the_second_sees_who_won(browser, api, page):
     case = new_case(api, title="Queue work")
     api.call("POST", f"/cases/{case['caseId']}/tasks", {"name": "Chase the courier", "queue": "claims"})

@@ -343,7 +343,8 @@ def test_the_demo_agent_signs_in_and_the_api_knows_her(casetrail):
     me = casetrail.call("GET", "/users/me", api_key=id_token)
 
     assert me.status == 200
-    assert me.body | {"userId": "-"} == {"userId": "-", "name": "Ana Agent", "email": "agent@example.com", "role": "agent", "active": True}
+    assert me.body | {"userId": "-"} == {"userId": "-", "name": "Ana Agent", "email": "agent@example.com", "role": "agent", "active": True,
+                                              "queues": ["billing", "refunds", "claims"]}
     people = casetrail.call("GET", "/users", api_key=id_token).body["items"]
     assert sorted(p["email"] for p in people) >= ["agent@example.com", "supervisor@example.com"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from casetrail.domain.slas import SlaConfiguration
 from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, TASKS_TABLE
-from casetrail.topology import EVENT_BUS_ENV_VAR, OVERDUE_SWEEPER, SLA_CONFIGURATION_ENV_VAR, SLA_SWEEPER, SLAS
+from casetrail.topology import API_HANDLER, EVENT_BUS_ENV_VAR, OVERDUE_SWEEPER, SLA_CONFIGURATION_ENV_VAR, SLA_SWEEPER, SLAS
 from tests.infrastructure.resources import consumer_rule, function_id, resources, table_id
 from tests.infrastructure.test_billing import DYNAMODB_WRITES, _actions_on
 from tests.infrastructure.test_schedules import _schedule_rule_of
@@ -25,10 +25,11 @@ def test_the_sla_consumer_gets_case_creations_and_updates_with_a_dead_letter_que
     assert "RedrivePolicy" in resources(template, "AWS::SQS::Queue")[queue_id]["Properties"]
 
 
-def test_the_sla_consumer_is_told_the_policies_and_calendar_of_cdk_json(template):
+def test_the_sla_consumer_and_the_api_are_told_the_policies_and_calendar_of_cdk_json(template):
     configured = json.loads(CDK_JSON.read_text())["context"]["casetrail:slaPolicies"]
-    given = SlaConfiguration.model_validate_json(_variables(template, SLAS.handler)[SLA_CONFIGURATION_ENV_VAR])
-    assert given == SlaConfiguration.model_validate(configured)
+    for handler in (SLAS.handler, API_HANDLER):  # the API: GET /sla-policies
+        given = SlaConfiguration.model_validate_json(_variables(template, handler)[SLA_CONFIGURATION_ENV_VAR])
+        assert given == SlaConfiguration.model_validate(configured)
 
 
 def test_the_sla_sweeper_runs_every_minute_writing_cases_only(template):

@@ -111,7 +111,7 @@ def test_a_users_id_token_reaches_the_api_as_that_user(pool):
 
     assert context == {"tenantId": "demo", "principalId": ana, "name": "Ana Agent", "role": "agent", "kind": "user"}
     assert me.status == 200
-    assert me.body == {"userId": ana, "name": "Ana Agent", "email": "ana@example.com", "role": "agent", "active": True}
+    assert me.body == {"userId": ana, "name": "Ana Agent", "email": "ana@example.com", "role": "agent", "active": True, "queues": []}
 
 
 def test_the_highest_group_is_the_role(pool):
@@ -242,3 +242,52 @@ def test_a_name_longer_than_a_principal_holds_is_shortened_not_a_failure(pool):
     )
 
     assert authorize(pool.sign_in("ana@example.com")["IdToken"])["context"]["name"] == long_name[:128]
+
+
+# The queues a person works: given by an admin (casetrail-admin), read by their workspace.
+
+
+def test_an_invited_persons_queues_are_theirs_in_users_me(pool):
+    administration(pool.user_pool_id).invite(
+        "demo", email="ben@example.com", name="Ben Agent", role=UserRole.AGENT, permanent_password=PASSWORD, queues=["billing", " refunds", "billing", ""]
+    )
+
+    me = api_as(pool.sign_in("ben@example.com")["IdToken"]).request("list_cases", path="/users/me", query={})
+
+    assert me.status == 200
+    assert me.body["queues"] == ["billing", "refunds"]
+
+
+def test_the_admin_command_replaces_a_persons_queues(pool):
+    from casetrail.admin import _parser, run_people
+
+    arguments = _parser().parse_args(["--local", "set-user-queues", "--tenant", "demo", "--email", "ana@example.com", "--queues", "claims,fraud"])
+    printed = run_people(arguments, administration(pool.user_pool_id))
+    sam = api_as(pool.sign_in("sam@example.com")["IdToken"])
+
+    assert printed["queues"] == ["claims", "fraud"]
+    assert api_as(pool.sign_in("ana@example.com")["IdToken"]).request("list_cases", path="/users/me", query={}).body["queues"] == ["claims", "fraud"]
+    listed = {u["email"]: u["queues"] for u in sam.request("list_cases", path="/users", query={}).body["items"]}
+    assert listed == {"ana@example.com": ["claims", "fraud"], "sam@example.com": []}
+
+
+def test_a_queue_name_that_is_no_queue_is_refused_and_nothing_changes(pool):
+    from casetrail.admin import _parser, run_people
+
+    people = administration(pool.user_pool_id)
+    people.set_queues("demo", "ana@example.com", ["billing"])
+    for command in (
+        ["set-user-queues", "--tenant", "demo", "--email", "ana@example.com", "--queues", "billing,bad#queue"],
+        ["invite-user", "--tenant", "demo", "--email", "eve@example.com", "--name", "Eve", "--role", "agent", "--queues", "a b"],
+    ):
+        with pytest.raises(SystemExit, match="invalid queues"):
+            run_people(_parser().parse_args(["--local", *command]), people)
+
+    assert api_as(pool.sign_in("ana@example.com")["IdToken"]).request("list_cases", path="/users/me", query={}).body["queues"] == ["billing"]
+    with pytest.raises(Exception, match="UserNotFoundException|User does not exist"):
+        pool.sign_in("eve@example.com")
+
+
+def test_queues_of_a_person_of_another_tenant_cannot_be_set(pool):
+    with pytest.raises(Exception, match="olga@acme.example"):
+        administration(pool.user_pool_id).set_queues("demo", "olga@acme.example", ["billing"])

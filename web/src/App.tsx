@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState, useSyncExternalStore } from "react";
+import { Suspense, useState, useSyncExternalStore } from "react";
 import Spinner from "@cloudscape-design/components/spinner";
 import AppLayout from "@cloudscape-design/components/app-layout";
 import SideNavigation from "@cloudscape-design/components/side-navigation";
@@ -7,16 +7,11 @@ import { useMe } from "./api/users";
 import { useServices } from "./context";
 import { EmbeddedContact } from "./connect/EmbeddedContact";
 import { isEmbedded } from "./connect/bridge";
-import { SignInPage } from "./pages/sign-in/SignInPage";
-import { CasePage } from "./pages/case/CasePage";
-import { FindPage } from "./pages/find/FindPage";
-import { MyWorkPage } from "./pages/my-work/MyWorkPage";
+import { pages } from "./pages/loaders";
 import { hrefFor, navigate, useRoute, type Route } from "./routing";
 
-// The supervisors' dashboard (and its charts) is a chunk of its own: an agent opening a case does
-// not download it. The agents' pages are in the first bundle: a lazy chunk would put one more
-// round trip before the case page's own requests.
-const DashboardPage = lazy(() => import("./pages/dashboard/DashboardPage").then((m) => ({ default: m.DashboardPage })));
+// Each page is a chunk (pages/loaders.tsx); the boot has already requested the opened one (prefetch.ts).
+const { "sign-in": SignInPage, case: CasePage, find: FindPage, "my-work": MyWorkPage, dashboard: DashboardPage } = pages;
 
 export function App() {
   const { session } = useServices();
@@ -24,7 +19,13 @@ export function App() {
     (listener) => session.subscribe(listener),
     () => session.signedIn,
   );
-  return signedIn ? <Workspace /> : <SignInPage />;
+  return signedIn ? (
+    <Workspace />
+  ) : (
+    <Suspense fallback={<Spinner size="large" />}>
+      <SignInPage />
+    </Suspense>
+  );
 }
 
 function Workspace() {

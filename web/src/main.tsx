@@ -1,28 +1,25 @@
+/** The boot, kept small (the entry chunk): read the runtime configuration, restore the session,
+ * start the opened route's code and data (prefetch.ts), then render once React, the app shell
+ * (Root.tsx, a chunk of its own, requested at once) and the opened page's code are in. */
 import "@cloudscape-design/global-styles/index.css";
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient } from "@tanstack/react-query";
 import { createApi } from "./api/client";
 import { Session } from "./auth/session";
 import { loadConfig } from "./config";
-import { ServicesContext } from "./context";
-import { App } from "./App";
+import { prefetchRoute } from "./prefetch";
+import { parseRoute } from "./routing";
+
+const root = import("./Root");
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 10_000 } },
 });
 
-loadConfig().then((config) => {
+loadConfig().then(async (config) => {
   const session = new Session(config);
   const api = createApi(config.apiUrl || window.location.origin, session);
   session.subscribe(() => queryClient.clear());
-  createRoot(document.getElementById("root")!).render(
-    <StrictMode>
-      <ServicesContext.Provider value={{ config, session, api }}>
-        <QueryClientProvider client={queryClient}>
-          <App />
-        </QueryClientProvider>
-      </ServicesContext.Provider>
-    </StrictMode>,
-  );
+  const page = prefetchRoute(parseRoute(window.location.hash), session.signedIn, queryClient, api);
+  const [{ render }] = await Promise.all([root, page.catch(() => undefined)]); // a failed chunk: the router retries
+  render({ config, session, api }, queryClient);
 });

@@ -51,6 +51,26 @@ class SlaConfiguration(CamelModel):
     policies: list[SlaPolicy] = Field(default_factory=list)
 
 
+class TenantSlaPolicies(CamelModel):
+    """GET /sla-policies: the policies that assign SLAs to the tenant's cases, and the business
+    calendar their clocks run on (read-only: policies are deployment configuration)."""
+
+    policies: list[SlaPolicy]
+    calendar: BusinessCalendar
+    calendar_source: Literal["tenant", "deployment"] = Field(
+        description="tenant: its own calendar (casetrail-admin set-sla-calendar); deployment: cdk.json's"
+    )
+
+
+def tenant_sla_policies(configuration: SlaConfiguration, own_calendar: BusinessCalendar | None) -> TenantSlaPolicies:
+    """What a tenant's SLA clocks run on: the deployment's policies, on its own calendar when it has one."""
+    return TenantSlaPolicies(
+        policies=configuration.policies,
+        calendar=own_calendar or configuration.calendar,
+        calendar_source="tenant" if own_calendar else "deployment",
+    )
+
+
 class StatusChange(CamelModel):
     at: datetime
     status: str

@@ -5,13 +5,16 @@ role, and whether they are still active (Cognito's ListUsers cannot filter by a 
 and the authorizer needs one key lookup, not an admin API call, to refuse a disabled user).
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
 
 from casetrail.domain.errors import UnknownReference
 from casetrail.domain.identity import Principal, PrincipalKind, Role
-from casetrail.domain.model_base import CamelModel, bounded_text
+from casetrail.domain.model_base import CamelModel, Identifier, bounded_text
 
 
 class UserRole(StrEnum):
@@ -20,6 +23,20 @@ class UserRole(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+# Queues one person works; a contact center's agent works a handful (the users item stays small).
+MAX_QUEUES_PER_USER = 20
+
+
+Queues = Annotated[list[Identifier], Field(max_length=MAX_QUEUES_PER_USER)]
+_QUEUES = TypeAdapter(Queues)
+
+
+def valid_queues(queues: Iterable[str]) -> list[str]:
+    """The queues in the order given, each once, blanks dropped (as an admin types them: a, b,, a);
+    pydantic's ValidationError when one is no queue name or there are too many."""
+    return _QUEUES.validate_python(list(dict.fromkeys(q.strip() for q in queues if q.strip())))
 
 
 # A user in several groups acts with the most privileged one.
@@ -39,6 +56,9 @@ class User(CamelModel):
     email: bounded_text(254)
     role: UserRole
     active: bool = True
+    queues: Queues = Field(
+        default_factory=list, description="The task queues this person works: their workspace lists these queues' unclaimed tasks"
+    )
 
     def principal(self, tenant_id: str) -> Principal:
         return Principal(tenant_id=tenant_id, principal_id=self.user_id, name=self.name, role=Role(self.role.value), kind=PrincipalKind.USER)

@@ -17,6 +17,7 @@ from casetrail.handlers.routes import (
     erasure,
     customers,
     rules,
+    sla_policies,
     subscriptions,
     task_templates,
     tasks,
@@ -43,6 +44,7 @@ app.include_router(task_templates.router)
 app.include_router(metrics_routes.router)
 app.include_router(templates.router)
 app.include_router(rules.router)
+app.include_router(sla_policies.router)
 app.include_router(users.router)
 app.include_router(watchers.router)
 register_error_handlers(app)

@@ -15,6 +15,7 @@ from casetrail.service.cases import CaseService
 from casetrail.service.customers import CustomerService
 from casetrail.service.related_items import FileLimits, RelatedItemService
 from casetrail.service.rules import RuleService
+from casetrail.service.sla_policies import SlaPolicyReader
 from casetrail.service.case_closure import CaseClosure
 from casetrail.service.task_templates import TaskTemplateService
 from casetrail.service.metrics import MetricsService
@@ -28,6 +29,7 @@ from casetrail.store.dynamo import Table
 from casetrail.store.files import FileStore
 from casetrail.store.metrics import MetricsRepository
 from casetrail.store.rules import RuleRepository
+from casetrail.store.sla_calendars import SlaCalendarRepository
 from casetrail.store.timeline import TimelineRepository
 from casetrail.store.usage import UsageRepository
 from casetrail.store.watchers import WatcherRepository
@@ -167,6 +169,11 @@ def metrics_service() -> MetricsService:
 @cache
 def template_service() -> TemplateService:
     return TemplateService(DefinitionRepository(cases_table()))
+
+
+@cache
+def sla_policy_reader() -> SlaPolicyReader:
+    return SlaPolicyReader(get_settings().sla_configuration, SlaCalendarRepository(cases_table()))
 
 
 @cache

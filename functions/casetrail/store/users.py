@@ -64,6 +64,9 @@ class UserRepository:
         self._table.transact_set([keys.user_item(tenant_id, user_id)], {"active": active})
         return True
 
+    def set_queues(self, tenant_id: str, user_id: str, queues: list[str]) -> None:
+        self._table.transact_set([keys.user_item(tenant_id, user_id)], {"queues": queues})
+
 
 def _user(item: dict) -> User:
     return User.model_validate(item)

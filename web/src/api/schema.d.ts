@@ -525,6 +525,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA policies the tenant's cases get and the business calendar their clocks run on (supervisors and admins) */
+        get: operations["read_sla_policies_sla_policies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subscriptions": {
         parameters: {
             query?: never;
@@ -1145,6 +1162,29 @@ export interface components {
             /** Queue */
             queue?: string | null;
             status?: components["schemas"]["TaskStatus"] | null;
+        };
+        /**
+         * BusinessCalendar
+         * @description A tenant's business hours: the time zone, each weekday's open windows, and holidays.
+         */
+        BusinessCalendar: {
+            /**
+             * Holidays
+             * @description Local dates on which nothing is open
+             */
+            holidays?: string[];
+            /**
+             * Hours
+             * @description Open windows per weekday (a missing day is closed); 24x7 by default
+             */
+            hours?: {
+                [key: string]: components["schemas"]["OpenHours"][];
+            };
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timeZone?: string;
         };
         /**
          * Case
@@ -2389,6 +2429,16 @@ export interface components {
             type: "notify";
         };
         /**
+         * OpenHours
+         * @description One business window of a day, local time; "24:00" closes at the next midnight.
+         */
+        OpenHours: {
+            /** Closes */
+            closes: string;
+            /** Opens */
+            opens: string;
+        };
+        /**
          * OpenTasksChoice
          * @enum {string}
          */
@@ -2751,6 +2801,24 @@ export interface components {
              * @description When it breaches; none while the clock is paused
              */
             targetTime?: string | null;
+        };
+        /**
+         * SlaPolicy
+         * @description Assigns an SLA to the cases it matches: every given criterion must hold.
+         */
+        SlaPolicy: {
+            /** Category */
+            category?: string | null;
+            /** Name */
+            name: string;
+            priority?: components["schemas"]["Priority"] | null;
+            /**
+             * Targetminutes
+             * @description Business minutes to reach the target
+             */
+            targetMinutes: number;
+            /** Templateid */
+            templateId?: string | null;
         };
         /**
          * SlaStatus
@@ -3127,6 +3195,22 @@ export interface components {
              */
             rules: string[];
         };
+        /**
+         * TenantSlaPolicies
+         * @description GET /sla-policies: the policies that assign SLAs to the tenant's cases, and the business
+         *     calendar their clocks run on (read-only: policies are deployment configuration).
+         */
+        TenantSlaPolicies: {
+            calendar: components["schemas"]["BusinessCalendar"];
+            /**
+             * Calendarsource
+             * @description tenant: its own calendar (casetrail-admin set-sla-calendar); deployment: cdk.json's
+             * @enum {string}
+             */
+            calendarSource: "tenant" | "deployment";
+            /** Policies */
+            policies: components["schemas"]["SlaPolicy"][];
+        };
         /** Timeline */
         Timeline: {
             /** Items */
@@ -3242,6 +3326,11 @@ export interface components {
             email: string;
             /** Name */
             name: string;
+            /**
+             * Queues
+             * @description The task queues this person works: their workspace lists these queues' unclaimed tasks
+             */
+            queues?: string[];
             role: components["schemas"]["UserRole"];
             /**
              * Userid
@@ -3296,6 +3385,11 @@ export interface components {
             /** Url */
             url: string;
         };
+        /**
+         * Weekday
+         * @enum {string}
+         */
+        Weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
         /**
          * Outcome
          * @enum {string}
@@ -6352,6 +6446,53 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_sla_policies_sla_policies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSlaPolicies"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

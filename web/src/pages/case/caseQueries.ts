@@ -1,16 +1,18 @@
-import { useQuery } from "@tanstack/react-query";
-import { unwrap, type Case, type Schemas } from "../../api/client";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { unwrap, type Api, type Case, type Schemas } from "../../api/client";
 import { useApi } from "../../context";
 
 export const caseKey = (caseId: string) => ["case", caseId] as const;
 
-/** The case as read, with its version: every change sends it back as `If-Match`. */
-export function useCase(caseId: string) {
-  const api = useApi();
-  return useQuery({
+export const caseQuery = (api: Api, caseId: string) =>
+  queryOptions({
     queryKey: caseKey(caseId),
     queryFn: async () => unwrap<Case>(await api.GET("/cases/{caseId}", { params: { path: { caseId } } })),
   });
+
+/** The case as read, with its version: every change sends it back as `If-Match`. */
+export function useCase(caseId: string) {
+  return useQuery(caseQuery(useApi(), caseId));
 }
 
 /** The case's template and the tenant's field definitions: labels, types and options of its fields. */

@@ -1,14 +1,12 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { unwrap, type RelatedItem } from "../../api/client";
+import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { unwrap, type Api, type RelatedItem } from "../../api/client";
 import { useApi } from "../../context";
 
 export const TIMELINE_PAGE = 20;
 export const timelineKey = (caseId: string) => ["timeline", caseId] as const;
 
-/** The unified timeline, newest first, one API page at a time ("Show older" reads the next). */
-export function useTimeline(caseId: string) {
-  const api = useApi();
-  return useInfiniteQuery({
+export const timelineQuery = (api: Api, caseId: string) =>
+  infiniteQueryOptions({
     queryKey: timelineKey(caseId),
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
@@ -17,4 +15,8 @@ export function useTimeline(caseId: string) {
       ),
     getNextPageParam: (last) => last.nextToken ?? undefined,
   });
+
+/** The unified timeline, newest first, one API page at a time ("Show older" reads the next). */
+export function useTimeline(caseId: string) {
+  return useInfiniteQuery(timelineQuery(useApi(), caseId));
 }

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import Alert from "@cloudscape-design/components/alert";
 import Header from "@cloudscape-design/components/header";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
 import { unwrap, type Schemas } from "../../api/client";
 import { useApi } from "../../context";
+import { SlaPolicies } from "./SlaPolicies";
 
-/** Read-only: the tenant's rules. SLA policies are deployment configuration with no read endpoint. */
+/** Read-only: the tenant's rules and the SLA policies its cases get. */
 export function RulesAndPolicies() {
   const api = useApi();
   const rules = useQuery({
@@ -33,9 +33,7 @@ export function RulesAndPolicies() {
           { id: "active", header: "State", cell: (rule) => <StatusIndicator type={rule.active ? "success" : "stopped"}>{rule.active ? "Active" : "Inactive"}</StatusIndicator> },
         ]}
       />
-      <Alert type="info" header="SLA policies">
-        SLA policies are deployment configuration (cdk.json, <code>casetrail:slaPolicies</code>); each case shows the SLAs applied to it and their countdown.
-      </Alert>
+      <SlaPolicies />
     </SpaceBetween>
   );
 }

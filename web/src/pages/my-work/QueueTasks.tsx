@@ -5,9 +5,10 @@ import Flashbar, { type FlashbarProps } from "@cloudscape-design/components/flas
 import Header from "@cloudscape-design/components/header";
 import Input from "@cloudscape-design/components/input";
 import Pagination from "@cloudscape-design/components/pagination";
+import Select from "@cloudscape-design/components/select";
 import Table from "@cloudscape-design/components/table";
 import { ApiError, unwrap, type Task } from "../../api/client";
-import { useUsers } from "../../api/users";
+import { useMe, useUsers, type User } from "../../api/users";
 import { DueStatus } from "../../components/DueStatus";
 import { describeError } from "../../components/errors";
 import { usePagedList } from "../../components/usePagedList";
@@ -15,18 +16,34 @@ import { useApi } from "../../context";
 
 const QUEUE_KEY = "casetrail.queue";
 
-/** A queue's unclaimed tasks, soonest due first, each with Claim. Of agents claiming at once one
- * wins; the others are told who. */
+/** My queues' unclaimed tasks, soonest due first, each with Claim. Of agents claiming at once one
+ * wins; the others are told who. A person's queues are theirs (`queues` of GET /users/me, given
+ * by an admin); an API key is no person, so its user types the queue. */
 export function QueueTasks() {
+  const me = useMe();
+  if (me.isLoading) return null;
+  return <QueueTasksOf me={me.data ?? null} />;
+}
+
+function QueueTasksOf({ me }: { me: User | null }) {
   const api = useApi();
   const queryClient = useQueryClient();
   const users = useUsers().data ?? [];
-  const [queue, setQueue] = useState(() => localStorage.getItem(QUEUE_KEY) ?? "");
+  const myQueues = me?.queues ?? [];
+  const [queue, setQueue] = useState(() => {
+    const remembered = localStorage.getItem(QUEUE_KEY) ?? "";
+    return me ? (myQueues.includes(remembered) ? remembered : (myQueues[0] ?? "")) : remembered;
+  });
   const [draft, setDraft] = useState(queue);
   const [flash, setFlash] = useState<FlashbarProps.MessageDefinition | null>(null);
   const list = usePagedList<Task>(["tasks", "queue", queue], async (nextToken) =>
     queue ? unwrap(await api.GET("/tasks", { params: { query: { queue, status: "open", limit: 10, nextToken } } })) : { items: [] },
   );
+  const choose = (chosen: string) => {
+    localStorage.setItem(QUEUE_KEY, chosen);
+    setQueue(chosen);
+    list.reset();
+  };
   const nameOf = (principalId: string | null | undefined) => users.find((user) => user.userId === principalId)?.name ?? principalId ?? "someone";
 
   const claim = useMutation({
@@ -47,20 +64,29 @@ export function QueueTasks() {
   return (
     <Table
       header={
-        <Header variant="h2" description="Unclaimed tasks of the queue, soonest due first">
-          Queue tasks
+        <Header variant="h2" description={me ? "Unclaimed tasks of my queues, soonest due first" : "Unclaimed tasks of the queue, soonest due first"}>
+          {me ? "My queues" : "Queue tasks"}
         </Header>
       }
       filter={
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            localStorage.setItem(QUEUE_KEY, draft.trim());
-            setQueue(draft.trim());
-            list.reset();
+            choose(draft.trim());
           }}
         >
-          <Input ariaLabel="Queue" placeholder="Queue, e.g. billing" value={draft} onChange={({ detail }) => setDraft(detail.value)} type="search" />
+          {me ? (
+            <Select
+              ariaLabel="Queue"
+              disabled={myQueues.length === 0}
+              placeholder="No queues"
+              selectedOption={queue ? { value: queue, label: queue } : null}
+              options={myQueues.map((name) => ({ value: name, label: name }))}
+              onChange={({ detail }) => choose(detail.selectedOption.value ?? "")}
+            />
+          ) : (
+            <Input ariaLabel="Queue" placeholder="Queue, e.g. billing" value={draft} onChange={({ detail }) => setDraft(detail.value)} type="search" />
+          )}
           {flash && <Flashbar items={[flash]} />}
         </form>
       }
@@ -70,7 +96,7 @@ export function QueueTasks() {
       items={unclaimed}
       trackBy="taskId"
       pagination={<Pagination {...list.pagination} />}
-      empty={queue ? `No unclaimed tasks in ${queue}` : "Enter a queue to see its unclaimed tasks"}
+      empty={queue ? `No unclaimed tasks in ${queue}` : me ? "You work no queue yet: an admin gives you yours" : "Enter a queue to see its unclaimed tasks"}
       columnDefinitions={[
         { id: "name", header: "Task", cell: (task) => task.name, isRowHeader: true },
         { id: "due", header: "Due", cell: (task) => <DueStatus dueAt={task.dueAt} overdueAt={task.overdueAt} /> },
