@@ -85,7 +85,7 @@ class CasetrailStack(cdk.Stack):
             self,
             "Search",
             indexers=[events.consumers[c.logical_id].function for c in topology.EVENT_CONSUMERS if c.writes_search],
-            readers=[api.function],
+            readers=[api.function, *(events.consumers[c.logical_id].function for c in topology.EVENT_CONSUMERS if c.reads_search)],
         )
         ScheduledFunctions(
             self,

@@ -74,6 +74,7 @@ class EventConsumer:
     configuration: tuple[str, ...] = ()  # configuration env vars it needs (e.g. BILLING_PRICING)
     batch_size: int = 10  # queue messages per invocation
     writes_search: bool = False  # writes the search collection (the API only reads it)
+    reads_search: bool = False  # lists cases by filters the search collection serves
 
     def __post_init__(self):
         # Every consumer lets an event in only when its tenant exists and its case was not deleted
@@ -158,6 +159,7 @@ BULK_JOBS = EventConsumer(
     reads=(USERS_TABLE,),
     writes=(CASES_TABLE, TASKS_TABLE),
     reads_page_tokens=True,  # a job's cursor is the index page token where its last part stopped
+    reads_search=True,  # a job over a filter lists its cases as GET /cases does
     batch_size=1,  # one part (up to 100 items) per invocation, within the function's time
 )
 

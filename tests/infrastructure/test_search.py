@@ -4,7 +4,7 @@ IAM and in the data access policy, and the search consumer fed like every consum
 import json
 
 from casetrail.search.opensearch_index import INDEX
-from casetrail.topology import API_HANDLER, SEARCH, SEARCH_ENDPOINT_ENV_VAR
+from casetrail.topology import API_HANDLER, BULK_JOBS, SEARCH, SEARCH_ENDPOINT_ENV_VAR
 from casetrail.store.tables import CASES_TABLE
 from tests.infrastructure.resources import as_list, casetrail_functions, consumer_rule, function_id, references, resources, role_statements, table_id
 
@@ -44,24 +44,24 @@ def test_a_search_collection_is_created_after_its_encryption_and_network_policie
     assert rule_set["Rules"] == [{"ResourceType": "collection", "Resource": [f"collection/{name}"]}]
 
 
-def test_only_the_search_consumer_writes_and_the_api_only_reads_the_one_index(template):
+def test_only_the_search_consumer_writes_and_the_api_and_bulk_worker_only_read_the_one_index(template):
     _, collection = _one(template, "AWS::OpenSearchServerless::Collection", Type="SEARCH")
     _, access = _one(template, "AWS::OpenSearchServerless::AccessPolicy", Type="data")
     consumer_role = _role_of(template, function_id(template, SEARCH.handler))
-    api_role = _role_of(template, function_id(template, API_HANDLER))
+    readers = tuple(sorted(f"role:{_role_of(template, function_id(template, handler))}" for handler in (API_HANDLER, BULK_JOBS.handler)))
 
     grants = {tuple(entry["Principal"]): entry["Rules"] for entry in _policy(access)}
 
     index = [f"index/{collection['Properties']['Name']}/{INDEX}"]
     assert grants == {
         (f"role:{consumer_role}",): [{"ResourceType": "index", "Resource": index, "Permission": ["aoss:CreateIndex", "aoss:DescribeIndex", "aoss:ReadDocument", "aoss:WriteDocument"]}],
-        (f"role:{api_role}",): [{"ResourceType": "index", "Resource": index, "Permission": ["aoss:ReadDocument"]}],
+        readers: [{"ResourceType": "index", "Resource": index, "Permission": ["aoss:ReadDocument"]}],
     }
 
 
-def test_exactly_the_api_and_the_search_consumer_may_call_the_collection_and_know_its_endpoint(template):
+def test_exactly_the_api_the_bulk_worker_and_the_search_consumer_may_call_the_collection_and_know_its_endpoint(template):
     collection_id, _ = _one(template, "AWS::OpenSearchServerless::Collection", Type="SEARCH")
-    users = {function_id(template, API_HANDLER), function_id(template, SEARCH.handler)}
+    users = {function_id(template, handler) for handler in (API_HANDLER, BULK_JOBS.handler, SEARCH.handler)}
 
     for logical_id, function in casetrail_functions(template).items():
         statements = [s for s in role_statements(template, logical_id) if any(a.startswith("aoss:") for a in as_list(s["Action"]))]

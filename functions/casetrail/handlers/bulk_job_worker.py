@@ -23,7 +23,9 @@ _context: dict[str, LambdaContext] = {}  # the invocation's context: a part ends
 @cache
 def bulk_change_service():
     from casetrail.service.bulk_changes import BulkChangeService
+    from casetrail.search.engines import search_index
     from casetrail.service.case_closure import CaseClosure
+    from casetrail.service.case_search import CaseFinder
     from casetrail.service.cases import CaseService
     from casetrail.service.tasks import TaskService
     from casetrail.service.users import UserDirectory
@@ -42,7 +44,7 @@ def bulk_change_service():
     users = UserDirectory(UserRepository(Table(settings.users_table_name)))
     return BulkChangeService(
         BulkJobRepository(cases_table),
-        CaseService(cases, CustomerRepository(cases_table), closure=CaseClosure(tasks), users=users),
+        CaseService(cases, CustomerRepository(cases_table), closure=CaseClosure(tasks), users=users, finder=CaseFinder(cases, search_index)),
         TaskService(tasks, cases, templates=TaskTemplateRepository(tasks_table), users=users),
         time_left=lambda: _context["lambda"].get_remaining_time_in_millis(),
     )
