@@ -51,7 +51,7 @@ class WriteLedger:
         self.new_audit_images: list[dict] = []  # inserted audit records: what the stream relays
         self.recording = False
 
-    def price(self, table: str, old: dict | None, new: dict | None, transactional: bool, check_only: bool = False) -> None:
+    def price(self, table: str, key: dict, old: dict | None, new: dict | None, transactional: bool, check_only: bool = False) -> None:
         from casetrail.store.item_sizes import item_size
 
         spec = self.specs[table]
@@ -61,7 +61,8 @@ class WriteLedger:
         base = factor * max(1, math.ceil(size / KB))
         self.units[(spec.logical_id, "base")] += base
         self.by_kind[kind] += base
-        self.by_partition[(spec.logical_id, "base", (new or old)[spec.partition_key]["S"])] += base
+        # A condition check on an absent item (e.g. no deletion tombstone) is billed all the same.
+        self.by_partition[(spec.logical_id, "base", key[spec.partition_key]["S"])] += base
         if check_only:
             return
         for index in spec.indexes:
@@ -147,7 +148,7 @@ def install(ledger: WriteLedger):
         before = [read(client, table, key) for table, key, _, _ in targets]
         response = original(client, operation, params)  # a refused write raises: nothing written, nothing priced
         for (table, key, transactional, check_only), old in zip(targets, before, strict=True):
-            ledger.price(table, old, old if check_only else read(client, table, key), transactional, check_only)
+            ledger.price(table, key, old, old if check_only else read(client, table, key), transactional, check_only)
         return response
 
     botocore.client.BaseClient._make_api_call = recording_call
@@ -257,7 +258,10 @@ def run_lifecycle() -> tuple[WriteLedger, dict]:
 
         def relay() -> None:
             """The stream publisher and the bus: each new audit record to each consumer of its type."""
-            from casetrail.store.cases import event_detail_from_stream_image
+            try:
+                from casetrail.store.outbox import event_detail_from_stream_image
+            except ImportError:  # the baseline's code (before #13) kept it beside the cases
+                from casetrail.store.cases import event_detail_from_stream_image
 
             while ledger.new_audit_images:
                 detail = event_detail_from_stream_image(ledger.new_audit_images.pop(0))

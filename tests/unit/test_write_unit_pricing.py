@@ -16,7 +16,7 @@ def item(**attributes) -> dict:
 
 def priced(old, new, transactional=False) -> dict:
     ledger = WriteLedger({"cases": SPEC})
-    ledger.price("cases", old, new, transactional)
+    ledger.price("cases", {"pk": {"S": "T#t#CASE#1"}, "sk": {"S": "CASE"}}, old, new, transactional)
     return {where: units for (_, where), units in ledger.units.items() if units}
 
 
