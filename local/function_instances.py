@@ -49,7 +49,7 @@ class _Instance:
         try:
             self._connection.send(event)
         except OSError as error:
-            raise FunctionError(f"the function's process is gone ({error})") from error
+            raise FunctionError(f"the function's process ended ({error})") from error
         outcome, value = self._receive()
         if outcome == "error":
             raise FunctionError(value)

@@ -5,12 +5,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 
 from casetrail.domain.erasure import REASON_MAX_LENGTH, CaseDeletion, CustomerErasure, RetentionPolicy
 from casetrail.handlers.dependencies import CurrentPrincipal, deletion_service, keep_going
 from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CaseId
+from casetrail.handlers.routes.customers import CustomerId
 from casetrail.handlers.versions import expected_version
 
 router = Router()
@@ -51,9 +52,6 @@ def delete_case(
     version = expected_version(if_match) if if_match is not None else None
     deletion = deletion_service().delete_case(principal, case_id, reason=reason, expected_version=version, keep_going=keep_going())
     return _answer(deletion, deletion.status == "deleted")
-
-
-CustomerId = Annotated[str, Path(alias="customerId", min_length=1, max_length=128, pattern=r"^[^#\s/]+$")]
 
 
 @router.post(
