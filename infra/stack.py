@@ -6,6 +6,7 @@ from constructs import Construct
 from casetrail import topology
 from casetrail.configuration import allowed_origins, api_throttle, function_environment
 from casetrail.workspace_config import cognito_endpoint_of, workspace_config
+from casetrail.store import case_indexes
 from casetrail.store.tables import ALL_TABLES
 from infra.constructs.api import Api
 from infra.constructs.connect import CONTEXT_KEY as CONNECT_CONTEXT_KEY
@@ -29,7 +30,7 @@ class CasetrailStack(cdk.Stack):
         super().__init__(scope, construct_id, description="Casetrail: case management for contact centers", **kwargs)
         monitoring = Monitoring(self, "Monitoring")
         packaging = Packaging(self, "Packaging")
-        data = Data(self, "Data")
+        data = Data(self, "Data", cases_index_step=self.node.try_get_context(case_indexes.STEP_CONTEXT_KEY))
         configuration = _configuration(self)
         files = Files(self, "Files")
         origins = allowed_origins(self.node.try_get_context)

@@ -5,6 +5,10 @@ those add Scan, BatchWriteItem, DeleteItem and stream reads that no function use
 calls GetItem, Query, PutItem, UpdateItem, DeleteItem and TransactWriteItems, which needs the action
 of each item it writes (Put, Update, Delete), and BatchGetItem on a table with a KEYS_ONLY index (a
 page of that index is read whole with it); nothing scans.
+
+The cases table's indexes are those of an upgrade step (store/case_indexes.py: CDK context
+`casetrail:casesIndexStep`; none: the final ones), and every function that reads the cases table
+is told which of them it may query.
 """
 
 import aws_cdk as cdk
@@ -12,7 +16,8 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from casetrail.store.tables import ALL_TABLES, PROJECT_ALL, TableSpec
+from casetrail.store import case_indexes
+from casetrail.store.tables import ALL_TABLES, CASES_TABLE, PROJECT_ALL, IndexSpec, TableSpec
 
 READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 WRITE_ACTIONS = (*READ_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem")
@@ -20,9 +25,13 @@ DELETE_ACTIONS = (*WRITE_ACTIONS, "dynamodb:DeleteItem")
 
 
 class Data(Construct):
-    def __init__(self, scope: Construct, construct_id: str):
+    def __init__(self, scope: Construct, construct_id: str, *, cases_index_step: str | None = None):
         super().__init__(scope, construct_id)
-        self._tables = {spec.logical_id: _table(self, spec) for spec in ALL_TABLES}
+        self._cases_step = case_indexes.deployed_step(cases_index_step)
+        self._tables = {spec.logical_id: _table(self, spec, self._indexes(spec)) for spec in ALL_TABLES}
+
+    def _indexes(self, spec: TableSpec) -> tuple[IndexSpec, ...]:
+        return self._cases_step.indexes if spec == CASES_TABLE else spec.indexes
 
     def table(self, spec: TableSpec) -> dynamodb.Table:
         return self._tables[spec.logical_id]
@@ -57,26 +66,29 @@ class Data(Construct):
 
     def _grant(self, grantee: iam.IGrantable, spec: TableSpec, actions: tuple[str, ...]) -> None:
         table = self.table(spec)
-        whole_pages = ["dynamodb:BatchGetItem"] if any(index.projection != PROJECT_ALL for index in spec.indexes) else []
+        indexes = self._indexes(spec)
+        whole_pages = ["dynamodb:BatchGetItem"] if any(index.projection != PROJECT_ALL for index in indexes) else []
         iam.Grant.add_to_principal(grantee=grantee, actions=[*actions, *whole_pages], resource_arns=[table.table_arn])
-        if spec.indexes:
+        if indexes:
             # Each index by name: no wildcard, and a new index is granted when it is declared.
             iam.Grant.add_to_principal(
                 grantee=grantee,
                 actions=["dynamodb:Query"],
-                resource_arns=[f"{table.table_arn}/index/{index.name}" for index in spec.indexes],
+                resource_arns=[f"{table.table_arn}/index/{index.name}" for index in indexes],
             )
 
     def environment(self, *specs: TableSpec) -> dict[str, str]:
-        """The environment variables that tell a function the physical names of these tables."""
-        return {spec.env_var: self.table(spec).table_name for spec in specs}
+        """The environment variables that tell a function the physical names of these tables (and of
+        the cases table's indexes, those it may query)."""
+        names = {spec.env_var: self.table(spec).table_name for spec in specs}
+        return names | (case_indexes.environment(self._cases_step) if CASES_TABLE in specs else {})
 
 
 def _string_key(name: str | None) -> dynamodb.Attribute | None:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING) if name else None
 
 
-def _table(scope: Construct, spec: TableSpec) -> dynamodb.Table:
+def _table(scope: Construct, spec: TableSpec, indexes: tuple[IndexSpec, ...]) -> dynamodb.Table:
     table = dynamodb.Table(
         scope,
         spec.logical_id,
@@ -92,7 +104,7 @@ def _table(scope: Construct, spec: TableSpec) -> dynamodb.Table:
         time_to_live_attribute=spec.ttl_attribute,
         stream=dynamodb.StreamViewType.NEW_IMAGE if spec.stream else None,
     )
-    for index in spec.indexes:
+    for index in indexes:
         table.add_global_secondary_index(
             index_name=index.name,
             partition_key=_string_key(index.partition_key),

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from casetrail.domain.slas import SlaConfiguration
-from casetrail.store.tables import ACCESS_TABLE, CASES_TABLE, METRICS_TABLE, TASKS_TABLE
+from casetrail.store.tables import ACCESS_TABLE, CASES_SLA_DUE, CASES_TABLE, METRICS_TABLE, TASKS_TABLE
 from casetrail.topology import API_HANDLER, EVENT_BUS_ENV_VAR, OVERDUE_SWEEPER, SLA_CONFIGURATION_ENV_VAR, SLA_SWEEPER, SLAS
 from tests.infrastructure.resources import consumer_rule, function_id, resources, table_id
 from tests.infrastructure.test_billing import DYNAMODB_WRITES, _actions_on
@@ -44,7 +44,7 @@ def test_the_sla_sweeper_runs_every_minute_writing_cases_only(template):
 
 def test_the_cases_table_has_the_sweepers_sla_due_index(template):
     table = resources(template, "AWS::DynamoDB::Table")[table_id(template, CASES_TABLE)]["Properties"]
-    [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "slaDue"]
+    [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == CASES_SLA_DUE.name]
     assert [k["AttributeName"] for k in index["KeySchema"]] == ["slaDuepk", "slaDuesk"]
 
 

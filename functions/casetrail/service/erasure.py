@@ -26,6 +26,7 @@ from casetrail.domain.events import PerformedBy
 from casetrail.domain.identity import Principal, PrincipalKind, Role, require_admin, require_supervising
 from casetrail.service.cases import Clock, utc_now
 from casetrail.store import keys
+from casetrail.store.case_indexes import IndexNotDeployedYet
 from casetrail.store.customers import lookup_keys
 from casetrail.store.data_lake import DataLake, RewriteProgress
 from casetrail.store.dynamo import ConditionFailed
@@ -165,7 +166,10 @@ class DeletionService:
     def _erase_cases(self, principal: Principal, job: CustomerErasure, keep_going: KeepGoing) -> bool:
         tenant_id = principal.tenant_id
         while keep_going():
-            case_id = job.current_case_id or next(iter(self._repository.customer_case_ids(tenant_id, job.customer_id, 1)), None)
+            try:
+                case_id = job.current_case_id or next(iter(self._repository.customer_case_ids(tenant_id, job.customer_id, 1)), None)
+            except IndexNotDeployedYet:
+                return False  # an upgrade of the cases table's indexes is under way: asking again later continues
             if case_id is None:
                 return True
             job.current_case_id = case_id

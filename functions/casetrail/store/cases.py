@@ -16,15 +16,17 @@ from casetrail.store.case_family import family_operations
 from casetrail.store.dynamo import ConditionFailed, InvalidPageToken, Page, Table, serialize
 from casetrail.store.item_sizes import CASE_RECORD_BUDGET, require_within
 from casetrail.store.outbox import ENTITY_AUDIT
-from casetrail.store.tables import CASES_TABLE, PROJECT_ALL
+from casetrail.store.case_indexes import queryable, queryable_or_wait
+from casetrail.store.tables import CASES_BY_ASSIGNEE, CASES_BY_ASSIGNEE_UPDATED, CASES_BY_CUSTOMER, CASES_BY_QUEUE, CASES_SLA_DUE, CASES_TABLE, PROJECT_ALL, IndexSpec
 
 ENTITY_CASE = "CASE"
 
 # The GET /cases patterns the kept list indexes serve (README "Templates, custom fields and search"):
 # one person's, one customer's or one queue's cases, newest first (an assignee's also by last
 # change), with an optional range on that order. Every other combination, and free text, is the
-# search engine's (service/case_search.py): these indexes are never filtered.
-_NARROW_INDEXES = (("customer_id", "byCustomer"), ("assignee", "byAssignee"), ("queue", "byQueue"))
+# search engine's (service/case_search.py): these indexes are never filtered. While an upgrade has
+# not made one queryable yet (store/case_indexes.py), its lists are the search engine's too.
+_NARROW_INDEXES = (("customer_id", CASES_BY_CUSTOMER), ("assignee", CASES_BY_ASSIGNEE), ("queue", CASES_BY_QUEUE))
 _FILTER_ATTRIBUTES = {
     "customer_id": "customerId",
     "assignee": "assignee",
@@ -105,18 +107,18 @@ class CaseRepository:
 
     def list_cases(self, tenant_id: str, search: CaseSearch, *, limit: int, next_token: str | None = None) -> CasePage:
         """A kept index's page (only for searches it serves: kept_index_for; else UnsupportedFilter)."""
-        index = kept_index_for(search)
-        if index is None:
+        declared, index = _kept_index(search), kept_index_for(search)
+        if declared is None or index is None:
             raise UnsupportedFilter("this combination of filters is served by the search engine, not by an index")
         low, high = (search.updated_from, search.updated_to) if search.sort == SORT_UPDATED else (search.created_from, search.created_to)
         page = self._query_index(
-            partition_attribute=_declared_indexes()[index].partition_key,
-            partition_value=keys.case_list_partitions(tenant_id, **search.equalities())[index],
-            index=index,
+            index,
+            partition_attribute=index.partition_key,
+            partition_value=keys.case_list_partitions(tenant_id, **search.equalities())[declared.name],
             newest_first=True,
             limit=limit,
             page_token=next_token,
-            sort_between=(_declared_indexes()[index].sort_key, _bound(low), _bound(high, upper=True)),
+            sort_between=(index.sort_key, _bound(low), _bound(high, upper=True)),
         )
         return CasePage(items=[_case_from_item(i) for i in page.items], next_token=page.next_token)
 
@@ -171,12 +173,16 @@ class CaseRepository:
 
     def sla_due(self, tenant_id: str, shard: int, *, now: datetime, limit: int, next_token: str | None = None) -> CasePage:
         """A tenant's cases whose next SLA breach has come (the SLA sweeper's read): cases due later
-        are never read, so a sweep costs what is due, not what exists."""
+        are never read, so a sweep costs what is due, not what exists. While an upgrade has not made
+        the index queryable (store/case_indexes.py), nothing is due yet: the next sweeps find it."""
+        index = queryable_or_wait(CASES_SLA_DUE, "the SLA sweep")
+        if index is None:
+            return CasePage(items=[], next_token=None)
         page = self._table.query_items_page(
-            partition_attribute=f"{keys.SLA_DUE_INDEX}pk",
+            partition_attribute=index.partition_key,
             partition_value=keys.sla_due_partition(tenant_id, shard),
-            index=keys.SLA_DUE_INDEX,
-            sort_below=(f"{keys.SLA_DUE_INDEX}sk", keys.sortable_time(now)),
+            index=index.name,
+            sort_below=(index.sort_key, keys.sortable_time(now)),
             limit=limit,
             page_token=next_token,
         )
@@ -188,12 +194,12 @@ class CaseRepository:
         except InvalidPageToken as error:
             raise InvalidRequest("nextToken is not a token this query returned") from error
 
-    def _query_index(self, *, index: str, **query: Any) -> Page:
+    def _query_index(self, index: IndexSpec, **query: Any) -> Page:
         """A page of cases from a list index: read whole from a KEYS_ONLY index's keys."""
-        if _declared_indexes()[index].projection == PROJECT_ALL:
-            return self._query(index=index, **query)
+        if index.projection == PROJECT_ALL:
+            return self._query(index=index.name, **query)
         try:
-            return self._table.query_items_page(index=index, **query)
+            return self._table.query_items_page(index=index.name, **query)
         except InvalidPageToken as error:
             raise InvalidRequest("nextToken is not a token this query returned") from error
 
@@ -315,8 +321,14 @@ def _raise_if_parent_refused(error: ConditionFailed, parent_checks: list[int], c
         ) from error
 
 
-def kept_index_for(search: CaseSearch) -> str | None:
-    """The kept index that serves a search as it is (no filter on its partition), or None."""
+def kept_index_for(search: CaseSearch) -> IndexSpec | None:
+    """The kept index that serves a search as it is (no filter on its partition) and that this
+    deployment may query, or None (the search engine's)."""
+    declared = _kept_index(search)
+    return queryable(declared) if declared is not None else None
+
+
+def _kept_index(search: CaseSearch) -> IndexSpec | None:
     given = search.equalities()
     if search.text or search.tag or len(given) != 1:
         return None
@@ -324,7 +336,7 @@ def kept_index_for(search: CaseSearch) -> str | None:
     if search.sort == SORT_UPDATED:
         if name != "assignee" or search.created_from or search.created_to:
             return None
-        return "byAssigneeUpdated"
+        return CASES_BY_ASSIGNEE_UPDATED
     if search.updated_from or search.updated_to:
         return None
     return next((index for filter_name, index in _NARROW_INDEXES if filter_name == name), None)

@@ -22,7 +22,8 @@ from casetrail.store import keys
 from casetrail.store.case_family import child_removed_operations
 from casetrail.store.cases import ENTITY_AUDIT
 from casetrail.store.dynamo import ConditionFailed, Table, serialize
-from casetrail.store.tables import CASES_TABLE
+from casetrail.store.case_indexes import queryable_or_wait, require_queryable
+from casetrail.store.tables import CASES_BY_CUSTOMER, CASES_TABLE, CLOSED_CASES
 
 TRANSACTION_LIMIT = 100  # DynamoDB's TransactWriteItems limit
 _PAGE_DELETES = TRANSACTION_LIMIT - 1  # one slot for the progress counters on the case item
@@ -213,9 +214,11 @@ class ErasureRepository:
     # --- customers -----------------------------------------------------------------------
 
     def customer_case_ids(self, tenant_id: str, customer_id: str, limit: int) -> list[str]:
-        """A page of the customer's cases (the byCustomer index); deleted ones drop out of it."""
-        partition = keys.case_list_partitions(tenant_id, customer_id=customer_id)["byCustomer"]
-        page = self._cases.query_page(partition_attribute="byCustomerpk", partition_value=partition, index="byCustomer", limit=limit)
+        """A page of the customer's cases (their list index); deleted ones drop out of it.
+        IndexNotDeployedYet while an upgrade has not made it queryable: the erasure waits for it."""
+        index = require_queryable(CASES_BY_CUSTOMER, "a customer's erasure")
+        partition = keys.case_list_partitions(tenant_id, customer_id=customer_id)[CASES_BY_CUSTOMER.name]
+        page = self._cases.query_page(partition_attribute=index.partition_key, partition_value=partition, index=index.name, limit=limit)
         return [keys.case_id_in(tenant_id, item["pk"]) for item in page.items]  # the index holds keys only
 
     def customer_record(self, tenant_id: str, customer_id: str) -> dict[str, Any] | None:
@@ -266,12 +269,16 @@ class ErasureRepository:
 
     def closed_before(self, tenant_id: str, cutoff: str, limit: int) -> list[str]:
         """Cases of the tenant closed before `cutoff` (sortable time), oldest first: a range of the
-        sparse closedAt index, so only what is due is read."""
+        sparse closedAt index, so only what is due is read. None while an upgrade has not made the
+        index queryable (store/case_indexes.py): the next sweeps find them."""
+        index = queryable_or_wait(CLOSED_CASES, "the retention sweep")
+        if index is None:
+            return []
         page = self._cases.query_page(
-            partition_attribute=f"{keys.CLOSED_INDEX}pk",
+            partition_attribute=index.partition_key,
             partition_value=keys.closed_cases_partition(tenant_id),
-            index=keys.CLOSED_INDEX,
-            sort_below=(f"{keys.CLOSED_INDEX}sk", cutoff),
+            index=index.name,
+            sort_below=(index.sort_key, cutoff),
             limit=limit,
         )
         return [keys.case_id_in(tenant_id, item["pk"]) for item in page.items]  # the index holds keys only

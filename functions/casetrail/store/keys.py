@@ -7,6 +7,8 @@ The one exception is the API-key lookup item: the tenant is not known until the 
 import zlib
 from datetime import UTC, datetime
 
+from casetrail.store.tables import CASES_BY_ASSIGNEE, CASES_BY_ASSIGNEE_UPDATED, CASES_BY_CUSTOMER, CASES_BY_QUEUE, CASES_SLA_DUE, CLOSED_CASES, TIMELINE_BY_TYPE
+
 TENANT_PREFIX = "T#"
 
 
@@ -124,15 +126,15 @@ def customer_email_item(tenant_id: str, email: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_EMAIL#{email.lower()}", "sk": "CUSTOMER_LOOKUP"}
 
 
-TIMELINE_BY_TYPE_INDEX = "byTimelineType"
+TIMELINE_BY_TYPE_INDEX = TIMELINE_BY_TYPE.name
 
 
 def case_timeline_by_type(tenant_id: str, case_id: str, item_type: str, created_at: str, related_item_id: str) -> dict[str, str]:
     """The attributes that put a timeline item in the per-type index: GET .../timeline?type= is
     one query on the (case, type) partition, in the same time order as the timeline itself."""
     return {
-        f"{TIMELINE_BY_TYPE_INDEX}pk": case_timeline_type_partition(tenant_id, case_id, item_type),
-        f"{TIMELINE_BY_TYPE_INDEX}sk": f"{created_at}#{related_item_id}",
+        TIMELINE_BY_TYPE.partition_key: case_timeline_type_partition(tenant_id, case_id, item_type),
+        TIMELINE_BY_TYPE.sort_key: f"{created_at}#{related_item_id}",
     }
 
 
@@ -172,20 +174,20 @@ def newest_first_sort_key(created_at: str, item_id: str) -> str:
 
 def case_list_partitions(tenant_id: str, *, customer_id=None, assignee=None, queue=None):
     """The list-index partition of a case for each filter it can be found by (index name -> pk).
-    `byAssigneeUpdated` holds the assignee's partition sorted by last change instead of creation.
+    The assignee's by-last-change index holds the assignee's partition sorted by last change.
     Status, priority, template and category are the search engine's (no index partition)."""
     base = f"{TENANT_PREFIX}{tenant_id}"
     partitions = {}
     if customer_id:
-        partitions["byCustomer"] = f"{base}#CUSTOMER#{customer_id}"
+        partitions[CASES_BY_CUSTOMER.name] = f"{base}#CUSTOMER#{customer_id}"
     if assignee:
-        partitions["byAssignee"] = partitions["byAssigneeUpdated"] = f"{base}#ASSIGNEE#{assignee}"
+        partitions[CASES_BY_ASSIGNEE.name] = partitions[CASES_BY_ASSIGNEE_UPDATED.name] = f"{base}#ASSIGNEE#{assignee}"
     if queue:
-        partitions["byQueue"] = f"{base}#QUEUE#{queue}"
+        partitions[CASES_BY_QUEUE.name] = f"{base}#QUEUE#{queue}"
     return partitions
 
 
-UPDATED_ORDER_INDEXES = frozenset({"byAssigneeUpdated"})
+UPDATED_ORDER_INDEXES = frozenset({CASES_BY_ASSIGNEE_UPDATED.name})
 
 
 def subscriptions_partition(tenant_id: str) -> str:
@@ -309,11 +311,11 @@ def due_sort_key(due_at: str, item_id: str) -> str:
 
 # The SLA sweeper's index on the cases table: the same shape and reasons as the task due index
 # (per tenant and shard, sweeper-only); only a case with an active SLA target carries its keys.
-SLA_DUE_INDEX = "slaDue"
+SLA_DUE_INDEX = CASES_SLA_DUE.name
 
 
 def sla_due_keys(tenant_id: str, case_id: str, breach_at: str) -> dict[str, str]:
-    return {f"{SLA_DUE_INDEX}pk": sla_due_partition(tenant_id, due_shard(case_id)), f"{SLA_DUE_INDEX}sk": due_sort_key(breach_at, case_id)}
+    return {CASES_SLA_DUE.partition_key: sla_due_partition(tenant_id, due_shard(case_id)), CASES_SLA_DUE.sort_key: due_sort_key(breach_at, case_id)}
 
 
 def sla_due_partition(tenant_id: str, shard: int) -> str:
@@ -467,11 +469,11 @@ def retention_policy_item(tenant_id: str) -> dict[str, str]:
 
 
 # Sparse index of the cases table: closed cases only, by closing time (the retention sweeper's read).
-CLOSED_INDEX = "closedAt"
+CLOSED_INDEX = CLOSED_CASES.name
 
 
 def closed_case_keys(tenant_id: str, case_id: str, closed_at: str) -> dict[str, str]:
-    return {f"{CLOSED_INDEX}pk": closed_cases_partition(tenant_id), f"{CLOSED_INDEX}sk": f"{closed_at}#{case_id}"}
+    return {CLOSED_CASES.partition_key: closed_cases_partition(tenant_id), CLOSED_CASES.sort_key: f"{closed_at}#{case_id}"}
 
 
 def closed_cases_partition(tenant_id: str) -> str:

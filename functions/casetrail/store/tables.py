@@ -39,35 +39,36 @@ class TableSpec:
 # item, written on every change, under the next KB of write units more often.
 CASE_CREATED_SORT_KEY = "createdsk"
 
-
-def _newest_first_index(name: str, projection: str = PROJECT_ALL, *, partition_key: str | None = None, sort_key: str | None = None) -> IndexSpec:
-    # Every list index sorts by "<createdAt>#<id>" (or "<updatedAt>#<id>"), so a descending query is newest first.
-    return IndexSpec(name=name, partition_key=partition_key or f"{name}pk", sort_key=sort_key or f"{name}sk", projection=projection)
-
+# The cases table's indexes. An index is never redefined under its name: CloudFormation cannot
+# change a deployed index's key schema or projection, so a changed index is a new name (the next
+# version: byCustomer -> byCustomerV2), created beside the old one and the old one deleted later,
+# one index per stack update (store/case_indexes.py holds the previous release's indexes and the
+# deployments between; README "Upgrading the cases table's indexes"). Every list index sorts by
+# "<createdAt>#<id>" (or "<updatedAt>#<id>"), so a descending query is newest first. The indexes of
+# the documented request paths are KEYS_ONLY (see PROJECT_KEYS_ONLY).
+CASES_BY_CUSTOMER = IndexSpec("byCustomerV2", "byCustomerpk", CASE_CREATED_SORT_KEY, PROJECT_KEYS_ONLY)
+CASES_BY_ASSIGNEE = IndexSpec("byAssigneeV2", "byAssigneepk", CASE_CREATED_SORT_KEY, PROJECT_KEYS_ONLY)
+CASES_BY_QUEUE = IndexSpec("byQueueV2", "byQueuepk", CASE_CREATED_SORT_KEY, PROJECT_KEYS_ONLY)
+# Sparse: timeline items only (GET .../timeline?type=).
+TIMELINE_BY_TYPE = IndexSpec("byTimelineTypeV2", "byTimelineTypepk", "byTimelineTypesk", PROJECT_KEYS_ONLY)
+# An assignee's cases by last change (sort key "<updatedAt>#<id>"). Every other GET /cases pattern
+# (status, priority, template, category, tags, combinations, free text, the whole tenant) is served
+# by the search engine (casetrail/search/), fed from the event stream.
+CASES_BY_ASSIGNEE_UPDATED = IndexSpec("byAssigneeUpdatedV2", "byAssigneepk", "byAssigneeUpdatedsk", PROJECT_KEYS_ONLY)
+# The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
+CASES_SLA_DUE = IndexSpec("slaDueV2", "slaDuepk", "slaDuesk", PROJECT_KEYS_ONLY)
+# The retention sweeper's: sparse, only closed cases, per tenant, oldest closing first.
+CLOSED_CASES = IndexSpec("closedAt", "closedAtpk", "closedAtsk", PROJECT_KEYS_ONLY)
 
 # Cases, their audit records (which double as the transactional outbox of events) and the
 # per-tenant reference-number counters. Every partition key starts with the tenant. A case item
-# carries the keys of exactly the indexes declared here (store/cases.py reads this spec). The
-# indexes of the documented request paths are KEYS_ONLY (see PROJECT_KEYS_ONLY).
+# carries the keys of exactly the indexes declared here (store/cases.py reads this spec).
 CASES_TABLE = TableSpec(
     logical_id="Cases",
     env_var="CASES_TABLE_NAME",
     partition_key="pk",
     sort_key="sk",
-    indexes=(
-        _newest_first_index("byCustomer", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
-        _newest_first_index("byAssignee", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
-        _newest_first_index("byQueue", PROJECT_KEYS_ONLY, sort_key=CASE_CREATED_SORT_KEY),
-        _newest_first_index("byTimelineType", PROJECT_KEYS_ONLY),  # sparse: timeline items only
-        # An assignee's cases by last change (sort key "<updatedAt>#<id>"). Every other GET /cases
-        # pattern (status, priority, template, category, tags, combinations, free text, the whole
-        # tenant) is served by the search engine (casetrail/search/), fed from the event stream.
-        _newest_first_index("byAssigneeUpdated", PROJECT_KEYS_ONLY, partition_key="byAssigneepk"),
-        # The SLA sweeper's: sparse, only cases with an active SLA target, soonest breach first.
-        IndexSpec(name="slaDue", partition_key="slaDuepk", sort_key="slaDuesk", projection=PROJECT_KEYS_ONLY),
-        # The retention sweeper's: sparse, only closed cases, per tenant, oldest closing first.
-        IndexSpec(name="closedAt", partition_key="closedAtpk", sort_key="closedAtsk", projection=PROJECT_KEYS_ONLY),
-    ),
+    indexes=(CASES_BY_CUSTOMER, CASES_BY_ASSIGNEE, CASES_BY_QUEUE, TIMELINE_BY_TYPE, CASES_BY_ASSIGNEE_UPDATED, CASES_SLA_DUE, CLOSED_CASES),
     stream=True,
 )
 
