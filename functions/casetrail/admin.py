@@ -16,6 +16,8 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --local set-user-queues --tenant demo --email ben@example.com --queues billing,refunds
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
     casetrail-admin --stack Casetrail migrate
+    casetrail-admin --stack Casetrail upgrade-plan [--from add-byQueueV2]
+    casetrail-admin --stack Casetrail wait-indexes
     casetrail-admin --stack Casetrail reindex [--tenant acme]
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
@@ -30,6 +32,7 @@ import json
 import os
 import socket
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -51,6 +54,7 @@ from casetrail.service.metrics import rebuild_comparison
 from casetrail.service.rules import load_rules
 from casetrail.service.templates import TemplateService
 from casetrail.store.access import AccessRepository, TenantNotFound
+from casetrail.store import case_indexes
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
@@ -227,6 +231,9 @@ def _parser() -> argparse.ArgumentParser:
         "migrate", help="bring items to the current key design (idempotent, resumable: run it again to continue; progress on stderr)"
     )
     migrate.add_argument("--max-pages", type=int, default=None, help="stop after this many pages of a step (a re-run continues)")
+    plan = commands.add_parser("upgrade-plan", help="print the commands that upgrade the stack's cases-table indexes from the previous release")
+    plan.add_argument("--from", dest="start", help="start at this step (after a failed one was fixed)")
+    commands.add_parser("wait-indexes", help="wait until the cases table and every index of it are ACTIVE (backfilled)")
     return parser
 
 
@@ -410,6 +417,17 @@ def main(argv: list[str] | None = None) -> int:
     def table(spec: TableSpec) -> Table:
         return _local_table(spec) if arguments.local else _stack_table(arguments.stack, spec)
 
+    if arguments.command == "upgrade-plan":
+        try:
+            print("\n".join(case_indexes.upgrade_plan(arguments.stack or "Casetrail", start=arguments.start)))
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        return 0
+    if arguments.command == "wait-indexes":
+        cases = table(CASES_TABLE)
+        progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+        print(json.dumps({"table": cases.name, "indexes": case_indexes.wait_until_active(cases.client, cases.name, progress=progress, sleep=time.sleep)}, indent=2))
+        return 0
     if arguments.command == "migrate":
         result = run_migrate(arguments, table(CASES_TABLE), table(TASKS_TABLE), table(ACCESS_TABLE))
         print(json.dumps(result, indent=2))

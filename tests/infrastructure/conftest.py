@@ -31,8 +31,9 @@ class Synthesis:
     nag_failure: str | None  # cdk-nag's report when it found something unacknowledged
 
 
-def synthesise(outdir: Path) -> Synthesis:
-    app, stack = build_app(context={**SKIP_BUNDLING, "connectInstances": CONNECT_INSTANCES, "casetrail:workspaceConnect": WORKSPACE_CONNECT}, outdir=str(outdir))
+def synthesise(outdir: Path, context: dict | None = None) -> Synthesis:
+    context = {**SKIP_BUNDLING, "connectInstances": CONNECT_INSTANCES, "casetrail:workspaceConnect": WORKSPACE_CONNECT, **(context or {})}
+    app, stack = build_app(context=context, outdir=str(outdir))
     try:
         app.synth()
         nag_failure = None

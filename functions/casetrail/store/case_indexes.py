@@ -7,8 +7,9 @@ steps, expand -> migrate -> contract, each a deployment with the CDK context val
 `casetrail:casesIndexStep=<step>`:
 - expand, `add-<index>`: each new index is created beside the previous release's, which the code
   keeps querying where one has the very same keys (it then holds what old and new code write);
-- migrate: `casetrail-admin migrate` writes the key attributes the new indexes need into old items
-  (DynamoDB backfills a new index from the attributes items have, by itself);
+- migrate, right after the first step (this release's code then runs): `casetrail-admin migrate`
+  writes the key attributes the new indexes need into old items (DynamoDB backfills a new index
+  from the attributes items have, by itself);
 - contract, `drop-<index>`: the code queries the new indexes, and each old one is deleted.
 Without the context value (a new stack, or once upgraded) the stack has the final indexes.
 
@@ -117,3 +118,40 @@ def require_queryable(index: IndexSpec, waiting: str) -> IndexSpec:
 @lru_cache(maxsize=4)
 def _queryable_names(value: str | None) -> frozenset[str] | None:
     return None if value is None else frozenset(json.loads(value))
+
+
+def upgrade_plan(stack: str, *, start: str | None = None) -> list[str]:
+    """The operator's commands, in order, that take `stack` from the previous release's indexes to
+    the final ones (README "Upgrading the cases table's indexes"); from step `start` when given."""
+    admin = f"casetrail-admin --stack {stack}"
+    # `cdk deploy -c stage=prod` deploys the stack "Casetrail-prod" (infra/application.py).
+    stage = f" -c stage={stack.split('-', 1)[1]}" if "-" in stack else ""
+    deploy = f"npx aws-cdk@2 deploy {stack}{stage}"
+    steps = upgrade_steps()
+    names = [step.name for step in steps]
+    if start is not None and start not in names:
+        raise ValueError(f"{start!r} is not an upgrade step; the steps are: {', '.join(names)}")
+    lines = [f"# {stack}: the cases table's indexes from release {PREVIOUS_RELEASE} to this one, {len(steps)} deployments of one index each"]
+    for number, step in enumerate(steps[names.index(start) if start else 0 :], start=names.index(start) + 1 if start else 1):
+        lines.append(f"# step {number}/{len(steps)} ({step.phase}): {step.name}")
+        lines.append(f"{deploy} -c {STEP_CONTEXT_KEY}={step.name} && {admin} wait-indexes")
+        if number == 1:  # the code of this release now runs: what it reads until the contract phase
+            lines.append(f"{admin} reindex  # the search index serves the lists whose new index is not queryable yet")
+            lines.append(f"{admin} migrate  # the new indexes' keys in every item, before any new index is queried")
+    lines.append(f"# done: deploy without {STEP_CONTEXT_KEY} from now on (the same indexes as the last step)")
+    lines.append(deploy)
+    return lines
+
+
+def wait_until_active(client, table_name: str, *, progress, sleep, poll_seconds: float = 30) -> list[str]:
+    """Returns the table's index names once the table and every index are ACTIVE: CloudFormation
+    does not wait for a new index to be backfilled, and the table takes no other index change until
+    it is (README "Upgrading the cases table's indexes")."""
+    while True:
+        table = client.describe_table(TableName=table_name)["Table"]
+        indexes = table.get("GlobalSecondaryIndexes", [])
+        pending = {i["IndexName"]: i["IndexStatus"] + (" (backfilling)" if i.get("Backfilling") else "") for i in indexes if i["IndexStatus"] != "ACTIVE"}
+        if table["TableStatus"] == "ACTIVE" and not pending:
+            return sorted(i["IndexName"] for i in indexes)
+        progress(f"{table_name}: table {table['TableStatus']}, " + (", ".join(f"{name} {status}" for name, status in sorted(pending.items())) or "indexes ACTIVE"))
+        sleep(poll_seconds)
