@@ -130,3 +130,12 @@ def test_waiting_for_indexes_returns_once_every_index_is_active_and_reports_the_
     assert wait_until_active(table, "cases", progress=lines.append, sleep=sleeps.append) == ["byCustomerV2", "byTenant"]
     assert table.polls == 3 and len(sleeps) == 2
     assert lines[0] == "cases: table ACTIVE, byCustomerV2 CREATING (backfilling)"
+
+
+def test_the_admin_command_prints_the_plan_and_refuses_an_unknown_step(capsys):
+    from casetrail import admin
+
+    assert admin.main(["--stack", "Casetrail", "upgrade-plan"]) == 0
+    assert capsys.readouterr().out.splitlines() == upgrade_plan("Casetrail")
+    with pytest.raises(SystemExit, match="add-byCustomerV2"):
+        admin.main(["--stack", "Casetrail", "upgrade-plan", "--from", "add-everything"])
