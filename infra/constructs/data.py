@@ -7,8 +7,9 @@ of each item it writes (Put, Update, Delete), and BatchGetItem on a table with a
 page of that index is read whole with it); nothing scans.
 
 The cases table's indexes are those of an upgrade step (store/case_indexes.py: CDK context
-`casetrail:casesIndexStep`; none: the final ones), and every function that reads the cases table
-is told which of them it may query.
+`casetrail:casesIndexStep`; none: the final ones); every function that reads the cases table is
+told which of them it may query, and may query only those: an index being created changes the
+table alone (CloudFormation's advice for an update that adds an index).
 """
 
 import aws_cdk as cdk
@@ -69,12 +70,13 @@ class Data(Construct):
         indexes = self._indexes(spec)
         whole_pages = ["dynamodb:BatchGetItem"] if any(index.projection != PROJECT_ALL for index in indexes) else []
         iam.Grant.add_to_principal(grantee=grantee, actions=[*actions, *whole_pages], resource_arns=[table.table_arn])
-        if indexes:
-            # Each index by name: no wildcard, and a new index is granted when it is declared.
+        queried = self._cases_step.queryable if spec == CASES_TABLE else [index.name for index in indexes]
+        if queried:
+            # Each index by name: no wildcard, and a new index is granted when the code may query it.
             iam.Grant.add_to_principal(
                 grantee=grantee,
                 actions=["dynamodb:Query"],
-                resource_arns=[f"{table.table_arn}/index/{index.name}" for index in indexes],
+                resource_arns=[f"{table.table_arn}/index/{name}" for name in queried],
             )
 
     def environment(self, *specs: TableSpec) -> dict[str, str]:

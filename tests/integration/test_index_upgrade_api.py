@@ -122,3 +122,13 @@ def test_a_customer_s_erasure_waits_for_the_contract_phase_then_continues(agent,
     finished = admin.request("create_customer", path="/customers/cust-9/erase", body=None)
     assert finished.body["status"] == "erased" and finished.body["casesDeleted"] == 1
     assert agent.get_case(case_id).status == 404
+
+
+def test_an_sla_sweep_without_any_queryable_due_index_waits_with_a_warning(monkeypatch, caplog):
+    # Given a deployment that may query neither slaDue nor slaDueV2 (no step gives one that, but it must not fail)
+    monkeypatch.setenv(QUERYABLE_INDEXES_ENV_VAR, json.dumps(["byCustomerV2"]))
+
+    with caplog.at_level(logging.WARNING, logger=case_indexes.__name__):
+        assert sweep_slas() == 0
+
+    assert "slaDueV2 is not queryable yet" in caplog.text
