@@ -103,6 +103,16 @@ def test_mid_upgrade_roles_may_query_only_the_indexes_the_code_reads(mid_upgrade
     assert queried == {f"/index/{name}" for name in MID_UPGRADE.queryable} and "/index/slaDue" in queried
 
 
+def test_an_expand_step_after_the_first_changes_the_cases_table_alone(mid_upgrade, tmp_path_factory):
+    # Given the step before the mid-upgrade one, synthesised whole too
+    before = STEPS[STEPS.index(MID_UPGRADE) - 1]
+    earlier = synthesise(tmp_path_factory.mktemp("cdk.out.before"), {STEP_CONTEXT_KEY: before.name}).template.to_json()["Resources"]
+    later = mid_upgrade.template.to_json()["Resources"]
+    # Then only the cases table differs (functions, roles and policies are the same)
+    changed = {logical_id for logical_id in set(earlier) | set(later) if earlier.get(logical_id) != later.get(logical_id)}
+    assert len(changed) == 1 and next(iter(changed)).startswith("DataCases")
+
+
 def test_mid_upgrade_stack_passes_cdk_nag_and_cfn_lint(mid_upgrade):
     assert mid_upgrade.nag_failure is None, mid_upgrade.nag_failure
     result = subprocess.run([str(CFN_LINT), "--ignore-checks", "W3005", "--", str(mid_upgrade.template_file)], capture_output=True, text=True, check=False)
