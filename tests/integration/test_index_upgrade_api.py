@@ -132,3 +132,11 @@ def test_an_sla_sweep_without_any_queryable_due_index_waits_with_a_warning(monke
         assert sweep_slas() == 0
 
     assert "slaDueV2 is not queryable yet" in caplog.text
+
+
+def test_waiting_for_the_indexes_of_a_step_names_them_once_active():
+    from casetrail.store.case_indexes import wait_until_active
+
+    names = wait_until_active(dynamodb_client(), CASES, progress=print, sleep=lambda _: pytest.fail("moto's indexes are ACTIVE at once"))
+
+    assert names == sorted(index.name for index in FIRST_STEP.indexes)
