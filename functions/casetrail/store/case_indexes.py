@@ -131,8 +131,9 @@ def upgrade_plan(stack: str, *, start: str | None = None) -> list[str]:
     names = [step.name for step in steps]
     if start is not None and start not in names:
         raise ValueError(f"{start!r} is not an upgrade step; the steps are: {', '.join(names)}")
+    first = names.index(start) if start else 0
     lines = [f"# {stack}: the cases table's indexes from release {PREVIOUS_RELEASE} to this one, {len(steps)} deployments of one index each"]
-    for number, step in enumerate(steps[names.index(start) if start else 0 :], start=names.index(start) + 1 if start else 1):
+    for number, step in enumerate(steps[first:], start=first + 1):
         lines.append(f"# step {number}/{len(steps)} ({step.phase}): {step.name}")
         lines.append(f"{deploy} -c {STEP_CONTEXT_KEY}={step.name} && {admin} wait-indexes")
         if number == 1:  # the code of this release now runs: what it reads until the contract phase

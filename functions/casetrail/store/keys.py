@@ -126,9 +126,6 @@ def customer_email_item(tenant_id: str, email: str) -> dict[str, str]:
     return {"pk": f"{TENANT_PREFIX}{tenant_id}#CUSTOMER_EMAIL#{email.lower()}", "sk": "CUSTOMER_LOOKUP"}
 
 
-TIMELINE_BY_TYPE_INDEX = TIMELINE_BY_TYPE.name
-
-
 def case_timeline_by_type(tenant_id: str, case_id: str, item_type: str, created_at: str, related_item_id: str) -> dict[str, str]:
     """The attributes that put a timeline item in the per-type index: GET .../timeline?type= is
     one query on the (case, type) partition, in the same time order as the timeline itself."""
@@ -309,9 +306,8 @@ def due_sort_key(due_at: str, item_id: str) -> str:
     return f"{due_at}#{item_id}"
 
 
-# The SLA sweeper's index on the cases table: the same shape and reasons as the task due index
-# (per tenant and shard, sweeper-only); only a case with an active SLA target carries its keys.
-SLA_DUE_INDEX = CASES_SLA_DUE.name
+# The SLA sweeper's index on the cases table (store/tables.py): the same shape and reasons as the
+# task due index (per tenant and shard, sweeper-only); only a case with an active SLA target carries its keys.
 
 
 def sla_due_keys(tenant_id: str, case_id: str, breach_at: str) -> dict[str, str]:
@@ -468,8 +464,7 @@ def retention_policy_item(tenant_id: str) -> dict[str, str]:
     return {"pk": RETENTION_POLICIES, "sk": tenant_id}
 
 
-# Sparse index of the cases table: closed cases only, by closing time (the retention sweeper's read).
-CLOSED_INDEX = CLOSED_CASES.name
+# Sparse index of the cases table (store/tables.py): closed cases only, by closing time (the retention sweeper's read).
 
 
 def closed_case_keys(tenant_id: str, case_id: str, closed_at: str) -> dict[str, str]:
