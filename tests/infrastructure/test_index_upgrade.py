@@ -103,14 +103,17 @@ def test_mid_upgrade_roles_may_query_only_the_indexes_the_code_reads(mid_upgrade
     assert queried == {f"/index/{name}" for name in MID_UPGRADE.queryable} and "/index/slaDue" in queried
 
 
-def test_an_expand_step_after_the_first_changes_the_cases_table_alone(mid_upgrade, tmp_path_factory):
+def test_an_expand_step_changes_the_cases_table_and_what_its_readers_may_query_only(mid_upgrade, tmp_path_factory):
     # Given the step before the mid-upgrade one, synthesised whole too
     before = STEPS[STEPS.index(MID_UPGRADE) - 1]
     earlier = synthesise(tmp_path_factory.mktemp("cdk.out.before"), {STEP_CONTEXT_KEY: before.name}).template.to_json()["Resources"]
     later = mid_upgrade.template.to_json()["Resources"]
-    # Then only the cases table differs (functions, roles and policies are the same)
+    # Then besides the cases table only functions (their environment) and policies (Query grants) differ
     changed = {logical_id for logical_id in set(earlier) | set(later) if earlier.get(logical_id) != later.get(logical_id)}
-    assert len(changed) == 1 and next(iter(changed)).startswith("DataCases")
+    assert {logical_id for logical_id in changed if later[logical_id]["Type"] == "AWS::DynamoDB::Table"} == {
+        logical_id for logical_id in later if logical_id.startswith("DataCases") and later[logical_id]["Type"] == "AWS::DynamoDB::Table"
+    }
+    assert {later[logical_id]["Type"] for logical_id in changed} <= {"AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::IAM::Policy"}
 
 
 def test_mid_upgrade_stack_passes_cdk_nag_and_cfn_lint(mid_upgrade):

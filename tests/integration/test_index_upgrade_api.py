@@ -20,7 +20,9 @@ from casetrail.store.provisioning import create_table_request
 from casetrail.store.tables import CASES_TABLE
 from tests.conftest import TEST_ENVIRONMENT
 from tests.integration.api_client import ApiClient
+from tests.integration.connect_flow import invoke
 from tests.integration.people import register_users
+from tests.integration.test_connect_flows import connect, open_case  # noqa: F401 - a fixture
 from tests.integration.test_key_design_migration import sweep_slas
 
 pytestmark = pytest.mark.usefixtures("aws", "first_step")
@@ -105,7 +107,7 @@ def test_the_retention_sweep_waits_for_its_index_with_a_warning(agent, caplog):
     assert agent.get_case(case_id).status == 200
 
 
-def test_a_customer_s_erasure_waits_for_the_contract_phase_then_continues(agent, monkeypatch):
+def test_a_customer_s_erasure_waits_for_the_next_step_then_continues(agent, monkeypatch):
     from casetrail.handlers.dependencies import deletion_service
 
     admin = ApiClient(principal_id="p-demo-admin", name="Ada Admin", role="admin")
@@ -117,8 +119,8 @@ def test_a_customer_s_erasure_waits_for_the_contract_phase_then_continues(agent,
     assert waiting.status == 202 and waiting.body["status"] == "erasing" and waiting.body["casesDeleted"] == 0
     assert agent.get_case(case_id).status == 200
 
-    # And once the customer index is queryable (the contract phase), asking again finishes it
-    monkeypatch.setenv(QUERYABLE_INDEXES_ENV_VAR, json.dumps([index.name for index in FIRST_STEP.indexes]))
+    # And once the customer index is queryable (the second step), asking again finishes it
+    monkeypatch.setenv(QUERYABLE_INDEXES_ENV_VAR, case_indexes.environment(upgrade_steps()[1])[QUERYABLE_INDEXES_ENV_VAR])
     finished = admin.request("create_customer", path="/customers/cust-9/erase", body=None)
     assert finished.body["status"] == "erased" and finished.body["casesDeleted"] == 1
     assert agent.get_case(case_id).status == 404
@@ -140,3 +142,16 @@ def test_waiting_for_the_indexes_of_a_step_names_them_once_active():
     names = wait_until_active(dynamodb_client(), CASES, progress=print, sleep=lambda _: pytest.fail("moto's indexes are ACTIVE at once"))
 
     assert names == sorted(index.name for index in FIRST_STEP.indexes)
+
+
+def test_a_contact_flow_answers_the_caller_as_one_without_open_cases_in_the_first_step_only(first_step, connect, monkeypatch):  # noqa: F811 - the fixture
+    # Given the demo caller with an open case
+    case = open_case(connect)
+
+    # When the flow looks for the caller's case in the first step, Then it answers (no open case found)
+    answer = invoke("find_case")
+    assert answer["success"] == "true" and answer["customerFound"] == "true" and answer["caseFound"] == "false"
+
+    # And from the second step on, it finds it
+    monkeypatch.setenv(QUERYABLE_INDEXES_ENV_VAR, case_indexes.environment(upgrade_steps()[1])[QUERYABLE_INDEXES_ENV_VAR])
+    assert invoke("find_case")["caseId"] == case["caseId"]

@@ -5,12 +5,14 @@ and cannot change a deployed index's key schema or projection (README "Upgrading
 indexes", with sources). So a stack of the previous release reaches store/tables.py's indexes in
 steps, expand -> migrate -> contract, each a deployment with the CDK context value
 `casetrail:casesIndexStep=<step>`:
-- expand, `add-<index>`: each new index is created beside the previous release's, which the code
-  keeps querying where one has the very same keys (it then holds what old and new code write);
+- expand, `add-<index>`: each new index is created beside the previous release's; the code keeps
+  querying an old index with the very same key attributes (it holds what old and new code write);
 - migrate, right after the first step (this release's code then runs): `casetrail-admin migrate`
   writes the key attributes the new indexes need into old items (DynamoDB backfills a new index
-  from the attributes items have, by itself);
-- contract, `drop-<index>`: the code queries the new indexes, and each old one is deleted.
+  from the attributes items have, by itself). From then on, a new index is queried from the step
+  after the one that created it (`casetrail-admin wait-indexes` saw it backfilled), so the indexes
+  the code needs most come first in store/tables.py;
+- contract, `drop-<index>`: the code queries every new index, and each old one is deleted.
 Without the context value (a new stack, or once upgraded) the stack has the final indexes.
 
 The stack tells every function which indexes it may query (QUERYABLE_INDEXES_ENV_VAR, from the same
@@ -58,7 +60,8 @@ class IndexStep:
 
 def upgrade_steps(previous: tuple[IndexSpec, ...] = PREVIOUS_RELEASE_INDEXES, final: tuple[IndexSpec, ...] = CASES_TABLE.indexes) -> tuple[IndexStep, ...]:
     """The deployments from `previous` to `final`, one index created or deleted by each: new indexes
-    first (queried from the contract phase on, once migrated and backfilled), then old ones deleted."""
+    first (each queried from the next step on: backfilled, and migrated after the first step), then
+    old ones deleted."""
     reused = {index.name for index in final if index not in previous} & {index.name for index in previous}
     if reused:
         raise ValueError(f"indexes {sorted(reused)} change under their name: give the changed index a new name")
@@ -66,8 +69,8 @@ def upgrade_steps(previous: tuple[IndexSpec, ...] = PREVIOUS_RELEASE_INDEXES, fi
     removed = [index for index in previous if index not in final]
     deployed, steps = list(previous), []
     for index in added:
+        steps.append(IndexStep(f"add-{index.name}", (*deployed, index), tuple(i.name for i in deployed), "expand"))
         deployed.append(index)
-        steps.append(IndexStep(f"add-{index.name}", tuple(deployed), tuple(i.name for i in previous), "expand"))
     for index in removed:
         deployed.remove(index)
         steps.append(IndexStep(f"drop-{index.name}", tuple(deployed), tuple(i.name for i in deployed), "contract"))
@@ -136,9 +139,9 @@ def upgrade_plan(stack: str, *, start: str | None = None) -> list[str]:
     for number, step in enumerate(steps[first:], start=first + 1):
         lines.append(f"# step {number}/{len(steps)} ({step.phase}): {step.name}")
         lines.append(f"{deploy} -c {STEP_CONTEXT_KEY}={step.name} && {admin} wait-indexes")
-        if number == 1:  # the code of this release now runs: what it reads until the contract phase
+        if number == 1:  # the code of this release now runs
             lines.append(f"{admin} reindex  # the search index serves the lists whose new index is not queryable yet")
-            lines.append(f"{admin} migrate  # the new indexes' keys in every item, before any new index is queried")
+            lines.append(f"{admin} migrate  # the new indexes' keys in every item, before step 2 queries the first one")
     lines.append(f"# done: deploy without {STEP_CONTEXT_KEY} from now on (the same indexes as the last step)")
     lines.append(deploy)
     return lines

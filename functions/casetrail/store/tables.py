@@ -68,7 +68,9 @@ CASES_TABLE = TableSpec(
     env_var="CASES_TABLE_NAME",
     partition_key="pk",
     sort_key="sk",
-    indexes=(CASES_BY_CUSTOMER, CASES_BY_ASSIGNEE, CASES_BY_QUEUE, TIMELINE_BY_TYPE, CASES_BY_ASSIGNEE_UPDATED, CASES_SLA_DUE, CLOSED_CASES),
+    # In this order an upgrade creates them (store/case_indexes.py): those no previous index can stand
+    # in for first (a customer's erasure and contact flows, the retention sweeper, then the lists).
+    indexes=(CASES_BY_CUSTOMER, CLOSED_CASES, CASES_BY_ASSIGNEE, CASES_BY_QUEUE, CASES_BY_ASSIGNEE_UPDATED, TIMELINE_BY_TYPE, CASES_SLA_DUE),
     stream=True,
 )
 
