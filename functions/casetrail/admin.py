@@ -17,7 +17,7 @@ set a tenant's pricing and reconcile a month's billing; redrive a consumer's dea
     casetrail-admin --local disable-user --tenant demo --email ben@example.com
     casetrail-admin --stack Casetrail migrate
     casetrail-admin --stack Casetrail upgrade-plan [--from add-byQueueV2]
-    casetrail-admin --stack Casetrail wait-indexes
+    casetrail-admin --stack Casetrail wait-indexes [--step add-byQueueV2]
     casetrail-admin --stack Casetrail reindex [--tenant acme]
 
 `casetrail-admin` is installed into the virtual environment (`.venv/bin/casetrail-admin`);
@@ -233,7 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--max-pages", type=int, default=None, help="stop after this many pages of a step (a re-run continues)")
     plan = commands.add_parser("upgrade-plan", help="print the commands that upgrade the stack's cases-table indexes from the previous release")
     plan.add_argument("--from", dest="start", help="start at this step (after a failed one was fixed)")
-    commands.add_parser("wait-indexes", help="wait until the cases table and every index of it are ACTIVE (backfilled)")
+    waiting = commands.add_parser("wait-indexes", help="wait until the cases table and every index of it are ACTIVE (backfilled)")
+    waiting.add_argument("--step", help="then check they are this upgrade step's indexes (exit code 1 if not)")
     return parser
 
 
@@ -432,7 +433,15 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "wait-indexes":
         cases = table(CASES_TABLE)
         progress = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-        print(json.dumps({"table": cases.name, "indexes": case_indexes.wait_until_active(cases.client, cases.name, progress=progress, sleep=time.sleep)}, indent=2))
+        found = case_indexes.wait_until_active(cases.client, cases.name, progress=progress, sleep=time.sleep)
+        print(json.dumps({"table": cases.name, "indexes": found}, indent=2))
+        try:
+            wrong = case_indexes.unexpected_indexes(arguments.step, found) if arguments.step else None
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        if wrong:
+            print(wrong, file=sys.stderr)
+            return 1
         return 0
     if arguments.command == "migrate":
         result = run_migrate(arguments, table(CASES_TABLE), table(TASKS_TABLE), table(ACCESS_TABLE))

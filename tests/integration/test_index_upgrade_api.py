@@ -155,3 +155,14 @@ def test_a_contact_flow_answers_the_caller_as_one_without_open_cases_in_the_firs
     # And from the second step on, it finds it
     monkeypatch.setenv(QUERYABLE_INDEXES_ENV_VAR, case_indexes.environment(upgrade_steps()[1])[QUERYABLE_INDEXES_ENV_VAR])
     assert invoke("find_case")["caseId"] == case["caseId"]
+
+
+def test_wait_indexes_checks_the_table_has_the_step_s_indexes(monkeypatch, capsys):
+    from casetrail.admin import main
+
+    # Given the admin command pointed at the first step's table (moto, in process)
+    monkeypatch.setattr("casetrail.admin._stack_table", lambda stack, spec: Table(TEST_ENVIRONMENT[spec.env_var]))
+    # Then the first step's check passes, the second's names the index the table lacks
+    assert main(["--stack", "Casetrail", "wait-indexes", "--step", FIRST_STEP.name]) == 0
+    assert main(["--stack", "Casetrail", "wait-indexes", "--step", upgrade_steps()[1].name]) == 1
+    assert "missing ['closedAt']" in capsys.readouterr().err

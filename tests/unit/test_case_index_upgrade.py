@@ -102,16 +102,16 @@ def test_once_contracting_and_without_the_variable_the_code_queries_the_new_inde
 def test_the_plan_deploys_every_step_in_order_then_migrates_after_the_first_and_ends_without_context():
     plan = [line for line in upgrade_plan("Casetrail") if not line.startswith("#")]
     deploys = [line for line in plan if line.startswith("npx aws-cdk@2 deploy")]
-    assert deploys[:-1] == [f"npx aws-cdk@2 deploy Casetrail -c casetrail:casesIndexStep={s.name} && casetrail-admin --stack Casetrail wait-indexes" for s in STEPS]
-    assert deploys[-1] == "npx aws-cdk@2 deploy Casetrail"
+    assert deploys[:-1] == [f"npx aws-cdk@2 deploy Casetrail -c casetrail:casesIndexStep={s.name} && casetrail-admin --stack Casetrail wait-indexes --step {s.name}" for s in STEPS]
+    assert deploys[-1] == "npx aws-cdk@2 deploy Casetrail && casetrail-admin --stack Casetrail wait-indexes --step final"
     assert plan[1].startswith("casetrail-admin --stack Casetrail reindex") and plan[2].startswith("casetrail-admin --stack Casetrail migrate")
 
 
 def test_the_plan_of_a_stage_names_it_and_resumes_from_a_step():
     plan = [line for line in upgrade_plan("Casetrail-prod", start=STEPS[-1].name) if not line.startswith("#")]
     assert plan == [
-        f"npx aws-cdk@2 deploy Casetrail-prod -c stage=prod -c casetrail:casesIndexStep={STEPS[-1].name} && casetrail-admin --stack Casetrail-prod wait-indexes",
-        "npx aws-cdk@2 deploy Casetrail-prod -c stage=prod",
+        f"npx aws-cdk@2 deploy Casetrail-prod -c stage=prod -c casetrail:casesIndexStep={STEPS[-1].name} && casetrail-admin --stack Casetrail-prod wait-indexes --step {STEPS[-1].name}",
+        "npx aws-cdk@2 deploy Casetrail-prod -c stage=prod && casetrail-admin --stack Casetrail-prod wait-indexes --step final",
     ]
 
 

@@ -138,13 +138,21 @@ def upgrade_plan(stack: str, *, start: str | None = None) -> list[str]:
     lines = [f"# {stack}: the cases table's indexes from release {PREVIOUS_RELEASE} to this one, {len(steps)} deployments of one index each"]
     for number, step in enumerate(steps[first:], start=first + 1):
         lines.append(f"# step {number}/{len(steps)} ({step.phase}): {step.name}")
-        lines.append(f"{deploy} -c {STEP_CONTEXT_KEY}={step.name} && {admin} wait-indexes")
+        lines.append(f"{deploy} -c {STEP_CONTEXT_KEY}={step.name} && {admin} wait-indexes --step {step.name}")
         if number == 1:  # the code of this release now runs
             lines.append(f"{admin} reindex  # the search index serves the lists whose new index is not queryable yet")
             lines.append(f"{admin} migrate  # the new indexes' keys in every item, before step 2 queries the first one")
     lines.append(f"# done: deploy without {STEP_CONTEXT_KEY} from now on (the same indexes as the last step)")
-    lines.append(deploy)
+    lines.append(f"{deploy} && {admin} wait-indexes --step {FINAL_STEP}")
     return lines
+
+
+def unexpected_indexes(step_name: str, found: list[str]) -> str | None:
+    """What is wrong when a table's indexes are not those of the step just deployed, else None."""
+    expected = sorted(index.name for index in deployed_step(step_name).indexes)
+    if found == expected:
+        return None
+    return f"the cases table's indexes are not those of step {step_name}: missing {sorted(set(expected) - set(found))}, unexpected {sorted(set(found) - set(expected))}"
 
 
 def wait_until_active(client, table_name: str, *, progress, sleep, poll_seconds: float = 30) -> list[str]:
