@@ -2,6 +2,7 @@
 changes one index, none is ever redefined under its name, and the code knows what it may query."""
 
 import json
+import subprocess
 from dataclasses import replace
 
 import pytest
@@ -141,3 +142,29 @@ def test_the_admin_command_prints_the_plan_and_refuses_an_unknown_step(capsys):
     assert capsys.readouterr().out.splitlines() == upgrade_plan("Casetrail")
     with pytest.raises(SystemExit, match="add-byCustomerV2"):
         admin.main(["--stack", "Casetrail", "upgrade-plan", "--from", "add-everything"])
+
+
+def test_the_printed_plan_runs_as_a_shell_script_in_order(tmp_path):
+    # Given stand-ins for npx and casetrail-admin that log what they are asked to do
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for command in ("npx", "casetrail-admin"):
+        stub = bin_dir / command
+        stub.write_text(f'#!/bin/sh\necho "{command} $*" >> "{tmp_path}/calls"\n')
+        stub.chmod(0o755)
+    script = tmp_path / "upgrade.sh"
+    script.write_text("\n".join(upgrade_plan("Casetrail")) + "\n")
+
+    # When the operator runs it as the README says
+    subprocess.run(["sh", "-e", str(script)], env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, check=True)
+
+    # Then every step is deployed then checked, reindex and migrate follow the first, and it ends without context
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert calls[:4] == [
+        f"npx aws-cdk@2 deploy Casetrail -c casetrail:casesIndexStep={STEPS[0].name}",
+        f"casetrail-admin --stack Casetrail wait-indexes --step {STEPS[0].name}",
+        "casetrail-admin --stack Casetrail reindex",
+        "casetrail-admin --stack Casetrail migrate",
+    ]
+    assert [c.split("=")[1] for c in calls if "casesIndexStep=" in c] == [s.name for s in STEPS]
+    assert calls[-2:] == ["npx aws-cdk@2 deploy Casetrail", "casetrail-admin --stack Casetrail wait-indexes --step final"]
