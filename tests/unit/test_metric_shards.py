@@ -1,0 +1,97 @@
+"""The metrics aggregates' shards: which shard an event adds to, that each shard is a partition of
+its own, and that a report reads every shard with a constant number of Queries and sums them."""
+
+from collections import Counter
+from datetime import date
+
+from casetrail.domain.identity import Principal, Role
+from casetrail.domain.metrics import CURRENT, GroupBy, open_cases_by_value, report
+from casetrail.service.metrics import MetricsService
+from casetrail.store import keys
+from casetrail.store.dynamo import Table, deserialize, serialize
+from casetrail.store.metrics import MetricsRepository
+
+SUPERVISOR = Principal(tenant_id="demo", principal_id="p-sam", name="Sam", role=Role.SUPERVISOR)
+
+
+class FakeMetricsTable:
+    """A DynamoDB client holding items by partition, answering key-condition Queries as DynamoDB
+    does for the two the report makes (a sort-key range, a prefix), and counting them."""
+
+    def __init__(self, items: list[dict]):
+        self.partitions: dict[str, list[dict]] = {}
+        for item in items:
+            self.partitions.setdefault(item["pk"], []).append(item)
+        self.queries: list[str] = []
+
+    def query(self, **request):
+        values = deserialize(request["ExpressionAttributeValues"])
+        self.queries.append(values[":pk"])
+        found = sorted(self.partitions.get(values[":pk"], []), key=lambda i: i["sk"])
+        if ":start" in values:
+            found = [i for i in found if values[":start"] <= i["sk"] <= values[":end"]]
+        else:
+            found = [i for i in found if i["sk"].startswith(values[":current"])]
+        return {"Items": [serialize(i) for i in found]}
+
+
+def shard_items(dimension: str, period: str, value: str, counters: dict[str, int], shards: list[int]) -> list[dict]:
+    """One aggregate spread over the given shards, the counters split between them."""
+    items = []
+    for n, shard in enumerate(shards):
+        part = {name: amount // len(shards) + (amount % len(shards) if n == 0 else 0) for name, amount in counters.items()}
+        items.append({**keys.metrics_bucket_item("demo", dimension, period, value, shard), **part})
+    return items
+
+
+def test_every_copy_of_an_event_adds_to_the_same_shard():
+    assert {keys.counter_shard("evt-1234", keys.METRIC_SHARDS) for _ in range(3)} == {keys.counter_shard("evt-1234", keys.METRIC_SHARDS)}
+
+
+def test_events_spread_evenly_over_the_shards():
+    # Given 8,000 event ids (uuid-like, as EventBridge and the outbox give them)
+    shards = Counter(keys.counter_shard(f"6f1c2d3e-0000-4000-8000-{n:012d}", keys.METRIC_SHARDS) for n in range(8_000))
+    # Then every shard takes its share, within 10% of it
+    assert set(shards) == set(range(keys.METRIC_SHARDS))
+    assert max(shards.values()) < 1.1 * 8_000 / keys.METRIC_SHARDS and min(shards.values()) > 0.9 * 8_000 / keys.METRIC_SHARDS
+
+
+def test_each_shard_is_a_partition_of_its_own_under_the_tenant():
+    partitions = {keys.metrics_bucket_item("demo", "day", "2026-11-25", "all", shard)["pk"] for shard in range(keys.METRIC_SHARDS)}
+    assert len(partitions) == keys.METRIC_SHARDS
+    assert all(p.startswith("T#demo#METRICS#day#") for p in partitions)
+    assert keys.retired_metrics_partition("demo", "day") not in partitions
+    # And a shard's sort key is the aggregate's alone (period, then group value, a '#' in it kept)
+    assert keys.metrics_bucket_item("demo", "category", CURRENT, "billing#refunds", 3)["sk"] == "current#billing#refunds"
+
+
+def test_the_gauges_of_one_group_are_summed_over_their_shards():
+    items = [{"value": "fraud", "openCases": 2}, {"value": "fraud", "openCases": -1}, {"value": "billing", "openCases": 1}, {"value": "returns", "openCases": 0}]
+    assert open_cases_by_value(items) == {"fraud": 1, "billing": 1}
+
+
+def test_a_day_spread_over_shards_reports_as_one_day():
+    items = [{"period": "2026-11-25", "value": "all", "casesCreated": 3, "casesResolved": 1, "resolutionSeconds": 60}, {"period": "2026-11-25", "value": "all", "casesCreated": 2, "casesResolved": 1, "resolutionSeconds": 120}]
+    result = report("2026-11-25", "2026-11-25", GroupBy.DAY, items, {"all": 4})
+    assert [g.key for g in result.groups] == ["2026-11-25"]
+    assert (result.totals.cases_created, result.totals.cases_resolved, result.totals.average_resolution_seconds, result.totals.open_cases) == (5, 2, 90, 4)
+
+
+def test_a_report_reads_each_shard_once_and_sums_them_whatever_the_data():
+    for cases_per_day in (1, 1_000):
+        # Given a month of days and queue gauges spread over every shard
+        items = [
+            item
+            for day in range(1, 31)
+            for item in shard_items("queue", f"2026-11-{day:02d}", "fraud", {"casesCreated": cases_per_day}, list(range(keys.METRIC_SHARDS)))
+        ] + shard_items("queue", CURRENT, "fraud", {"openCases": 16}, list(range(keys.METRIC_SHARDS)))
+        fake = FakeMetricsTable(items)
+        service = MetricsService(MetricsRepository(Table("metrics", client=fake)))
+
+        # When a supervisor asks for the month by queue
+        result = service.report(SUPERVISOR, date(2026, 11, 1), date(2026, 11, 30), GroupBy.QUEUE)
+
+        # Then the figures are the shards' sums, read with one Query per shard for the days and one for the gauges
+        assert (result.totals.cases_created, result.totals.open_cases) == (30 * cases_per_day, 16)
+        assert len(fake.queries) == 2 * keys.METRIC_SHARDS
+        assert sorted(set(fake.queries)) == sorted(keys.metrics_partition("demo", "queue", shard) for shard in range(keys.METRIC_SHARDS))
