@@ -1,7 +1,7 @@
 """Benchmark: GET /metrics over 30 days holding 100 vs 10,000 cases, through the real API handler
 on moto in process, printed as a ratio with the DynamoDB calls per request: the report reads the
-range's aggregate items, one Query per shard for the days and one for the gauges, so neither must
-grow with the number of cases.
+range's aggregate items, one Query per shard (and one of the retired unsharded partition) for the
+days and one for the gauges, so neither must grow with the number of cases.
 
 The aggregates are written straight through the store's keys (one put per aggregate and shard:
 each aggregate's counters spread over every shard, as a busy tenant's events leave them), with the

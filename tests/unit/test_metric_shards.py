@@ -1,5 +1,6 @@
 """The metrics aggregates' shards: which shard an event adds to, that each shard is a partition of
-its own, and that a report reads every shard with a constant number of Queries and sums them."""
+its own, and that a report reads every shard (and the retired partition the migration empties)
+with a constant number of Queries and sums them."""
 
 from collections import Counter
 from datetime import date
@@ -91,7 +92,25 @@ def test_a_report_reads_each_shard_once_and_sums_them_whatever_the_data():
         # When a supervisor asks for the month by queue
         result = service.report(SUPERVISOR, date(2026, 11, 1), date(2026, 11, 30), GroupBy.QUEUE)
 
-        # Then the figures are the shards' sums, read with one Query per shard for the days and one for the gauges
+        # Then the figures are the shards' sums, read with one Query per shard for the days and one for
+        # the gauges, and one each of the retired partition the migration empties, read last (an item
+        # moved between two Queries is then missed by that one report, never counted twice)
         assert (result.totals.cases_created, result.totals.open_cases) == (30 * cases_per_day, 16)
-        assert len(fake.queries) == 2 * keys.METRIC_SHARDS
-        assert sorted(set(fake.queries)) == sorted(keys.metrics_partition("demo", "queue", shard) for shard in range(keys.METRIC_SHARDS))
+        shards = [keys.metrics_partition("demo", "queue", shard) for shard in range(keys.METRIC_SHARDS)]
+        assert fake.queries == [*shards, keys.retired_metrics_partition("demo", "queue")] * 2
+
+
+def test_a_report_sums_what_the_migration_has_not_moved_yet_with_the_shards():
+    # Given a day's aggregate partly in a shard and partly still in the retired partition (both of
+    # its designs: the shard at the end of the sort key, and no shard at all)
+    retired = keys.retired_metrics_partition("demo", "day")
+    items = [
+        *shard_items("day", "2026-11-25", "all", {"casesCreated": 3}, [5]),
+        {"pk": retired, "sk": "2026-11-25#all#02", "shard": 2, "casesCreated": 2},
+        {"pk": retired, "sk": "2026-11-25#all", "casesCreated": 1},
+        {"pk": retired, "sk": "current#all#02", "shard": 2, "openCases": 4},
+    ]
+    service = MetricsService(MetricsRepository(Table("metrics", client=FakeMetricsTable(items))))
+    # When a supervisor asks for the day, Then every part is counted once, in one group
+    result = service.report(SUPERVISOR, date(2026, 11, 25), date(2026, 11, 25), GroupBy.DAY)
+    assert ([g.key for g in result.groups], result.totals.cases_created, result.totals.open_cases) == (["2026-11-25"], 6, 4)

@@ -105,7 +105,7 @@ def check_range(start: date, end: date) -> None:
 
 def incremental_report(repository: MetricsRepository, tenant_id: str, start: date, end: date, group_by: GroupBy) -> MetricsReport:
     """Reads the range's aggregate items and the open-case gauges, every shard's (a constant
-    2 × METRIC_SHARDS Queries per page), and sums the shards into the report."""
+    2 × (METRIC_SHARDS + 1) Queries per page: store/metrics.py), and sums the shards into the report."""
     items = repository.day_items(tenant_id, group_by.value, start.isoformat(), end.isoformat())
     gauges = metrics.open_cases_by_value(repository.open_case_gauges(tenant_id, group_by.value))
     return metrics.report(start.isoformat(), end.isoformat(), group_by, items, gauges)

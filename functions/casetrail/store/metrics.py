@@ -13,7 +13,8 @@ the shard partition its event id picks (keys.METRIC_SHARDS). A redelivery finds 
 changes nothing; a concurrent change of the same case makes the caller re-read and recompute.
 
 The aggregates are read one range Query per shard (per page), and summed by the caller: a report
-makes 2 × METRIC_SHARDS Queries (days, gauges), however many cases the tenant has.
+makes 2 × (METRIC_SHARDS + 1) Queries (days, gauges; the one more is the retired unsharded
+partition the migration empties), however many cases the tenant has.
 """
 
 import time
@@ -162,14 +163,14 @@ class MetricsRepository:
 
     def day_items(self, tenant_id: str, dimension: str, start: str, end: str) -> list[dict[str, Any]]:
         """The aggregate items of the days start..end (inclusive) in one dimension, every shard's
-        (up to METRIC_SHARDS per day and group value): one key-range Query per shard."""
+        (up to METRIC_SHARDS per day and group value): one key-range Query per partition."""
         values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}}
-        return [_bucket(item) for shard in range(keys.METRIC_SHARDS) for item in self._query(tenant_id, dimension, shard, "sk BETWEEN :start AND :end", values)]
+        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
 
     def open_case_gauges(self, tenant_id: str, dimension: str) -> list[dict[str, Any]]:
-        """The open-case gauge items of one dimension, every shard's (one Query per shard)."""
+        """The open-case gauge items of one dimension, every shard's (one Query per partition)."""
         values = {":current": {"S": f"{CURRENT}#"}}
-        return [_bucket(item) for shard in range(keys.METRIC_SHARDS) for item in self._query(tenant_id, dimension, shard, "begins_with(sk, :current)", values)]
+        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "begins_with(sk, :current)", values)]
 
     def retired_aggregates_page(self, tenant_id: str, dimension: str, limit: int, start_key: dict | None = None) -> tuple[list[dict[str, Any]], dict | None]:
         """A page of the aggregate items the design before wrote in the dimension's one partition
@@ -219,11 +220,11 @@ class MetricsRepository:
                 pass  # nothing was written: the same move again
         return False
 
-    def _query(self, tenant_id: str, dimension: str, shard: int, sort_condition: str, values: dict) -> list[dict[str, Any]]:
+    def _query(self, partition: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
         request = {
             "TableName": self._table.name,
             "KeyConditionExpression": f"pk = :pk AND {sort_condition}",
-            "ExpressionAttributeValues": {":pk": {"S": keys.metrics_partition(tenant_id, dimension, shard)}, **values},
+            "ExpressionAttributeValues": {":pk": {"S": partition}, **values},
         }
         return self._all_pages(request)
 
@@ -261,6 +262,16 @@ class MetricsRepository:
 
 def _applied(item: dict[str, Any]) -> Contribution:
     return Counter({tuple(entry[:4]): int(entry[4]) for entry in item.get("applied", [])})
+
+
+def _aggregate_partitions(tenant_id: str, dimension: str) -> list[str]:
+    """Where a report reads a dimension's aggregates: each shard's partition, then, while an upgraded
+    deployment's `casetrail-admin migrate` may still be moving them out of it, the retired one.
+    Each item is in exactly one of them at any moment (a move is one transaction), and a move
+    between two of a report's Queries can only make that one report miss it (the shards are read
+    first), never count it twice. Once every deployment has run the migration, drop the retired
+    partition from this list (2 Queries per report; it then answers nothing)."""
+    return [*(keys.metrics_partition(tenant_id, dimension, shard) for shard in range(keys.METRIC_SHARDS)), keys.retired_metrics_partition(tenant_id, dimension)]
 
 
 def _bucket(item: dict[str, Any]) -> dict[str, Any]:
