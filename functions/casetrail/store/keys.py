@@ -374,9 +374,10 @@ def metrics_bucket_item(tenant_id: str, dimension: str, period: str, value: str,
 
 
 def retired_metrics_partition(tenant_id: str, dimension: str) -> str:
-    """The one partition per dimension of the design before (read only by `casetrail-admin migrate`,
-    which folds its items into the shards' partitions): items `<period>#<value>` written before
-    shards, and `<period>#<value>#<shard>` (with a `shard` attribute) written after."""
+    """The one partition per dimension of the design before, never written any more: items
+    `<period>#<value>` written before shards, and `<period>#<value>#<shard>` (with a `shard`
+    attribute) written after. `casetrail-admin migrate` moves them into the shards' partitions;
+    reports read it too until every deployment has (store/metrics.py)."""
     return f"{TENANT_PREFIX}{tenant_id}#METRICS#{dimension}"
 
 
