@@ -186,11 +186,17 @@ def test_get_metrics_reads_each_shard_once_whatever_the_number_of_cases(agent, s
     sample = load_event("sqs/case_created.json")
     deliver(json.loads(sample["Records"][0]["body"])["detail"], *a_day_of_cases(agent))
 
-    # When the supervisor asks again, for the range the sample's day is in too
+    # When the supervisor asks again (today: the sample's case was created on its own day)
     dynamodb_calls.clear()
-    response = metrics(supervisor, "queue", start="2026-11-25")
+    response = metrics(supervisor, "queue")
 
-    # Then every case is counted, read with the same calls: one Query per shard for the days, one for
-    # the gauges (and one each of the retired partition the migration empties)
-    assert response.body["totals"]["casesCreated"] == 5 and response.body["totals"]["openCases"] == 4
-    assert dict(dynamodb_calls) == with_one_case and with_one_case["Query"] == 2 * (METRIC_SHARDS + 1)
+    # Then every case is counted, read with the same calls: one Query per shard (and one of the
+    # retired partition the migration empties), the days and the open-case gauges in one key range
+    assert response.body["totals"]["casesCreated"] == 4 and response.body["totals"]["openCases"] == 4
+    assert dict(dynamodb_calls) == with_one_case and with_one_case["Query"] == METRIC_SHARDS + 1
+
+    # And a range that ended before today reads the days and the gauges with a Query each, per partition
+    dynamodb_calls.clear()
+    response = metrics(supervisor, "queue", start="2026-11-25", end="2026-11-25")
+    assert response.body["totals"]["casesCreated"] == 1 and response.body["totals"]["openCases"] == 4
+    assert dynamodb_calls["Query"] == 2 * (METRIC_SHARDS + 1)

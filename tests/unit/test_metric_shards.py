@@ -5,9 +5,11 @@ with a constant number of Queries and sums them."""
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from casetrail.domain.identity import Principal, Role
 from casetrail.domain.metrics import CURRENT, GroupBy, open_cases_by_value, report
-from casetrail.service.metrics import MetricsService
+from casetrail.service.metrics import MetricsService, incremental_report
 from casetrail.store import keys
 from casetrail.store.dynamo import Table, deserialize, serialize
 from casetrail.store.metrics import MetricsRepository
@@ -78,18 +80,47 @@ def test_a_day_spread_over_shards_reports_as_one_day():
     assert (result.totals.cases_created, result.totals.cases_resolved, result.totals.average_resolution_seconds, result.totals.open_cases) == (5, 2, 90, 4)
 
 
-def test_a_report_reads_each_shard_once_and_sums_them_whatever_the_data():
+def month_by_queue(cases_per_day: int) -> list[dict]:
+    """November 2026 by queue and the queue's open-case gauge, each spread over every shard."""
+    days = [
+        item
+        for day in range(1, 31)
+        for item in shard_items("queue", f"2026-11-{day:02d}", "fraud", {"casesCreated": cases_per_day}, list(range(keys.METRIC_SHARDS)))
+    ]
+    return days + shard_items("queue", CURRENT, "fraud", {"openCases": 16}, list(range(keys.METRIC_SHARDS)))
+
+
+def test_a_report_through_today_reads_each_shard_with_one_query_whatever_the_data():
+    shards = [keys.metrics_partition("demo", "queue", shard) for shard in range(keys.METRIC_SHARDS)]
+    for cases_per_day in (1, 1_000):
+        # Given a month of days and queue gauges spread over every shard, the last day being today
+        fake = FakeMetricsTable(month_by_queue(cases_per_day))
+        repository = MetricsRepository(Table("metrics", client=fake))
+
+        # When the month is reported (the dashboard's range: through today)
+        result = incremental_report(repository, "demo", date(2026, 11, 1), date(2026, 11, 30), GroupBy.QUEUE, today=date(2026, 11, 30))
+
+        # Then the figures are the shards' sums, the days and the gauges read with one Query per
+        # partition, the retired one the migration empties last
+        assert (result.totals.cases_created, result.totals.open_cases) == (30 * cases_per_day, 16)
+        assert fake.queries == [*shards, keys.retired_metrics_partition("demo", "queue")]
+
+
+def test_a_day_written_by_a_clock_ahead_of_the_reader_s_is_not_in_a_report_through_today():
+    items = month_by_queue(1) + shard_items("queue", "2026-12-01", "fraud", {"casesCreated": 7}, [3])
+    repository = MetricsRepository(Table("metrics", client=FakeMetricsTable(items)))
+    result = incremental_report(repository, "demo", date(2026, 11, 1), date(2026, 11, 30), GroupBy.QUEUE, today=date(2026, 11, 30))
+    assert result.totals.cases_created == 30
+
+
+def test_a_report_of_a_past_range_reads_each_shard_once_for_the_days_and_once_for_the_gauges():
     for cases_per_day in (1, 1_000):
         # Given a month of days and queue gauges spread over every shard
-        items = [
-            item
-            for day in range(1, 31)
-            for item in shard_items("queue", f"2026-11-{day:02d}", "fraud", {"casesCreated": cases_per_day}, list(range(keys.METRIC_SHARDS)))
-        ] + shard_items("queue", CURRENT, "fraud", {"openCases": 16}, list(range(keys.METRIC_SHARDS)))
+        items = month_by_queue(cases_per_day)
         fake = FakeMetricsTable(items)
         service = MetricsService(MetricsRepository(Table("metrics", client=fake)))
 
-        # When a supervisor asks for the month by queue
+        # When a supervisor asks for the month by queue, after it ended
         result = service.report(SUPERVISOR, date(2026, 11, 1), date(2026, 11, 30), GroupBy.QUEUE)
 
         # Then the figures are the shards' sums, read with one Query per shard for the days and one for
@@ -100,7 +131,8 @@ def test_a_report_reads_each_shard_once_and_sums_them_whatever_the_data():
         assert fake.queries == [*shards, keys.retired_metrics_partition("demo", "queue")] * 2
 
 
-def test_a_report_sums_what_the_migration_has_not_moved_yet_with_the_shards():
+@pytest.mark.parametrize("today", [date(2026, 11, 25), date(2026, 12, 1)])  # a range through today, and a past one
+def test_a_report_sums_what_the_migration_has_not_moved_yet_with_the_shards(today):
     # Given a day's aggregate partly in a shard and partly still in the retired partition (both of
     # its designs: the shard at the end of the sort key, and no shard at all)
     retired = keys.retired_metrics_partition("demo", "day")
@@ -110,7 +142,7 @@ def test_a_report_sums_what_the_migration_has_not_moved_yet_with_the_shards():
         {"pk": retired, "sk": "2026-11-25#all", "casesCreated": 1},
         {"pk": retired, "sk": "current#all#02", "shard": 2, "openCases": 4},
     ]
-    service = MetricsService(MetricsRepository(Table("metrics", client=FakeMetricsTable(items))))
-    # When a supervisor asks for the day, Then every part is counted once, in one group
-    result = service.report(SUPERVISOR, date(2026, 11, 25), date(2026, 11, 25), GroupBy.DAY)
+    repository = MetricsRepository(Table("metrics", client=FakeMetricsTable(items)))
+    # When the day is reported, Then every part is counted once, in one group
+    result = incremental_report(repository, "demo", date(2026, 11, 25), date(2026, 11, 25), GroupBy.DAY, today=today)
     assert ([g.key for g in result.groups], result.totals.cases_created, result.totals.open_cases) == (["2026-11-25"], 6, 4)

@@ -13,8 +13,9 @@ the shard partition its event id picks (keys.METRIC_SHARDS). A redelivery finds 
 changes nothing; a concurrent change of the same case makes the caller re-read and recompute.
 
 The aggregates are read one range Query per shard (per page), and summed by the caller: a report
-makes 2 × (METRIC_SHARDS + 1) Queries (days, gauges; the one more is the retired unsharded
-partition the migration empties), however many cases the tenant has.
+through today (the dashboard's) makes METRIC_SHARDS + 1 Queries (the one more is the retired
+unsharded partition the migration empties), one of a past range twice that (days, then gauges),
+however many cases the tenant has.
 """
 
 import time
@@ -171,6 +172,15 @@ class MetricsRepository:
         """The open-case gauge items of one dimension, every shard's (one Query per partition)."""
         values = {":current": {"S": f"{CURRENT}#"}}
         return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "begins_with(sk, :current)", values)]
+
+    def range_and_gauges(self, tenant_id: str, dimension: str, start: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(the aggregate items of the days from start on, the open-case gauge items) of one
+        dimension, every shard's, with one Query per partition: the gauges' sort keys (`current#`)
+        sort after every day's, so the key range from `start` to them holds both. For a range that
+        runs through today: no day after it has items yet (the caller drops any a clock ahead wrote)."""
+        values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{CURRENT}#\uffff"}}
+        items = [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
+        return [i for i in items if i["period"] != CURRENT], [i for i in items if i["period"] == CURRENT]
 
     def retired_aggregates_page(self, tenant_id: str, dimension: str, limit: int, start_key: dict | None = None) -> tuple[list[dict[str, Any]], dict | None]:
         """A page of the aggregate items the design before wrote in the dimension's one partition
