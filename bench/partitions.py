@@ -9,7 +9,8 @@ belongs to, from the identifiers in its key:
 
 - shared by all tenants: a key without the tenant prefix;
 - one case: a key naming the case, one of its tasks, its reference number or its contact;
-- one shard of the tenant: a key the store's due-partition functions give for one of its shards;
+- one shard of the tenant: a key the store's due-partition or metrics-partition functions give
+  for one of its shards (a metrics shard's load: the lifecycle's units on every shard / shards);
 - one agent, one queue, one customer: a key naming the lifecycle's assignee, queue or customer;
 - one event: a key naming anything else unique to the lifecycle (event ids);
 - the tenant: anything else under the tenant's prefix (counters, metrics).
@@ -62,8 +63,9 @@ def population_of(partition: str, identifiers: dict[str, list[str]], tenant_id: 
         return "ALL TENANTS", 1.0
     if any(value in partition for value in identifiers["case"]):
         return "one case", 0.0  # its own lifecycle only: reported per case, not per second
-    if partition in _tenant_shard_partitions(tenant_id):
-        return f"one shard of {keys.DUE_SHARDS}", 1 / keys.DUE_SHARDS
+    shards = _tenant_shard_partitions(tenant_id)
+    if partition in shards:
+        return f"one shard of {shards[partition]}", 1 / shards[partition]
     if any(value in partition for value in identifiers["assignee"]):
         return f"one agent of {AGENTS:,}", 1 / AGENTS
     if any(value in partition for value in identifiers["queue"]):
@@ -75,14 +77,28 @@ def population_of(partition: str, identifiers: dict[str, list[str]], tenant_id: 
     return "the tenant", 1.0
 
 
-def _tenant_shard_partitions(tenant_id: str) -> set[str]:
+def _tenant_shard_partitions(tenant_id: str) -> dict[str, int]:
+    """The tenant's sharded partitions, each with the number of shards its writes spread over."""
+    from casetrail.store import keys
+
+    found: dict[str, int] = {}
+    try:
+        shards = range(keys.DUE_SHARDS)
+        found |= {keys.sla_due_partition(tenant_id, s): keys.DUE_SHARDS for s in shards} | {keys.due_partition(tenant_id, s): keys.DUE_SHARDS for s in shards}
+    except TypeError:
+        pass  # the design before #13: its due partitions were not the tenant's
+    return found | _metric_shard_partitions(tenant_id)
+
+
+def _metric_shard_partitions(tenant_id: str) -> dict[str, int]:
+    """The metrics aggregates' shard partitions (none while the shard was in the sort key)."""
+    from casetrail.domain.metrics import GroupBy
     from casetrail.store import keys
 
     try:
-        shards = range(keys.DUE_SHARDS)
-        return {keys.sla_due_partition(tenant_id, s) for s in shards} | {keys.due_partition(tenant_id, s) for s in shards}
-    except TypeError:
-        return set()  # the design before #13: its due partitions were not the tenant's
+        return {keys.metrics_partition(tenant_id, g.value, s): keys.METRIC_SHARDS for g in GroupBy for s in range(keys.METRIC_SHARDS)}
+    except (TypeError, AttributeError):  # an earlier design: no metrics shards, or not in the partition key
+        return {}
 
 
 def simulate(cases_per_second: float) -> tuple[list[HotSpot], int]:
@@ -104,6 +120,11 @@ def simulate(cases_per_second: float) -> tuple[list[HotSpot], int]:
 
 
 def _generic(partition: str, identifiers: dict[str, list[str]]) -> str:
+    """The partition with the lifecycle's own values named, and a metrics shard's number as
+    <shard>: the lifecycle's events land on a few shards, the tenant's spread over all of them
+    evenly, so a shard's steady-state load is the lifecycle's units on all shards / shards."""
+    if partition in _metric_shard_partitions("demo"):
+        partition = partition.rsplit("#", 1)[0] + "#<shard>"
     for kind in ("assignee", "queue", "customer"):
         for value in identifiers[kind]:
             partition = partition.replace(value, f"<{kind}>")

@@ -396,8 +396,8 @@ def _user_pool(arguments: argparse.Namespace) -> CognitoUserPool:
     return CognitoUserPool(boto3.client("cognito-idp"), _stack_output(arguments.stack, "UserPoolId"))
 
 
-def run_migrate(arguments: argparse.Namespace, cases: Table, tasks: Table, access: Table) -> dict:
-    migration = KeyDesignMigration(cases=cases, tasks=tasks, access=access, progress=lambda line: print(line, file=sys.stderr, flush=True))
+def run_migrate(arguments: argparse.Namespace, cases: Table, tasks: Table, access: Table, metrics: Table) -> dict:
+    migration = KeyDesignMigration(cases=cases, tasks=tasks, access=access, metrics=metrics, progress=lambda line: print(line, file=sys.stderr, flush=True))
     return migration.run(max_pages=arguments.max_pages)
 
 
@@ -444,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     if arguments.command == "migrate":
-        result = run_migrate(arguments, table(CASES_TABLE), table(TASKS_TABLE), table(ACCESS_TABLE))
+        result = run_migrate(arguments, table(CASES_TABLE), table(TASKS_TABLE), table(ACCESS_TABLE), table(METRICS_TABLE))
         print(json.dumps(result, indent=2))
         return 0 if result["done"] else 3  # unfinished (--max-pages): run it again to continue
     if arguments.command == "rebuild-metrics":

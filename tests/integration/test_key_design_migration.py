@@ -60,7 +60,7 @@ def sweep_tasks() -> int:
 
 
 def migrate(**options) -> dict:
-    migration = KeyDesignMigration(cases=table("CASES_TABLE_NAME"), tasks=table("TASKS_TABLE_NAME"), access=table("ACCESS_TABLE_NAME"), progress=lambda _: None, **options)
+    migration = KeyDesignMigration(cases=table("CASES_TABLE_NAME"), tasks=table("TASKS_TABLE_NAME"), access=table("ACCESS_TABLE_NAME"), metrics=table("METRICS_TABLE_NAME"), progress=lambda _: None, **options)
     return migration
 
 
@@ -72,11 +72,11 @@ def test_before_the_migration_the_new_code_cannot_see_the_old_due_keys():
 
 def test_after_the_migration_the_new_code_reads_everything_main_wrote(capsys):
     # When the operator runs the migration
-    result = run_migrate(argparse.Namespace(max_pages=None), table("CASES_TABLE_NAME"), table("TASKS_TABLE_NAME"), table("ACCESS_TABLE_NAME"))
+    result = run_migrate(argparse.Namespace(max_pages=None), table("CASES_TABLE_NAME"), table("TASKS_TABLE_NAME"), table("ACCESS_TABLE_NAME"), table("METRICS_TABLE_NAME"))
 
     # Then every step is done, with its progress printed as it went
     assert result["done"] and {step: totals["rewritten"] for step, totals in result["steps"].items()} == {
-        "tenant-directory": 1, "case-index-keys": 1, "task-index-keys": 1,
+        "tenant-directory": 1, "case-index-keys": 1, "task-index-keys": 1, "metrics-shards": 0,
     }
     assert "case-index-keys: " in capsys.readouterr().err
     # And the sweepers find the due SLA and the overdue task, in the tenant's own partitions

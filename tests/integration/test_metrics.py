@@ -2,7 +2,9 @@
 to the Metrics consumer as EventBridge delivers them (at least once, in any order), GET /metrics
 reading the aggregates, and the rebuild command recomputing them from the cases."""
 
+import json
 import random
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +13,7 @@ from casetrail.admin import _parser, run_rebuild
 from casetrail.store.cases import CaseRepository
 from casetrail.store.dynamo import Table
 from casetrail.store.metrics import MetricsRepository
-from tests.conftest import TEST_ENVIRONMENT
+from tests.conftest import TEST_ENVIRONMENT, load_event
 from casetrail.handlers.metrics_consumer import handler
 from tests.integration.api_client import ApiClient
 from tests.integration.test_billing import published_detail, sqs_batch
@@ -154,3 +156,47 @@ def test_another_tenants_figures_are_not_seen(agent):
     other = ApiClient(tenant_id="acme", principal_id="p-acme-sup", role="supervisor")
 
     assert metrics(other).body["totals"]["casesCreated"] == 0
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch) -> Counter:
+    """Every DynamoDB call made from here on, by operation."""
+    import botocore.client
+
+    calls: Counter = Counter()
+    real = botocore.client.BaseClient._make_api_call
+
+    def counting(client, operation, parameters):
+        if client.meta.service_model.service_name == "dynamodb":
+            calls[operation] += 1
+        return real(client, operation, parameters)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return calls
+
+
+def test_get_metrics_reads_each_shard_once_whatever_the_number_of_cases(agent, supervisor, dynamodb_calls):
+    from casetrail.store.keys import METRIC_SHARDS
+
+    # Given one case, then the sample SQS event's and a day of cases more, spread over the shards
+    deliver(*history(new_case(agent)))
+    dynamodb_calls.clear()
+    assert metrics(supervisor, "queue").body["totals"]["casesCreated"] == 1
+    with_one_case = dict(dynamodb_calls)
+    sample = load_event("sqs/case_created.json")
+    deliver(json.loads(sample["Records"][0]["body"])["detail"], *a_day_of_cases(agent))
+
+    # When the supervisor asks again (today: the sample's case was created on its own day)
+    dynamodb_calls.clear()
+    response = metrics(supervisor, "queue")
+
+    # Then every case is counted, read with the same calls: one Query per shard (and one of the
+    # retired partition the migration empties), the days and the open-case gauges in one key range
+    assert response.body["totals"]["casesCreated"] == 4 and response.body["totals"]["openCases"] == 4
+    assert dict(dynamodb_calls) == with_one_case and with_one_case["Query"] == METRIC_SHARDS + 1
+
+    # And a range that ended before today reads the days and the gauges with a Query each, per partition
+    dynamodb_calls.clear()
+    response = metrics(supervisor, "queue", start="2026-11-25", end="2026-11-25")
+    assert response.body["totals"]["casesCreated"] == 1 and response.body["totals"]["openCases"] == 4
+    assert dynamodb_calls["Query"] == 2 * (METRIC_SHARDS + 1)

@@ -271,10 +271,19 @@ class MetricsReport(CamelModel):
     groups: list[MetricsGroup]
 
 
+def open_cases_by_value(gauge_items: list[dict]) -> dict[str, int]:
+    """The open-case gauge per group value: its shards' items summed (values with none open left out)."""
+    gauges: Counter = Counter()
+    for item in gauge_items:
+        gauges[item["value"]] += int(item.get("openCases", 0))
+    return {value: count for value, count in gauges.items() if count}
+
+
 def report(
     start: str, end: str, group_by: GroupBy, day_items: list[dict], open_items: dict[str, int]
 ) -> MetricsReport:
-    """Folds the aggregate items of the range (one per day and group value) into the figures."""
+    """Folds the aggregate items of the range (any number per day and group value: the shards'
+    items of one are summed like the days of a group) into the figures."""
     totals: Counter = Counter()
     groups: dict[str, Counter] = {}
     for item in day_items:

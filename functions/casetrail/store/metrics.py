@@ -8,9 +8,14 @@ Cases counted before facts had items of their own keep their single `FACTS` item
 their facts (and, until they have a state, as their state) and never written again.
 
 An event is applied by one TransactWriteItems: its marker (only if absent), the case's state (only
-if unchanged since it was read: its revision), its fact, and an ADD per aggregate it changes, on
-the aggregate's shard its event id picks (keys.METRIC_SHARDS). A redelivery finds the marker and
+if unchanged since it was read: its revision), its fact, and an ADD per aggregate it changes, in
+the shard partition its event id picks (keys.METRIC_SHARDS). A redelivery finds the marker and
 changes nothing; a concurrent change of the same case makes the caller re-read and recompute.
+
+The aggregates are read one range Query per shard (per page), and summed by the caller: a report
+through today (the dashboard's) makes METRIC_SHARDS + 1 Queries (the one more is the retired
+unsharded partition the migration empties), one of a past range twice that (days, then gauges),
+however many cases the tenant has.
 """
 
 import time
@@ -18,12 +23,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from casetrail.domain.metrics import CURRENT, Contribution, by_bucket
+from casetrail.domain.errors import ConcurrentChange
+from casetrail.domain.metrics import COUNTERS, CURRENT, Contribution, by_bucket
 from casetrail.retention import DEDUPE_RETENTION_SECONDS  # past any redelivery and archive replay
 from casetrail.store import keys
 from casetrail.store.dynamo import ConditionFailed, Table, deserialize, serialize
 
-_SHARD_ATTRIBUTE = "shard"  # on a sharded aggregate item: its sort key ends with the shard
+_RETIRED_SHARD_ATTRIBUTE = "shard"  # on an aggregate of the retired design whose sort key ends with its shard
+_KEY_ATTRIBUTES = frozenset({"pk", "sk", _RETIRED_SHARD_ATTRIBUTE})
+_COUNTER_NAMES = (*COUNTERS, "openCases")  # every counter an aggregate item may hold
+_REREADS = 5  # an aggregate the old code is still adding to is moved on a fresh read this often
 
 
 class FactsChanged(Exception):
@@ -154,28 +163,78 @@ class MetricsRepository:
         return True
 
     def day_items(self, tenant_id: str, dimension: str, start: str, end: str) -> list[dict[str, Any]]:
-        """The aggregate items of the days start..end (inclusive) in one dimension: a key range."""
-        items = self._query(
-            tenant_id,
-            dimension,
-            "sk BETWEEN :start AND :end",
-            {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}},
-        )
-        return [{**item, "period": _period_and_value(item)[0], "value": _period_and_value(item)[1]} for item in items]
+        """The aggregate items of the days start..end (inclusive) in one dimension, every shard's
+        (up to METRIC_SHARDS per day and group value): one key-range Query per partition."""
+        values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}}
+        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
 
-    def open_cases(self, tenant_id: str, dimension: str) -> dict[str, int]:
-        """The open-case gauge per group value, summed over its shards."""
-        items = self._query(tenant_id, dimension, "begins_with(sk, :current)", {":current": {"S": f"{CURRENT}#"}})
-        gauges: Counter = Counter()
-        for item in items:
-            gauges[_period_and_value(item)[1]] += int(item.get("openCases", 0))
-        return {value: count for value, count in gauges.items() if count}
+    def open_case_gauges(self, tenant_id: str, dimension: str) -> list[dict[str, Any]]:
+        """The open-case gauge items of one dimension, every shard's (one Query per partition)."""
+        values = {":current": {"S": f"{CURRENT}#"}}
+        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "begins_with(sk, :current)", values)]
 
-    def _query(self, tenant_id: str, dimension: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
+    def range_and_gauges(self, tenant_id: str, dimension: str, start: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(the aggregate items of the days from start on, the open-case gauge items) of one
+        dimension, every shard's, with one Query per partition: the gauges' sort keys (`current#`)
+        sort after every day's, so the key range from `start` to them holds both. For a range that
+        runs through today: no day after it has items yet (the caller drops any a clock ahead wrote)."""
+        values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{CURRENT}#\uffff"}}
+        items = [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
+        return [i for i in items if i["period"] != CURRENT], [i for i in items if i["period"] == CURRENT]
+
+    def retired_aggregates_page(self, tenant_id: str, dimension: str, limit: int, start_key: dict | None = None) -> tuple[list[dict[str, Any]], dict | None]:
+        """A page of the aggregate items the design before wrote in the dimension's one partition
+        (for the migration; strongly consistent: what it moves must be what is there)."""
+        request: dict[str, Any] = {
+            "TableName": self._table.name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": keys.retired_metrics_partition(tenant_id, dimension)}},
+            "ConsistentRead": True,
+            "Limit": limit,
+        }
+        if start_key:
+            request["ExclusiveStartKey"] = start_key
+        response = self._table.client.query(**request)
+        return [deserialize(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+    def move_retired_aggregate(self, tenant_id: str, dimension: str, item: dict[str, Any]) -> bool:
+        """Adds an aggregate item of the design before into its shard's partition and deletes it, in
+        one transaction conditional on the item still holding the counters read: moved exactly once
+        (a re-run finds it gone; an item the old code added to meanwhile is read again). False when
+        it was gone already (moved by an earlier run) or kept changing."""
+        for _ in range(_REREADS):
+            if item is None:
+                return False
+            period, value = _period_and_value(item)
+            counters = {name: int(amount) for name, amount in item.items() if name not in _KEY_ATTRIBUTES}
+            # The shard it had (any shard would do: a report sums them all), or one its key picks.
+            shard = int(item[_RETIRED_SHARD_ATTRIBUTE]) % keys.METRIC_SHARDS if _RETIRED_SHARD_ATTRIBUTE in item else keys.counter_shard(item["sk"], keys.METRIC_SHARDS)
+            absent = [name for name in _COUNTER_NAMES if name not in counters]  # an ADD may create one meanwhile
+            names = {f"#c{i}": name for i, name in enumerate([*counters, *absent])}
+            amounts = {f":a{i}": {"N": str(amount)} for i, amount in enumerate(counters.values())}
+            unchanged = " AND ".join(
+                ["attribute_exists(pk)", *(f"#c{i} = :a{i}" for i in range(len(counters))), *(f"attribute_not_exists(#c{len(counters) + i})" for i in range(len(absent)))]
+            )
+            delete = {"Delete": {"Key": serialize({"pk": item["pk"], "sk": item["sk"]}), "ConditionExpression": unchanged, "ExpressionAttributeNames": names}}
+            if amounts:
+                delete["Delete"]["ExpressionAttributeValues"] = amounts
+            operations = [delete]
+            if counters:
+                operations.append(self._add(keys.metrics_bucket_item(tenant_id, dimension, period, value, shard), counters))
+            try:
+                self._table.transact(operations)
+                return True
+            except ConditionFailed:
+                item = self._table.get({"pk": item["pk"], "sk": item["sk"]})  # gone, or added to meanwhile
+            except ConcurrentChange:
+                pass  # nothing was written: the same move again
+        return False
+
+    def _query(self, partition: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
         request = {
             "TableName": self._table.name,
             "KeyConditionExpression": f"pk = :pk AND {sort_condition}",
-            "ExpressionAttributeValues": {":pk": {"S": keys.metrics_partition(tenant_id, dimension)}, **values},
+            "ExpressionAttributeValues": {":pk": {"S": partition}, **values},
         }
         return self._all_pages(request)
 
@@ -194,29 +253,44 @@ class MetricsRepository:
 
     def _adds(self, tenant_id: str, event_id: str, delta: Contribution) -> list[dict[str, Any]]:
         shard = keys.counter_shard(event_id, keys.METRIC_SHARDS)
-        operations = []
-        for (dimension, period, value), counters in sorted(by_bucket(delta).items()):
-            names = {f"#c{i}": name for i, name in enumerate(counters)} | {"#shard": _SHARD_ATTRIBUTE}
-            amounts = {f":a{i}": {"N": str(amount)} for i, amount in enumerate(counters.values())} | {":shard": {"N": str(shard)}}
-            operations.append(
-                {
-                    "Update": {
-                        "Key": serialize(keys.metrics_bucket_item(tenant_id, dimension, period, value, shard)),
-                        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :a{i}" for i in range(len(counters))) + " SET #shard = :shard",
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": amounts,
-                    }
-                }
-            )
-        return operations
+        return [
+            self._add(keys.metrics_bucket_item(tenant_id, dimension, period, value, shard), counters)
+            for (dimension, period, value), counters in sorted(by_bucket(delta).items())
+        ]
+
+    @staticmethod
+    def _add(key: dict[str, str], counters: dict[str, int]) -> dict[str, Any]:
+        return {
+            "Update": {
+                "Key": serialize(key),
+                "UpdateExpression": "ADD " + ", ".join(f"#c{i} :a{i}" for i in range(len(counters))),
+                "ExpressionAttributeNames": {f"#c{i}": name for i, name in enumerate(counters)},
+                "ExpressionAttributeValues": {f":a{i}": {"N": str(amount)} for i, amount in enumerate(counters.values())},
+            }
+        }
 
 
 def _applied(item: dict[str, Any]) -> Contribution:
     return Counter({tuple(entry[:4]): int(entry[4]) for entry in item.get("applied", [])})
 
 
+def _aggregate_partitions(tenant_id: str, dimension: str) -> list[str]:
+    """Where a report reads a dimension's aggregates: each shard's partition, then, while an upgraded
+    deployment's `casetrail-admin migrate` may still be moving them out of it, the retired one.
+    Each item is in exactly one of them at any moment (a move is one transaction), and a move
+    between two of a report's Queries can only make that one report miss it (the shards are read
+    first), never count it twice. Once every deployment has run the migration, drop the retired
+    partition from this list (2 Queries per report; it then answers nothing)."""
+    return [*(keys.metrics_partition(tenant_id, dimension, shard) for shard in range(keys.METRIC_SHARDS)), keys.retired_metrics_partition(tenant_id, dimension)]
+
+
+def _bucket(item: dict[str, Any]) -> dict[str, Any]:
+    period, value = _period_and_value(item)
+    return {**item, "period": period, "value": value}
+
+
 def _period_and_value(item: dict[str, Any]) -> tuple[str, str]:
-    """(period, group value) of an aggregate item, from its sort key: `<period>#<value>`, and
-    `#<shard>` after it on a sharded one (a category may itself hold a '#')."""
+    """(period, group value) of an aggregate item, from its sort key `<period>#<value>` (a category
+    may itself hold a '#'); the retired design's sharded items end with `#<shard>` after it."""
     period, value = item["sk"].split("#", 1)
-    return period, (value.rsplit("#", 1)[0] if _SHARD_ATTRIBUTE in item else value)
+    return period, (value.rsplit("#", 1)[0] if _RETIRED_SHARD_ATTRIBUTE in item else value)

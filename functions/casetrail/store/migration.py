@@ -1,20 +1,26 @@
 """`casetrail-admin migrate`: brings items written by an earlier key design to the current one.
 
-The key design of issue #13 changed three things items carry: the due indexes' keys (per tenant
+The key design of issue #13 changed four things items carry: the due indexes' keys (per tenant
 and shard instead of four partitions shared by every tenant), the index keys a case item carries
 (only those of the indexes the table still declares, the list indexes sharing their sort key:
-store/tables.py), and the tenant directory the sweepers walk. Each step rewrites only the
+store/tables.py), the tenant directory the sweepers walk, and the metrics aggregates' partition key
+(the shard moved into it: store/keys.py METRIC_SHARDS). Each index-key step rewrites only the
 index-key attributes of an item, computed by the very functions that write new items
-(store/cases.py, store/tasks.py), so migrated and new items cannot differ.
+(store/cases.py, store/tasks.py), so migrated and new items cannot differ. The metrics step moves
+each aggregate item of a tenant's retired dimension partition into its shard's partition (an ADD
+and the old item's delete in one transaction, conditional on the old item holding what was read:
+store/metrics.py), so each is counted exactly once however often the step runs or stops.
 
-A step reads its table with a Scan, on purpose: this is an operator's one-off, never a request, and
-nothing else can find items written under keys nobody queries any more. It is:
+The index-key steps read their table with a Scan, on purpose: this is an operator's one-off, never
+a request, and nothing else can find items written under keys nobody queries any more (the metrics
+step needs none: it Queries the retired partitions of each tenant of the directory). A step is:
 - idempotent: an item already in the current design is left alone (a second run rewrites nothing);
-- safe beside live traffic: each rewrite is conditional on the item's version being the one read,
-  so a change made meanwhile (already in the new design) is never overwritten: it is re-read;
-- resumable: after each page, the step's position (the Scan's LastEvaluatedKey) is saved in a
-  checkpoint item of the access table; a new run starts each step where the last one stopped, and
-  skips the steps it finished;
+- safe beside live traffic: each rewrite is conditional on the item's version being the one read
+  (a metrics item's move, on its counters), so a change made meanwhile is never overwritten or
+  lost: it is re-read;
+- resumable: after each page, the step's position (the Scan's LastEvaluatedKey; the metrics step's
+  tenant, dimension and Query position) is saved in a checkpoint item of the access table; a new
+  run starts each step where the last one stopped, and skips the steps it finished;
 - observable: a progress line per page (items read, items rewritten), and a summary at the end.
 """
 
@@ -25,27 +31,34 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from casetrail.domain.cases import Case
+from casetrail.domain.metrics import GroupBy
 from casetrail.domain.tasks import Task
 from casetrail.store import keys
+from casetrail.store.access import AccessRepository
 from casetrail.store.cases import ENTITY_CASE, _case_item
 from casetrail.store.dynamo import Table, deserialize, serialize
+from casetrail.store.metrics import MetricsRepository
 from casetrail.store.tables import CASES_TABLE, TASKS_TABLE, TableSpec
 from casetrail.store.tasks import ENTITY_TASK, _task_item
 
 MIGRATION = "2026-12-key-design"  # issue #13
+METRICS_STEP = "metrics-shards"
+_DIMENSIONS = tuple(group_by.value for group_by in GroupBy)  # the aggregates' dimensions, in a fixed order
 PAGE_SIZE = 200
 _REREADS = 5  # a busy item's rewrite is retried on a fresh read this often, then left to a re-run
 
 
 class KeyDesignMigration:
-    def __init__(self, *, cases: Table, tasks: Table, access: Table, progress: Callable[[str], None] = print, page_size: int = PAGE_SIZE):
+    def __init__(self, *, cases: Table, tasks: Table, access: Table, metrics: Table, progress: Callable[[str], None] = print, page_size: int = PAGE_SIZE):
         self._access = access
+        self._metrics = MetricsRepository(metrics)
         self._progress = progress
         self._page_size = page_size
         self._steps = (
             ("tenant-directory", access, self._tenant_directory),
             ("case-index-keys", cases, _index_keys_rewrite(cases, ENTITY_CASE, lambda item: _case_item(Case.model_validate(item)), lambda: _index_key_names(CASES_TABLE, RETIRED_CASE_INDEX_KEYS))),
             ("task-index-keys", tasks, _index_keys_rewrite(tasks, ENTITY_TASK, lambda item: _task_item(Task.model_validate(item)), lambda: _index_key_names(TASKS_TABLE))),
+            (METRICS_STEP, None, None),  # after the tenant directory: it walks the tenants
         )
 
     def run(self, *, max_pages: int | None = None) -> dict[str, Any]:
@@ -53,7 +66,10 @@ class KeyDesignMigration:
         as an interrupted one would be). Returns each step's totals and whether it is done."""
         summary: dict[str, Any] = {"migration": MIGRATION, "steps": {}}
         for name, table, rewrite in self._steps:
-            summary["steps"][name] = totals = self._step(name, table, rewrite, max_pages)
+            if name == METRICS_STEP:
+                summary["steps"][name] = totals = self._metrics_shards(max_pages)
+            else:
+                summary["steps"][name] = totals = self._step(name, table, rewrite, max_pages)
             if not totals["done"]:
                 break  # later steps wait: a re-run continues this one first
         summary["done"] = all(step["done"] for step in summary["steps"].values()) and len(summary["steps"]) == len(self._steps)
@@ -83,6 +99,45 @@ class KeyDesignMigration:
             if last is None or (max_pages is not None and pages >= max_pages):
                 return {"read": checkpoint["read"], "rewritten": checkpoint["rewritten"], "done": checkpoint["done"]}
             request["ExclusiveStartKey"] = last
+
+    def _metrics_shards(self, max_pages: int | None) -> dict[str, Any]:
+        """Moves every tenant's aggregates out of its retired per-dimension partitions, a Query page
+        at a time, tenant by tenant (the directory's order) and dimension by dimension; the
+        checkpoint holds the last page's (tenant, dimension, Query position)."""
+        checkpoint_key = keys.migration_checkpoint_item(MIGRATION, METRICS_STEP)
+        checkpoint = self._access.get(checkpoint_key) or {"read": 0, "rewritten": 0, "done": False}
+        if checkpoint["done"]:
+            self._progress(f"{METRICS_STEP}: done before ({checkpoint['read']} read, {checkpoint['rewritten']} rewritten)")
+            return {"read": checkpoint["read"], "rewritten": checkpoint["rewritten"], "done": True}
+        resume = json.loads(checkpoint["lastKey"]) if checkpoint.get("lastKey") else None
+        if resume:
+            self._progress(f"{METRICS_STEP}: resuming after {checkpoint['read']} items (tenant {resume['tenant']}, {resume['dimension']})")
+        pages = 0
+        for tenant_id in AccessRepository(self._access).tenant_ids():
+            for number, dimension in enumerate(_DIMENSIONS):
+                start_key = None
+                if resume:
+                    done_before = (tenant_id, number) < (resume["tenant"], _DIMENSIONS.index(resume["dimension"]))
+                    if done_before or ((tenant_id, dimension) == (resume["tenant"], resume["dimension"]) and resume["startKey"] is None):
+                        continue
+                    start_key, resume = resume["startKey"], None
+                while True:
+                    items, start_key = self._metrics.retired_aggregates_page(tenant_id, dimension, self._page_size, start_key)
+                    checkpoint["read"] += len(items)
+                    checkpoint["rewritten"] += sum(self._metrics.move_retired_aggregate(tenant_id, dimension, item) for item in items)
+                    checkpoint["lastKey"] = json.dumps({"tenant": tenant_id, "dimension": dimension, "startKey": start_key})
+                    self._access.put({**checkpoint_key, **checkpoint})
+                    if items:  # most tenants' retired partitions are empty: a line for each would bury the rest
+                        self._progress(f"{METRICS_STEP}: {checkpoint['read']} items read, {checkpoint['rewritten']} moved into shard partitions (tenant {tenant_id}, {dimension})")
+                    pages += 1
+                    if max_pages is not None and pages >= max_pages:
+                        return {"read": checkpoint["read"], "rewritten": checkpoint["rewritten"], "done": False}
+                    if start_key is None:
+                        break
+        checkpoint["done"], checkpoint["lastKey"] = True, None
+        self._access.put({**checkpoint_key, **checkpoint})
+        self._progress(f"{METRICS_STEP}: {checkpoint['read']} items read, {checkpoint['rewritten']} moved (done)")
+        return {"read": checkpoint["read"], "rewritten": checkpoint["rewritten"], "done": True}
 
     def _tenant_directory(self, item: dict[str, Any]) -> bool:
         if item.get("sk") != keys.tenant_item(item.get("tenantId", ""))["sk"] or not item["pk"].startswith(keys.TENANT_PREFIX):
