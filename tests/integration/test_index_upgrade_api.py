@@ -88,7 +88,7 @@ def test_once_migrated_the_sla_sweeper_finds_the_previous_release_s_due_case_thr
         for item in items:
             dynamodb_client().put_item(TableName=TEST_ENVIRONMENT[name], Item=item)
     access = Table(TEST_ENVIRONMENT["ACCESS_TABLE_NAME"])
-    assert KeyDesignMigration(cases=Table(CASES), tasks=Table(TEST_ENVIRONMENT["TASKS_TABLE_NAME"]), access=access, progress=lambda _: None).run()["done"]
+    assert KeyDesignMigration(cases=Table(CASES), tasks=Table(TEST_ENVIRONMENT["TASKS_TABLE_NAME"]), access=access, metrics=Table(TEST_ENVIRONMENT["METRICS_TABLE_NAME"]), progress=lambda _: None).run()["done"]
 
     # When the SLA sweeper runs a day later, Then it flags the due SLA (slaDueV2 is not even created yet)
     assert "slaDueV2" not in {index.name for index in FIRST_STEP.indexes}
