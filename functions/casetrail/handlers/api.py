@@ -29,7 +29,7 @@ from casetrail.handlers.routes import (
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
-from casetrail.topology import DOCS_PATH
+from casetrail.deployment_names import DOCS_PATH
 
 app.include_router(bulk.router)  # before cases and tasks: /cases/bulk is no case id
 app.include_router(erasure.router)
