@@ -1,10 +1,7 @@
 """Builds the code asset and the dependency layer on this machine, so `cdk synth` needs no docker.
 
-Both ship the bytecode of the Lambda runtime's Python: Lambda's code directories are read-only, so a
-module without a matching `.pyc` is compiled again on every cold start (bench.imports measures what
-that costs). Bytecode is version-specific (`__pycache__/*.cpython-312.pyc` is read only by 3.12), so
-it is compiled by an interpreter of the runtime's version: this one when it is that version, else
-`python3.12` (say) on PATH; with neither, the assets carry sources only, as before, and synth warns.
+Both ship the bytecode of the Lambda runtime's Python when there is an interpreter of its version
+(infra/bytecode.py); without one, sources only, and synth warns (infra/constructs/packaging.py).
 """
 
 import importlib.metadata
@@ -16,6 +13,8 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import jsii
+
+from infra.bytecode import compile_bytecode
 
 # The AWS SDK and its own dependencies ship with the Lambda Python runtime. aws-xray-sdk pulls
 # botocore in anyway (30 of the layer's 45 MB); leaving it out also keeps boto3 and botocore at the
@@ -69,38 +68,6 @@ class CompiledCopy:
         if self._bytecode_compiler:
             compile_bytecode(Path(output_dir), self._bytecode_compiler)
         return True
-
-
-def bytecode_compiler(python_version: str) -> str | None:
-    """An interpreter of `python_version` ("3.12") to compile the runtime's bytecode with, or None."""
-    for candidate in (sys.executable, shutil.which(f"python{python_version}")):
-        if candidate and _version_of(candidate) == python_version:
-            return candidate
-    return None
-
-
-def compile_bytecode(directory: Path, interpreter: str) -> None:
-    """`__pycache__/*.pyc` next to every module of `directory`. `unchecked-hash`: the loader trusts
-    the .pyc without comparing it to the source (they ship together; the asset's zip keeps no
-    timestamps for a timestamp check anyway, and there is one stat less per import). File names are
-    recorded relative to `directory` (`-s`), so the same sources always give the same bytes, and
-    the asset's hash only changes with them."""
-    subprocess.run(
-        [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", "-s", str(directory), str(directory)],
-        check=True,
-    )
-
-
-def _version_of(interpreter: str) -> str | None:
-    try:
-        completed = subprocess.run(
-            [interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True, text=True, timeout=60,
-        )
-    except OSError:
-        return None
-    # A pyenv shim of a version that is installed but not selected exits with an error.
-    return completed.stdout.strip() if completed.returncode == 0 else None
 
 
 def _remove_distributions(site_packages: Path, names: frozenset[str]) -> None:

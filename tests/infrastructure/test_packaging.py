@@ -11,14 +11,15 @@ from pathlib import Path
 
 from casetrail.topology import LAMBDA_HANDLERS
 from infra import bundling
+from infra.bytecode import bytecode_compiler
 from infra.constructs.packaging import FUNCTIONS_DIR, NOT_CODE, PYTHON_VERSION
 from tests.infrastructure.resources import casetrail_functions
 
 THIS_PYTHON = "%d.%d" % sys.version_info[:2]
 
 
-def bundle_code(output_dir: Path, bytecode_compiler: str | None) -> Path:
-    bundling.CompiledCopy(FUNCTIONS_DIR, ignore=NOT_CODE, bytecode_compiler=bytecode_compiler).try_bundle(str(output_dir), None)
+def bundle_code(output_dir: Path, compiler: str | None) -> Path:
+    bundling.CompiledCopy(FUNCTIONS_DIR, ignore=NOT_CODE, bytecode_compiler=compiler).try_bundle(str(output_dir), None)
     return output_dir
 
 
@@ -27,7 +28,7 @@ def handler_sources(asset: Path) -> list[Path]:
 
 
 def test_the_code_asset_carries_unchecked_bytecode_for_every_handler_module(tmp_path):
-    asset = bundle_code(tmp_path, bundling.bytecode_compiler(THIS_PYTHON))
+    asset = bundle_code(tmp_path, bytecode_compiler(THIS_PYTHON))
 
     for source in handler_sources(asset):
         bytecode = Path(importlib.util.cache_from_source(str(source)))  # __pycache__/<module>.<this tag>.pyc
@@ -39,7 +40,7 @@ def test_the_code_asset_carries_unchecked_bytecode_for_every_handler_module(tmp_
 
 def test_the_same_sources_compile_to_the_same_asset(tmp_path):
     # The asset is hashed as shipped: bytes that differed from one synth to the next would redeploy every function.
-    compiler = bundling.bytecode_compiler(THIS_PYTHON)
+    compiler = bytecode_compiler(THIS_PYTHON)
     first, second = bundle_code(tmp_path / "first", compiler), bundle_code(tmp_path / "second", compiler)
 
     for source in handler_sources(first):
@@ -48,7 +49,7 @@ def test_the_same_sources_compile_to_the_same_asset(tmp_path):
 
 
 def test_without_an_interpreter_of_the_runtimes_python_the_asset_carries_sources_only(tmp_path):
-    compiler = bundling.bytecode_compiler("2.0")  # no such interpreter here: its bytecode Lambda would ignore anyway
+    compiler = bytecode_compiler("2.0")  # no such interpreter here: its bytecode Lambda would ignore anyway
 
     asset = bundle_code(tmp_path, compiler)
 

@@ -1,0 +1,42 @@
+"""The bytecode Casetrail ships to Lambda: Lambda's code directories are read-only, so a module
+without a matching `.pyc` is compiled again on every cold start (bench.imports measures what that
+costs). Bytecode is version-specific (`__pycache__/*.cpython-312.pyc` is read by 3.12 alone), so it is
+compiled by an interpreter of the runtime's version: this one when it is that version, else
+`python3.12` (say) on PATH. No CDK here: bench.imports compiles with the same function."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def bytecode_compiler(python_version: str) -> str | None:
+    """An interpreter of `python_version` ("3.12") to compile the runtime's bytecode with, or None."""
+    for candidate in (sys.executable, shutil.which(f"python{python_version}")):
+        if candidate and _version_of(candidate) == python_version:
+            return candidate
+    return None
+
+
+def compile_bytecode(directory: Path, interpreter: str) -> None:
+    """`__pycache__/*.pyc` next to every module of `directory`. `unchecked-hash`: the loader trusts
+    the .pyc without comparing it to the source (they ship together; the asset's zip keeps no
+    timestamps for a timestamp check anyway, and there is one stat less per import). File names are
+    recorded relative to `directory` (`-s`), so the same sources always give the same bytes, and
+    the asset's hash only changes with them."""
+    subprocess.run(
+        [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", "-s", str(directory), str(directory)],
+        check=True,
+    )
+
+
+def _version_of(interpreter: str) -> str | None:
+    try:
+        completed = subprocess.run(
+            [interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60,
+        )
+    except OSError:
+        return None
+    # A pyenv shim of a version that is installed but not selected exits with an error.
+    return completed.stdout.strip() if completed.returncode == 0 else None
