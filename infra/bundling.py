@@ -1,7 +1,7 @@
 """Builds the code asset and the dependency layer on this machine, so `cdk synth` needs no docker.
 
 Both ship the bytecode of the Lambda runtime's Python when there is an interpreter of its version
-(infra/bytecode.py); without one, sources only, and synth warns (infra/constructs/packaging.py).
+(infra/runtime_python.py); without one, sources only, and synth warns (infra/constructs/packaging.py).
 """
 
 import importlib.metadata
@@ -14,12 +14,8 @@ from pathlib import Path
 import aws_cdk as cdk
 import jsii
 
-from infra.bytecode import compile_bytecode
+from infra.runtime_python import PROVIDED_BY_LAMBDA_RUNTIME, compile_bytecode
 
-# The AWS SDK and its own dependencies ship with the Lambda Python runtime. aws-xray-sdk pulls
-# botocore in anyway (30 of the layer's 45 MB); leaving it out also keeps boto3 and botocore at the
-# versions the runtime tested together.
-PROVIDED_BY_LAMBDA_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "python-dateutil", "six", "urllib3"})
 
 
 @jsii.implements(cdk.ILocalBundling)

@@ -1,5 +1,5 @@
 """How Casetrail's code reaches Lambda: one code asset and one dependency layer, shared by all, both
-with the bytecode of the runtime's Python when this machine has that Python (infra/bytecode.py)."""
+with the bytecode of the runtime's Python when this machine has that Python (infra/runtime_python.py)."""
 
 import hashlib
 from pathlib import Path
@@ -8,7 +8,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra import bundling, bytecode
+from infra import bundling, runtime_python
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[2] / "functions"
 REQUIREMENTS = FUNCTIONS_DIR / "requirements.txt"
@@ -59,7 +59,7 @@ class Packaging(Construct):
     def _bytecode_compiler(self) -> str | None:
         if not cdk.Stack.of(self).bundling_required:  # e.g. the tests' synth, which bundles nothing
             return None
-        compiler = bytecode.bytecode_compiler(PYTHON_VERSION)
+        compiler = runtime_python.bytecode_compiler(PYTHON_VERSION)
         if compiler is None:
             cdk.Annotations.of(self).add_warning_v2(
                 "casetrail:noBytecode",
@@ -73,6 +73,6 @@ class Packaging(Construct):
 def _layer_hash(*, with_bytecode: bool) -> str:
     digest = hashlib.sha256(REQUIREMENTS.read_bytes())
     digest.update(Path(bundling.__file__).read_bytes())
-    digest.update(Path(bytecode.__file__).read_bytes())
+    digest.update(Path(runtime_python.__file__).read_bytes())
     digest.update(f"{PIP_PLATFORM} {PYTHON_VERSION} {'bytecode' if with_bytecode else 'sources'}".encode())
     return digest.hexdigest()

@@ -1,13 +1,20 @@
-"""The bytecode Casetrail ships to Lambda: Lambda's code directories are read-only, so a module
-without a matching `.pyc` is compiled again on every cold start (bench.imports measures what that
-costs). Bytecode is version-specific (`__pycache__/*.cpython-312.pyc` is read by 3.12 alone), so it is
-compiled by an interpreter of the runtime's version: this one when it is that version, else
-`python3.12` (say) on PATH. No CDK here: bench.imports compiles with the same function."""
+"""The Lambda Python runtime as Casetrail's packaging sees it: what it provides, and the bytecode
+it reads. No CDK here: bench.imports builds the same code and layer trees with these.
+
+Lambda's code directories are read-only, so a module without a matching `.pyc` is compiled again on
+every cold start (bench.imports measures what that costs). Bytecode is version-specific
+(`__pycache__/*.cpython-312.pyc` is read by 3.12 alone), so it is compiled by an interpreter of the
+runtime's version: this one when it is that version, else `python3.12` (say) on PATH."""
 
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+# The AWS SDK and its own dependencies ship with the Lambda Python runtime. aws-xray-sdk pulls
+# botocore in anyway (30 of the layer's 45 MB); leaving it out also keeps boto3 and botocore at the
+# versions the runtime tested together.
+PROVIDED_BY_LAMBDA_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "python-dateutil", "six", "urllib3"})
 
 
 def bytecode_compiler(python_version: str) -> str | None:
