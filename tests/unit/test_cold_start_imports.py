@@ -91,3 +91,22 @@ def test_the_api_reads_its_docs_path_without_loading_the_topology():
     loaded = modules_loaded_by("casetrail.handlers.api")
 
     assert "casetrail.topology" not in loaded  # every consumer's domain modules
+
+
+_COLLECTOR_DURING_AND_AFTER = """
+import gc, importlib, json, sys
+import casetrail.handlers
+during = gc.isenabled()
+importlib.import_module(sys.argv[1])
+print(json.dumps([during, gc.isenabled()]))
+"""
+
+
+def test_every_function_pauses_the_garbage_collector_for_its_init_only():
+    for module in sorted({handler_module(h) for h in LAMBDA_HANDLERS}):
+        completed = subprocess.run(
+            [sys.executable, "-c", _COLLECTOR_DURING_AND_AFTER, module],
+            cwd=REPO_ROOT, env=lambda_environment(), capture_output=True, text=True, check=True,
+        )
+        enabled_during, enabled_after = json.loads(completed.stdout.splitlines()[-1])
+        assert (enabled_during, enabled_after) == (False, True), module  # else its invocations would never collect

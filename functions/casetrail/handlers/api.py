@@ -5,6 +5,7 @@ from functools import cache
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.docs import openapi_settings
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
@@ -70,3 +71,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     if event.get("path") == DOCS_PATH:
         _enable_swagger_ui()
     return app.resolve(event, context)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)
