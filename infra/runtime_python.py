@@ -26,11 +26,11 @@ def bytecode_compiler(python_version: str) -> str | None:
 
 
 def compile_bytecode(directory: Path, interpreter: str) -> None:
-    """`__pycache__/*.pyc` next to every module of `directory`. `unchecked-hash`: the loader trusts
-    the .pyc without comparing it to the source (they ship together; the asset's zip keeps no
-    timestamps for a timestamp check anyway, and there is one stat less per import). File names are
-    recorded relative to `directory` (`-s`), so the same sources always give the same bytes, and
-    the asset's hash only changes with them."""
+    """`__pycache__/*.pyc` next to every module of `directory`. `unchecked-hash`: the loader uses
+    the .pyc without reading the source to compare (they ship together), and the asset's zip keeps
+    no timestamps a default, timestamp-checked .pyc would need to match. File names are recorded
+    relative to `directory` (`-s`; the loader sets the real path on import), so the same sources
+    always compile to the same bytes and the asset's hash changes with them only."""
     subprocess.run(
         [interpreter, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", "-s", str(directory), str(directory)],
         check=True,

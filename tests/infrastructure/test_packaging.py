@@ -11,7 +11,7 @@ from pathlib import Path
 
 from casetrail.topology import LAMBDA_HANDLERS
 from infra import bundling
-from infra.bytecode import bytecode_compiler
+from infra.runtime_python import bytecode_compiler
 from infra.constructs.packaging import FUNCTIONS_DIR, NOT_CODE, PYTHON_VERSION
 from tests.infrastructure.resources import casetrail_functions
 
@@ -34,7 +34,7 @@ def test_the_code_asset_carries_unchecked_bytecode_for_every_handler_module(tmp_
         bytecode = Path(importlib.util.cache_from_source(str(source)))  # __pycache__/<module>.<this tag>.pyc
         assert bytecode.is_file(), source
         flags = int.from_bytes(bytecode.read_bytes()[4:8], "little")
-        assert flags == 0b01  # PEP 552: hash-based, not checked against the source (no stat, no hash per import)
+        assert flags == 0b01  # PEP 552: hash-based, not checked against the source (no read, no hash per import)
     assert not (asset / "requirements.txt").exists()
 
 
