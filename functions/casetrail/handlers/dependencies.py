@@ -212,7 +212,7 @@ def rule_service() -> "RuleService":
     from casetrail.service.rules import RuleService
     from casetrail.store.rules import RuleRepository
 
-    return RuleService(RuleRepository(cases_table()))
+    return RuleService(RuleRepository(cases_table()), user_directory())
 
 
 @cache
