@@ -1,33 +1,63 @@
 """Benchmark: cold start, as the import of each Lambda function's handler module in a fresh
 interpreter, as a ratio to a minimal Powertools REST handler with validation (bench/baseline_handler.py).
 
-Each module is imported in its own new Python process (the Lambda init phase's import, bytecode
-cached), several rounds interleaved so the machine's load weighs on all alike; the median per module
-of the CPU time the import took (the process's own: on this shared machine, wall time mostly
-measures the other processes; an import is CPU-bound once its files are cached).
-The processes get the environment a deployed function has (tracing as the stack configures it), no
-AWS access. `--culprits` adds, per function, the packages its import spends most on beyond the
-baseline (`python -X importtime`).
+Each function is imported from the two trees Lambda would run it from, built here: the code asset
+(`functions/`) and the dependency layer (the packages the handlers import from site-packages, less
+those the runtime provides), as deployed with bytecode (compiled as infra/bundling.py does:
+`infra.runtime_python.compile_bytecode`) and as deployed before, sources only (Lambda's code
+directories are read-only: every such module is compiled on every cold start). Both run with
+PYTHONDONTWRITEBYTECODE as on Lambda; the standard library and boto3 keep their bytecode (the
+runtime's own). The baseline is imported from the repository, its bytecode cached; the goal is on the
+first column. This interpreter compiles, so the figures are for its version (the runtime's may differ).
+
+Several rounds, interleaved so the machine's load weighs on all alike; the median per module of the
+CPU time the import took (the process's own: on this shared machine, wall time mostly measures the
+other processes; an import is CPU-bound once its files are cached). The processes get the
+environment a deployed function has (tracing as the stack configures it), no AWS access.
+`--culprits` adds, per function, the packages its import spends most on beyond the baseline
+(`python -X importtime`).
 
     make bench            (or: python -m bench.imports --rounds 9 --culprits)
 """
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from casetrail.observability import DEPLOYED_ENVIRONMENT
 from casetrail.topology import LAMBDA_HANDLERS
+from infra.runtime_python import PROVIDED_BY_LAMBDA_RUNTIME, compile_bytecode
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
 BASELINE = "bench.baseline_handler"
 GOAL_RATIO = 2.5
 # Prints the CPU seconds the import of argv[1] took; nothing else runs in the process.
 _TIMED_IMPORT = "import importlib,sys,time;t=time.process_time();importlib.import_module(sys.argv[1]);print(time.process_time()-t)"
+# Prints {top-level name: [path to copy, distribution]} of what the modules in argv load from site-packages.
+_LAYER_PACKAGES = """
+import importlib, importlib.metadata, json, site, sys
+at_start = set(sys.modules)  # the interpreter's own (site's .pth hooks among them)
+for module in sys.argv[1:]:
+    importlib.import_module(module)
+site_dirs = tuple(site.getsitepackages())
+distributions = importlib.metadata.packages_distributions()
+layer = {}
+for name, module in list(sys.modules.items()):
+    spec = getattr(module, "__spec__", None)
+    if "." in name or name in at_start or spec is None or not spec.origin or not spec.origin.startswith(site_dirs):
+        continue
+    path = spec.submodule_search_locations[0] if spec.submodule_search_locations else spec.origin
+    layer[name] = [path, (distributions.get(name) or [name])[0]]
+print(json.dumps(layer))
+"""
 
 
 def main() -> None:
@@ -35,18 +65,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--culprits", action="store_true", help="what each import spends most on beyond the baseline")
     arguments = parser.parse_args()
-    modules = [BASELINE, *sorted({handler.rpartition(".")[0] for handler in LAMBDA_HANDLERS})]
-    medians = import_times(modules, arguments.rounds)
-    baseline = medians[BASELINE]
-    print(f"\nImport of each function's handler module, fresh interpreter, CPU time, median of {arguments.rounds}")
-    print(f"{'module':50} {'ms':>7} {'x baseline':>10}")
-    for module in modules:
-        print(f"{module:50} {medians[module] * 1000:7.0f} {medians[module] / baseline:10.2f}")
-    worst = max(medians[m] / baseline for m in modules if m != BASELINE)
-    print(f"worst ratio {worst:.2f} (goal: at most {GOAL_RATIO})")
+    functions = sorted({handler.rpartition(".")[0] for handler in LAMBDA_HANDLERS})
+    with tempfile.TemporaryDirectory(prefix="bench-imports-") as scratch:
+        compiled = deployed_trees(Path(scratch) / "bytecode", functions, with_bytecode=True)
+        sources = deployed_trees(Path(scratch) / "sources", functions, with_bytecode=False)
+        runs = {(BASELINE, "repository"): repository_environment()}
+        for module in functions:
+            runs[(module, "bytecode")] = compiled
+            runs[(module, "sources")] = sources
+        medians = import_times(runs, arguments.rounds)
+    baseline = medians[(BASELINE, "repository")]
+    print(f"\nImport of each function's handler module, fresh interpreter, CPU time, median of {arguments.rounds}; "
+          f"baseline {baseline * 1000:.0f} ms; load average {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print(f"{'module':45} {'with bytecode':>20} {'sources only':>20}")
+    print(f"{'':45} {'ms':>9} {'x baseline':>10} {'ms':>9} {'x baseline':>10}")
+    for module in functions:
+        with_bytecode, sources_only = medians[(module, "bytecode")], medians[(module, "sources")]
+        print(f"{module:45} {with_bytecode * 1000:9.0f} {with_bytecode / baseline:10.2f} "
+              f"{sources_only * 1000:9.0f} {sources_only / baseline:10.2f}")
+    worst = max(medians[(m, "bytecode")] / baseline for m in functions)
+    saved = statistics.median(1 - medians[(m, "bytecode")] / medians[(m, "sources")] for m in functions)
+    print(f"worst ratio {worst:.2f} with bytecode (goal: at most {GOAL_RATIO}); bytecode saves {saved:.0%} (median)")
     if arguments.culprits:
         baseline_modules = set(_import_profile(BASELINE))
-        for module in modules[1:]:
+        for module in functions:
             print(f"\n{module}: beyond the baseline, self time by package")
             for package, seconds in _culprits(module, baseline_modules):
                 print(f"   {seconds * 1000:6.0f} ms  {package}")
@@ -58,8 +100,8 @@ def lambda_environment() -> dict[str, str]:
     keep = {"PATH", "HOME", "LANG", "SYSTEMROOT"}
     return {
         **{name: value for name, value in os.environ.items() if name in keep},
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "functions"), str(REPO_ROOT)]),
-        "LAMBDA_TASK_ROOT": str(REPO_ROOT / "functions"),
+        "PYTHONPATH": os.pathsep.join([str(FUNCTIONS_DIR), str(REPO_ROOT)]),
+        "LAMBDA_TASK_ROOT": str(FUNCTIONS_DIR),
         "AWS_LAMBDA_FUNCTION_NAME": "casetrail-bench",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
         "AWS_REGION": "us-east-1",
@@ -69,23 +111,59 @@ def lambda_environment() -> dict[str, str]:
     }
 
 
-def import_times(modules: list[str], rounds: int) -> dict[str, float]:
-    environment = lambda_environment()
-    for module in modules:  # once each unmeasured: bytecode compiled and cached, files in the page cache
-        _timed_import(module, environment)
-    samples: dict[str, list[float]] = defaultdict(list)
-    for _ in range(rounds):
-        for module in modules:
-            samples[module].append(_timed_import(module, environment))
-    return {module: statistics.median(values) for module, values in samples.items()}
+def repository_environment() -> tuple[dict[str, str], Path]:
+    return lambda_environment(), REPO_ROOT
 
 
-def _timed_import(module: str, environment: dict[str, str]) -> float:
+def deployed_trees(root: Path, functions: list[str], *, with_bytecode: bool) -> tuple[dict[str, str], Path]:
+    """`task/` (the code asset) and `opt/python/` (the layer) as Lambda mounts them, and the
+    environment that imports from them first."""
+    task, layer = root / "task", root / "opt" / "python"
+    shutil.copytree(FUNCTIONS_DIR, task, ignore=shutil.ignore_patterns("requirements.txt", "__pycache__", "*.pyc"))
     completed = subprocess.run(
-        [sys.executable, "-c", _TIMED_IMPORT, module],
-        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", _LAYER_PACKAGES, *functions],
+        cwd=REPO_ROOT, env=lambda_environment(), capture_output=True, text=True, check=True,
+    )
+    for name, (path, distribution) in json.loads(completed.stdout).items():
+        if _normalized(distribution) in PROVIDED_BY_LAMBDA_RUNTIME:
+            continue
+        source = Path(path)
+        if source.is_dir():
+            shutil.copytree(source, layer / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            layer.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, layer / source.name)
+    if with_bytecode:
+        compile_bytecode(task, sys.executable)
+        compile_bytecode(layer, sys.executable)
+    environment = {
+        **lambda_environment(),
+        "PYTHONPATH": os.pathsep.join([str(task), str(layer)]),
+        "LAMBDA_TASK_ROOT": str(task),
+        "PYTHONDONTWRITEBYTECODE": "1",  # Lambda's directories are read-only
+    }
+    return environment, task
+
+
+def import_times(runs: dict[tuple[str, str], tuple[dict[str, str], Path]], rounds: int) -> dict[tuple[str, str], float]:
+    for (module, _), (environment, cwd) in runs.items():  # once each unmeasured: files in the page cache
+        _timed_import(module, environment, cwd)
+    samples: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for _ in range(rounds):
+        for run, (environment, cwd) in runs.items():
+            samples[run].append(_timed_import(run[0], environment, cwd))
+    return {run: statistics.median(values) for run, values in samples.items()}
+
+
+def _timed_import(module: str, environment: dict[str, str], cwd: Path) -> float:
+    completed = subprocess.run(
+        [sys.executable, "-c", _TIMED_IMPORT, module], cwd=cwd, env=environment, capture_output=True, text=True, check=True,
     )
     return float(completed.stdout.strip().splitlines()[-1])
+
+
+def _normalized(distribution_name: str) -> str:
+    return distribution_name.replace("_", "-").replace(".", "-").lower()
 
 
 def _import_profile(module: str) -> dict[str, int]:

@@ -1,7 +1,12 @@
-"""Builds the dependency layer with pip on this machine, so `cdk synth` needs no docker."""
+"""Builds the code asset and the dependency layer on this machine, so `cdk synth` needs no docker.
+
+Both ship the bytecode of the Lambda runtime's Python when there is an interpreter of its version
+(infra/runtime_python.py); without one, sources only, and synth warns (infra/constructs/packaging.py).
+"""
 
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,20 +14,19 @@ from pathlib import Path
 import aws_cdk as cdk
 import jsii
 
-# The AWS SDK and its own dependencies ship with the Lambda Python runtime. aws-xray-sdk pulls
-# botocore in anyway (30 of the layer's 45 MB); leaving it out also keeps boto3 and botocore at the
-# versions the runtime tested together.
-PROVIDED_BY_LAMBDA_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "python-dateutil", "six", "urllib3"})
+from infra.runtime_python import PROVIDED_BY_LAMBDA_RUNTIME, compile_bytecode
+
 
 
 @jsii.implements(cdk.ILocalBundling)
 class PipInstall:
     """`pip install -r <requirements> -t <layer>/python` for the Lambda platform, not this one."""
 
-    def __init__(self, requirements: Path, *, platform: str, python_version: str):
+    def __init__(self, requirements: Path, *, platform: str, python_version: str, bytecode_compiler: str | None):
         self._requirements = requirements
         self._platform = platform
         self._python_version = python_version
+        self._bytecode_compiler = bytecode_compiler
 
     def try_bundle(self, output_dir: str, options) -> bool:
         site_packages = Path(output_dir) / "python"
@@ -35,12 +39,30 @@ class PipInstall:
                 "--implementation", "cp",
                 "--python-version", self._python_version,
                 "--only-binary=:all:",
-                "--no-compile",  # bytecode compiled here would be for this interpreter, not the runtime's
+                "--no-compile",  # pip would compile for this interpreter, not the runtime's
             ],
             check=True,
         )
         _remove_distributions(site_packages, PROVIDED_BY_LAMBDA_RUNTIME)
+        if self._bytecode_compiler:
+            compile_bytecode(site_packages, self._bytecode_compiler)
         # Never fall back to docker: a failed pip run has already raised.
+        return True
+
+
+@jsii.implements(cdk.ILocalBundling)
+class CompiledCopy:
+    """A copy of a source directory (less the `ignore` patterns), with its bytecode when given a compiler."""
+
+    def __init__(self, source: Path, *, ignore: list[str], bytecode_compiler: str | None):
+        self._source = source
+        self._ignore = ignore
+        self._bytecode_compiler = bytecode_compiler
+
+    def try_bundle(self, output_dir: str, options) -> bool:
+        shutil.copytree(self._source, output_dir, ignore=shutil.ignore_patterns(*self._ignore), dirs_exist_ok=True)
+        if self._bytecode_compiler:
+            compile_bytecode(Path(output_dir), self._bytecode_compiler)
         return True
 
 

@@ -5,6 +5,7 @@ from functools import cache
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.docs import openapi_settings
 from casetrail.handlers.dependencies import app
 from casetrail.handlers.errors import register_error_handlers
@@ -29,7 +30,7 @@ from casetrail.handlers.routes import (
 )
 from casetrail.handlers.routes import metrics as metrics_routes
 from casetrail.observability import logger, metrics, tracer
-from casetrail.topology import DOCS_PATH
+from casetrail.deployment_names import DOCS_PATH
 
 app.include_router(bulk.router)  # before cases and tasks: /cases/bulk is no case id
 app.include_router(erasure.router)
@@ -70,3 +71,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     if event.get("path") == DOCS_PATH:
         _enable_swagger_ui()
     return app.resolve(event, context)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

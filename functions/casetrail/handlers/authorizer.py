@@ -12,6 +12,7 @@ from the request itself. Any failure is a plain "Unauthorized" (401), never a hi
 
 from functools import cache
 
+from casetrail.handlers import init_done
 from casetrail.domain.identity import MAX_NAME_LENGTH, Principal, PrincipalKind, Role
 from casetrail.domain.tenant_limits import api_id_of, usage_identifier_key
 from casetrail.observability import logger
@@ -119,3 +120,6 @@ def handler(event: dict, context) -> dict:
     logger.append_keys(tenant_id=principal.tenant_id, principal_id=principal.principal_id, principal_kind=principal.kind.value)
     logger.info("Authorized")
     return authorizer_response(principal, event["methodArn"])
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

@@ -12,6 +12,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 
@@ -69,3 +70,6 @@ def run_part(record: CaseEventMessage) -> None:
 def handler(event: dict, context: LambdaContext) -> dict:
     _context["lambda"] = context
     return process_partial_response(event=event, record_handler=run_part, processor=processor, context=context)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

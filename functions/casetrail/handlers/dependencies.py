@@ -9,38 +9,27 @@ from casetrail.cors import cors_config
 from casetrail.domain.errors import Unauthenticated
 from casetrail.domain.identity import Principal
 from casetrail.handlers import request_body
-from casetrail.service.billing import BillingService, PriceList
-from casetrail.service.case_search import CaseFinder
-from casetrail.service.cases import CaseService
-from casetrail.service.customers import CustomerService
-from casetrail.service.related_items import FileLimits, RelatedItemService
-from casetrail.service.rules import RuleService
-from casetrail.service.sla_policies import SlaPolicyReader
-from casetrail.service.case_closure import CaseClosure
-from casetrail.service.task_templates import TaskTemplateService
-from casetrail.service.metrics import MetricsService
-from casetrail.service.tasks import TaskService
-from casetrail.service.watchers import WatcherService
-from casetrail.search.engines import search_index
 from casetrail.settings import get_settings
-from casetrail.store.cases import CaseRepository
-from casetrail.store.customers import CustomerRepository
 from casetrail.store.dynamo import Table
-from casetrail.store.files import FileStore
-from casetrail.store.metrics import MetricsRepository
-from casetrail.store.rules import RuleRepository
-from casetrail.store.sla_calendars import SlaCalendarRepository
-from casetrail.store.timeline import TimelineRepository
-from casetrail.store.usage import UsageRepository
-from casetrail.store.watchers import WatcherRepository
-from casetrail.store.task_templates import TaskTemplateRepository
-from casetrail.store.tasks import TaskRepository
-from casetrail.store.templates import DefinitionRepository
-from casetrail.store.users import UserRepository
-from casetrail.service.users import UserDirectory
-from casetrail.service.templates import TemplateService
 
+# Each factory imports its service and stores: a cold start loads those its first request uses, not all.
 if TYPE_CHECKING:
+    from casetrail.service.billing import BillingService
+    from casetrail.service.case_search import CaseFinder
+    from casetrail.service.cases import CaseService
+    from casetrail.service.customers import CustomerService
+    from casetrail.service.metrics import MetricsService
+    from casetrail.service.related_items import RelatedItemService
+    from casetrail.service.rules import RuleService
+    from casetrail.service.sla_policies import SlaPolicyReader
+    from casetrail.service.task_templates import TaskTemplateService
+    from casetrail.service.tasks import TaskService
+    from casetrail.service.templates import TemplateService
+    from casetrail.service.users import UserDirectory
+    from casetrail.service.watchers import WatcherService
+    from casetrail.store.cases import CaseRepository
+    from casetrail.store.tasks import TaskRepository
+    from casetrail.store.users import UserRepository
     from casetrail.service.bulk_changes import BulkChangeService
     from casetrail.service.mentions import MentionService
     from casetrail.service.user_channels import UserChannels  # noqa: F401  (a string annotation)
@@ -71,7 +60,9 @@ def cases_table() -> Table:
 
 
 @cache
-def case_repository() -> CaseRepository:
+def case_repository() -> "CaseRepository":
+    from casetrail.store.cases import CaseRepository
+
     return CaseRepository(cases_table())
 
 
@@ -81,17 +72,26 @@ def tasks_table() -> Table:
 
 
 @cache
-def task_repository() -> TaskRepository:
+def task_repository() -> "TaskRepository":
+    from casetrail.store.tasks import TaskRepository
+
     return TaskRepository(tasks_table())
 
 
 @cache
-def case_finder() -> CaseFinder:
+def case_finder() -> "CaseFinder":
+    from casetrail.search.engines import search_index
+    from casetrail.service.case_search import CaseFinder
+
     return CaseFinder(case_repository(), search_index)
 
 
 @cache
-def case_service() -> CaseService:
+def case_service() -> "CaseService":
+    from casetrail.service.case_closure import CaseClosure
+    from casetrail.service.cases import CaseService
+    from casetrail.store.customers import CustomerRepository
+
     return CaseService(
         case_repository(),
         CustomerRepository(cases_table()),
@@ -102,12 +102,19 @@ def case_service() -> CaseService:
 
 
 @cache
-def customer_service() -> CustomerService:
+def customer_service() -> "CustomerService":
+    from casetrail.service.customers import CustomerService
+    from casetrail.store.customers import CustomerRepository
+
     return CustomerService(CustomerRepository(cases_table()), case_finder())
 
 
 @cache
-def related_item_service() -> RelatedItemService:
+def related_item_service() -> "RelatedItemService":
+    from casetrail.service.related_items import FileLimits, RelatedItemService
+    from casetrail.store.files import FileStore
+    from casetrail.store.timeline import TimelineRepository
+
     settings = get_settings()
     limits = FileLimits(max_bytes=settings.file_max_bytes, content_types=settings.file_content_types)
     return RelatedItemService(
@@ -120,7 +127,9 @@ def related_item_service() -> RelatedItemService:
 
 
 @cache
-def user_repository() -> UserRepository:
+def user_repository() -> "UserRepository":
+    from casetrail.store.users import UserRepository
+
     return UserRepository(Table(get_settings().users_table_name))
 
 
@@ -132,57 +141,85 @@ def user_channels() -> "UserChannels":
 
 @cache
 def mention_service() -> "MentionService":
+    from casetrail.store.watchers import WatcherRepository
+
     from casetrail.service.mentions import MentionService
 
     return MentionService(user_repository(), WatcherRepository(cases_table()), user_channels)
 
 
 @cache
-def billing_service() -> BillingService:
+def billing_service() -> "BillingService":
+    from casetrail.service.billing import BillingService, PriceList
+    from casetrail.store.usage import UsageRepository
+
     settings = get_settings()
     usage = UsageRepository(Table(settings.usage_table_name))
     return BillingService(usage, case_finder(), PriceList(usage, settings.default_pricing()))
 
 
 @cache
-def task_service() -> TaskService:
+def task_service() -> "TaskService":
+    from casetrail.service.tasks import TaskService
+    from casetrail.store.task_templates import TaskTemplateRepository
+
     return TaskService(
         task_repository(), case_repository(), templates=TaskTemplateRepository(tasks_table()), users=user_directory()
     )
 
 
 @cache
-def user_directory() -> UserDirectory:
+def user_directory() -> "UserDirectory":
+    from casetrail.service.users import UserDirectory
+
     return UserDirectory(user_repository())
 
 
 @cache
-def task_template_service() -> TaskTemplateService:
+def task_template_service() -> "TaskTemplateService":
+    from casetrail.service.task_templates import TaskTemplateService
+    from casetrail.store.task_templates import TaskTemplateRepository
+
     return TaskTemplateService(TaskTemplateRepository(tasks_table()))
 
 
 @cache
-def metrics_service() -> MetricsService:
+def metrics_service() -> "MetricsService":
+    from casetrail.service.metrics import MetricsService
+    from casetrail.store.metrics import MetricsRepository
+
     return MetricsService(MetricsRepository(Table(get_settings().metrics_table_name)))
 
 
 @cache
-def template_service() -> TemplateService:
+def template_service() -> "TemplateService":
+    from casetrail.service.templates import TemplateService
+    from casetrail.store.templates import DefinitionRepository
+
     return TemplateService(DefinitionRepository(cases_table()))
 
 
 @cache
-def sla_policy_reader() -> SlaPolicyReader:
+def sla_policy_reader() -> "SlaPolicyReader":
+    from casetrail.service.sla_policies import SlaPolicyReader
+    from casetrail.store.sla_calendars import SlaCalendarRepository
+
     return SlaPolicyReader(get_settings().sla_configuration, SlaCalendarRepository(cases_table()))
 
 
 @cache
-def rule_service() -> RuleService:
+def rule_service() -> "RuleService":
+    from casetrail.service.rules import RuleService
+    from casetrail.store.rules import RuleRepository
+
     return RuleService(RuleRepository(cases_table()), user_directory())
 
 
 @cache
-def watcher_service() -> WatcherService:
+def watcher_service() -> "WatcherService":
+    from casetrail.service.watchers import WatcherService
+    from casetrail.store.watchers import WatcherRepository
+
     return WatcherService(case_repository(), WatcherRepository(cases_table()), users=user_repository(), channels=user_channels)
 
 
@@ -207,6 +244,8 @@ def keep_going():
 
 @cache
 def deletion_service() -> "DeletionService":
+    from casetrail.store.files import FileStore
+
     from casetrail.service.erasure import DeletionService, data_lake
     from casetrail.store.erasure import ErasureRepository
 

@@ -14,19 +14,19 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain import errors
 from casetrail.domain.task_templates import TemplateViolation
 from casetrail.observability import logger
 
 
-class FieldIssue(BaseModel):
+class FieldIssue(LazyModel):
     field: str
     issue: str
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(LazyModel):
     status: int
     code: str
     message: str

@@ -10,6 +10,7 @@ Each record's deliveries get the time the function has left, less a margin to re
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.handlers.notification_wiring import notifier
 from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
@@ -49,3 +50,6 @@ def notify_record(record: CaseEventMessage, lambda_context: LambdaContext) -> No
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=notify_record, processor=processor, context=context)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

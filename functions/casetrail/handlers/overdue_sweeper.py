@@ -8,6 +8,7 @@ from functools import cache
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.tasks import TaskService
 from casetrail.settings import get_settings
@@ -32,3 +33,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     logger.info("Overdue sweep", extra={"read": result.read, "flagged": result.flagged})
     metrics.add_metric(name="TasksFlaggedOverdue", unit="Count", value=result.flagged)
     return {"read": result.read, "flagged": result.flagged}
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

@@ -6,6 +6,7 @@ from functools import cache
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.observability import logger, metrics, tracer
 from casetrail.service.cases import utc_now
 from casetrail.service.erasure import DeletionService, data_lake
@@ -39,3 +40,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     logger.info("Retention sweep", extra=done)
     metrics.add_metric(name="CasesDeletedByRetention", unit="Count", value=done["deleted"])
     return done
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

@@ -9,6 +9,7 @@ from functools import cache
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.handlers.case_event_messages import CaseEventMessage, accepted_detail
 from casetrail.observability import logger, metrics, tracer
 from casetrail.search.engines import search_index
@@ -38,3 +39,6 @@ def index(record: CaseEventMessage) -> None:
 @metrics.log_metrics
 def handler(event: dict, context: LambdaContext) -> dict:
     return process_partial_response(event=event, record_handler=index, processor=processor, context=context)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

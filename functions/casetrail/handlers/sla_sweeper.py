@@ -6,6 +6,7 @@ not used: "now" is the clock's. Safe to run twice or concurrently.
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from casetrail.handlers import init_done
 from casetrail.handlers.sla_consumer import sla_service
 from casetrail.observability import logger, metrics, tracer
 from casetrail.settings import get_settings
@@ -22,3 +23,6 @@ def handler(event: dict, context: LambdaContext) -> dict:
     logger.info("SLA sweep", extra={"read": result.read, "flagged": result.flagged})
     metrics.add_metric(name="SlasBreached", unit="Count", value=result.flagged)
     return {"read": result.read, "flagged": result.flagged}
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

@@ -22,6 +22,7 @@ from functools import cache
 
 import boto3
 
+from casetrail.handlers import init_done
 from casetrail.observability import logger, metrics, tracer
 from casetrail.outbound.event_bus import put_entries
 from casetrail.outbound.publishable_entries import publishable_entry
@@ -96,3 +97,6 @@ def handler(event: dict, context) -> dict:
         raise PublishFailed(f"none of the {len(records)} records of the batch could be published")
     order = {record.get("dynamodb", {}).get("SequenceNumber"): i for i, record in enumerate(records)}
     return {"batchItemFailures": [{"itemIdentifier": s} for s in sorted(set(failed), key=order.__getitem__)]}
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

@@ -15,8 +15,9 @@ carries the version it came from and an older one never overwrites a newer one:
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.cases import Case  # noqa: F401  (completes CaseChange's model: a change carries a case)
 from casetrail.domain.events import CaseChange, ChangeType
 
@@ -32,12 +33,12 @@ def sortable_instant(moment: datetime | str) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class RelatedText(BaseModel):
+class RelatedText(LazyModel):
     revision: int
     text: str | None = None  # None: the item was deleted (a tombstone)
 
 
-class CaseDocument(BaseModel):
+class CaseDocument(LazyModel):
     tenant_id: str
     case_id: str
     case_version: int = 0  # of the snapshot the fields below came from; 0 = none yet

@@ -7,6 +7,7 @@ ContactId (Powertools Idempotency), and a retry answers with that same case.
 from dataclasses import asdict
 from typing import Any
 
+from casetrail.handlers import init_done
 from casetrail.domain.identity import Principal
 from casetrail.handlers.connect.flow import contact_flow_function
 from casetrail.handlers.connect.wiring import contact_flows
@@ -38,3 +39,6 @@ def handler(principal: Principal, contact: FlowContact) -> dict[str, Any]:
             "contact": contact_fields,
         }
     )
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

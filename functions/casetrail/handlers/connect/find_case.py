@@ -1,5 +1,6 @@
 """Contact-flow function: find case (see README, "Amazon Connect contact flows")."""
 
+from casetrail.handlers import init_done
 from casetrail.handlers.connect.flow import contact_flow_function
 
 
@@ -8,3 +9,6 @@ def handler(principal, contact):
     from casetrail.handlers.connect.wiring import contact_flows
 
     return contact_flows().find_case(principal, contact)
+
+
+init_done()  # the end of this function's init: the garbage collector resumes (casetrail/handlers/__init__.py)

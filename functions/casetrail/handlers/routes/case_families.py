@@ -6,8 +6,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.cases import Case
 from casetrail.domain.merges import MergeRequest
 from casetrail.handlers.dependencies import case_service
@@ -20,7 +21,7 @@ from casetrail.store.case_family import ChildCase
 router = Router()
 
 
-class CaseChildren(BaseModel):
+class CaseChildren(LazyModel):
     counts: dict[str, int] = Field(description="The case's children by status (every status, zeros included)")
     total: int
     items: list[ChildCase]

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.cases import Case, CasePatch, NewCase
 from casetrail.domain.events import AuditEntry
 from casetrail.domain.identity import Principal
@@ -31,12 +32,12 @@ PageToken = Annotated[str | None, Query(alias="nextToken", max_length=2048, desc
 _FILTER = {"min_length": 1, "max_length": 128, "pattern": r"^[^#]+$"}
 
 
-class CaseList(BaseModel):
+class CaseList(LazyModel):
     items: list[Case]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 
 
-class AuditTrail(BaseModel):
+class AuditTrail(LazyModel):
     items: list[AuditEntry]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 

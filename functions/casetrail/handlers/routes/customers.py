@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.customers import Customer, CustomerPatch, NewCustomer
 from casetrail.domain.statuses import CaseStatus
 from casetrail.handlers.dependencies import customer_service
@@ -19,7 +19,7 @@ router = Router()
 CustomerId = Annotated[str, Path(alias="customerId", min_length=1, max_length=128, pattern=r"^[^#\s/]+$")]
 
 
-class CustomerList(BaseModel):
+class CustomerList(LazyModel):
     items: list[Customer]
 
 

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from casetrail.domain.events import ChangeType
-from casetrail.domain.model_base import CamelModel
+from casetrail.domain.model_base import CamelModel, LazyModel
 from casetrail.domain.rules import NewRule, Outcome, Rule, RulePatch
 from casetrail.handlers.dependencies import CurrentPrincipal, rule_service
 from casetrail.handlers.errors import documented
@@ -19,7 +19,7 @@ router = Router()
 RuleId = Annotated[str, Path(alias="ruleId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-class RuleList(BaseModel):
+class RuleList(LazyModel):
     items: list[Rule]
 
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.subscriptions import CreatedSubscription, NewSubscription, Subscription
 from casetrail.handlers.dependencies import CurrentPrincipal
 from casetrail.handlers.errors import documented
@@ -18,7 +18,7 @@ router = Router()
 SubscriptionId = Annotated[str, Path(alias="subscriptionId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-class SubscriptionList(BaseModel):
+class SubscriptionList(LazyModel):
     items: list[Subscription]
 
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.task_templates import NewTaskTemplate, TaskTemplate, TaskTemplatePatch
 from casetrail.handlers.dependencies import CurrentPrincipal, task_template_service
 from casetrail.handlers.errors import documented
@@ -18,7 +18,7 @@ router = Router()
 TemplateId = Annotated[str, Path(alias="templateId", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-class TaskTemplateList(BaseModel):
+class TaskTemplateList(LazyModel):
     items: list[TaskTemplate]
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.instants import Instant
 from casetrail.domain.task_statuses import TaskStatus
 from casetrail.domain.tasks import NewTask, Task, TaskPatch
@@ -27,7 +28,7 @@ _FILTER = {"min_length": 1, "max_length": 128, "pattern": r"^[^#\s]+$"}
 _WRITE_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
 
-class TaskList(BaseModel):
+class TaskList(LazyModel):
     items: list[Task]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 

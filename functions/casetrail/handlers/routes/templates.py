@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.templates import (
     CaseSample,
     FieldDefinition,
@@ -30,11 +30,11 @@ TemplateId = Annotated[str, Path(alias="templateId", **_ID)]
 _WRITE_ERRORS = (HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT)
 
 
-class FieldList(BaseModel):
+class FieldList(LazyModel):
     items: list[FieldDefinition]
 
 
-class TemplateList(BaseModel):
+class TemplateList(LazyModel):
     items: list[Template]
 
 

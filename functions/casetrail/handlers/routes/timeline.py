@@ -8,9 +8,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from casetrail.domain.model_base import CamelModel
+from casetrail.domain.model_base import CamelModel, LazyModel
 from casetrail.domain.related_items import NewRelatedItem, RelatedItem, RelatedItemPatch, RelatedItemType
 from casetrail.handlers.dependencies import related_item_service
 from casetrail.handlers.errors import documented
@@ -41,7 +41,7 @@ class AddedRelatedItem(RelatedItem):
     upload: Upload | None = Field(default=None, description="File items: where to upload the file's bytes")
 
 
-class Timeline(BaseModel):
+class Timeline(LazyModel):
     items: list[RelatedItem]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 
@@ -57,7 +57,7 @@ class ContactCase(CamelModel):
     linked_at: datetime
 
 
-class ContactCases(BaseModel):
+class ContactCases(LazyModel):
     items: list[ContactCase]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 

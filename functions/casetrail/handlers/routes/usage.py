@@ -11,8 +11,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.billing import Reconciliation, UsageRecord, UsageSummary
 from casetrail.handlers.dependencies import CurrentPrincipal, billing_service
 from casetrail.handlers.errors import documented
@@ -29,7 +30,7 @@ NEXT_TOKEN_HEADER = "X-Next-Token"
 _ERRORS = documented(HTTPStatus.BAD_REQUEST, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND)
 
 
-class UsageRecordList(BaseModel):
+class UsageRecordList(LazyModel):
     items: list[UsageRecord]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 

@@ -5,8 +5,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.domain.users import User
 from casetrail.handlers.dependencies import CurrentPrincipal, user_directory
 from casetrail.handlers.errors import documented
@@ -15,7 +16,7 @@ from casetrail.service.cases import MAX_PAGE_SIZE
 router = Router()
 
 
-class UserList(BaseModel):
+class UserList(LazyModel):
     items: list[User]
     next_token: str | None = Field(default=None, serialization_alias="nextToken")
 

@@ -4,8 +4,8 @@ from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
 
+from casetrail.domain.model_base import LazyModel
 from casetrail.handlers.dependencies import watcher_service
 from casetrail.handlers.errors import documented
 from casetrail.handlers.routes.cases import CaseId, CurrentPrincipal
@@ -14,7 +14,7 @@ from casetrail.store.watchers import Watcher
 router = Router()
 
 
-class Watchers(BaseModel):
+class Watchers(LazyModel):
     items: list[Watcher]
 
 
