@@ -14,12 +14,19 @@ case and its timeline's first page were answered. Also the machine's load averag
 
 One unmeasured load comes first: the runner starts a second instance of the API function (a cold
 start, as Lambda's) the first time requests arrive together; that load is printed on its own.
+
+Each run opens its window, then waits for the browser to go idle before navigating: Debian's
+Chromium 156 renders its omnibox's WebUI in a renderer of its own for every new window (about half
+a second of CPU in the window's first second), which a person's browser did long before they open a
+case, and which on 2 cores would otherwise be measured as the page's.
 """
 
 import gzip
 import os
 import re
 import statistics
+import time
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -54,12 +61,38 @@ def entry_assets() -> list[str]:
     return re.findall(r'(?:src|href)="\./assets/([^"]+)"', (DIST / "index.html").read_text())
 
 
+def chromium_cpu_seconds() -> float:
+    """CPU time used so far by every Chromium process (Linux: /proc), its window's renderers included."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"chromium" in (entry / "cmdline").read_bytes():
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            continue  # ended meanwhile
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_browser_idle(quiet_seconds: float = 0.3, at_most_seconds: float = 5) -> None:
+    """Until Chromium used under a tenth of a core for `quiet_seconds` (or `at_most_seconds` passed)."""
+    deadline = time.monotonic() + at_most_seconds
+    used = chromium_cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_seconds)
+        now = chromium_cpu_seconds()
+        if now - used < quiet_seconds / 10:
+            return
+        used = now
+
+
 def load_case_page(browser, url: str, case: dict) -> dict:
     context = browser.new_context(viewport=DESKTOP)
     # Signed in already (the session is per tab), so the load measured is the case page's own.
     context.add_init_script(SIGNED_IN)
     context.add_init_script(TIMELINE_SHOWN)
     page = context.new_page()
+    wait_until_browser_idle()
     page.goto(f"{url}/#/cases/{case['caseId']}")
     shown = page.wait_for_function("window.casetrailTimelineShown").json_value()
     resources = [r for r in page.evaluate(RESOURCES) if r["started"] <= shown]
