@@ -7,6 +7,7 @@ import react from "@vitejs/plugin-react";
 function preloadWorkspace(): Plugin {
   return {
     name: "casetrail:preload-workspace",
+    apply: "build", // the dev server serves modules one by one: nothing to preload
     transformIndexHtml: {
       order: "post",
       handler(_html, { bundle }) {
