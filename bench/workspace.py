@@ -38,14 +38,17 @@ RUNS = 7
 DIST = REPO_ROOT / "web" / "dist"
 SIGNED_IN = f"sessionStorage.setItem('casetrail.session', JSON.stringify({{kind: 'apiKey', apiKey: '{API_KEY}'}}))"
 # When the timeline's first entry is in the page, the next frame: taken by the page itself, since
-# Playwright's waiting polls at growing intervals and would add up to its polling period.
+# Playwright's waiting polls at growing intervals and would add up to its polling period (and its
+# injected script, evaluated in the page while it loads, would be measured as the page's work).
 TIMELINE_SHOWN = """
-new MutationObserver((_, observer) => {
-  if (document.querySelector('ol[aria-label="Timeline"] article')) {
-    observer.disconnect();
-    requestAnimationFrame(() => { window.casetrailTimelineShown = performance.now(); });
-  }
-}).observe(document, { childList: true, subtree: true });
+window.casetrailTimelineShown = new Promise((resolve) => {
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('ol[aria-label="Timeline"] article')) {
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now()));
+    }
+  }).observe(document, { childList: true, subtree: true });
+});
 """
 RESOURCES = """performance.getEntriesByType('resource').map((e) => ({
   path: new URL(e.name).pathname, started: e.startTime, sent: e.requestStart, answered: e.responseEnd, bytes: e.transferSize,
@@ -93,8 +96,8 @@ def load_case_page(browser, url: str, case: dict) -> dict:
     context.add_init_script(TIMELINE_SHOWN)
     page = context.new_page()
     wait_until_browser_idle()
-    page.goto(f"{url}/#/cases/{case['caseId']}")
-    shown = page.wait_for_function("window.casetrailTimelineShown").json_value()
+    page.goto(f"{url}/#/cases/{case['caseId']}", wait_until="commit")
+    shown = page.evaluate("window.casetrailTimelineShown")
     resources = [r for r in page.evaluate(RESOURCES) if r["started"] <= shown]
     context.close()
     assets = [r for r in resources if r["path"].startswith("/assets/")]
