@@ -38,7 +38,7 @@ from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from casetrail.dead_letters import redrive
-from casetrail.republish import republish_failed_batches, republish_window
+from casetrail.republish import Bus, republish_failed_batches, republish_window
 from casetrail.domain.billing import Pricing
 from casetrail.domain.identity import Role, valid_tenant_id
 from casetrail.deployment_names import DEFAULT_FCR_REOPEN_DAYS
@@ -324,11 +324,17 @@ def run_billing(arguments: argparse.Namespace, usage: UsageRepository, cases: Cr
     return {"tenantId": arguments.tenant, "pricing": pricing.to_wire()}
 
 
+def _event_details_bucket(arguments: argparse.Namespace) -> tuple[str, object]:
+    """The bucket of event details too large for the bus (the publisher's claim checks), and its client."""
+    if arguments.local:
+        return f"{LOCAL_PREFIX}-event-details", _local_client("s3")
+    return _stack_output(arguments.stack, "EventDetailsBucketName"), boto3.client("s3")
+
+
 def run_reindex(arguments: argparse.Namespace, cases: Table) -> dict:
     sqs = _local_client("sqs") if arguments.local else boto3.client("sqs")
     _, queue_url = local_queue_urls(sqs, SEARCH.logical_id) if arguments.local else _stack_queue_urls(arguments.stack, SEARCH.logical_id)
-    bucket = f"{LOCAL_PREFIX}-event-details" if arguments.local else _stack_output(arguments.stack, "EventDetailsBucketName")
-    s3 = _local_client("s3") if arguments.local else boto3.client("s3")
+    bucket, s3 = _event_details_bucket(arguments)
     result = reindex(cases, sqs, queue_url, lambda detail: store_detail(bucket, detail, s3=s3), tenant_id=arguments.tenant)
     return {"tenantId": arguments.tenant, "scanned": result.scanned, "sent": result.sent, "claimChecked": result.claim_checked}
 
@@ -336,14 +342,14 @@ def run_reindex(arguments: argparse.Namespace, cases: Table) -> dict:
 def run_redrive(arguments: argparse.Namespace, sqs, dead_letter_url: str, source_url: str, wait_seconds: int = 1) -> dict:
     result = redrive(sqs, dead_letter_url=dead_letter_url, source_url=source_url, max_messages=arguments.max, wait_seconds=wait_seconds)
     return {"consumer": arguments.consumer, "moved": result.moved, "failed": result.failed}
-def run_republish(arguments: argparse.Namespace, events_client, bus_name: str, outboxes: list[OutboxReader], sqs=None, failed_batches_url: str | None = None, wait_seconds: int = 1) -> dict:
+def run_republish(arguments: argparse.Namespace, bus: Bus, outboxes: list[OutboxReader], sqs=None, failed_batches_url: str | None = None, wait_seconds: int = 1) -> dict:
     if arguments.failed_batches:
         by_table = {outbox.table_name: outbox for outbox in outboxes}
-        result = republish_failed_batches(sqs, failed_batches_url, events_client, bus_name, by_table, max_messages=arguments.max, wait_seconds=wait_seconds)
+        result = republish_failed_batches(sqs, failed_batches_url, bus, by_table, max_messages=arguments.max, wait_seconds=wait_seconds)
         return {"failedBatches": result.batches, "republished": result.republished}
     if arguments.end is None or arguments.end < arguments.start:
         raise SystemExit("republish --from needs --to, not before it")
-    count = sum(republish_window(events_client, bus_name, outbox, arguments.start, arguments.end) for outbox in outboxes)
+    count = sum(republish_window(bus, outbox, arguments.start, arguments.end) for outbox in outboxes)
     return {"from": arguments.start.isoformat(), "to": arguments.end.isoformat(), "republished": count}
 
 
@@ -423,11 +429,11 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.local:
             if arguments.failed_batches:
                 raise SystemExit("make run has no failed-batches queue (its stream poller prints what it gave up on): use --from/--to")
-            result = run_republish(arguments, _local_client("events"), LOCAL_PREFIX, streamed)
+            result = run_republish(arguments, Bus(_local_client("events"), LOCAL_PREFIX, *_event_details_bucket(arguments)), streamed)
         else:
-            bus_name = _stack_output(arguments.stack, "EventBusName")
+            bus = Bus(boto3.client("events"), _stack_output(arguments.stack, "EventBusName"), *_event_details_bucket(arguments))
             url = _stack_output(arguments.stack, FAILED_BATCHES_OUTPUT) if arguments.failed_batches else None
-            result = run_republish(arguments, boto3.client("events"), bus_name, streamed, boto3.client("sqs"), url)
+            result = run_republish(arguments, bus, streamed, boto3.client("sqs"), url)
     elif arguments.command == "reindex":
         result = run_reindex(arguments, table(CASES_TABLE))
     elif arguments.command == "redrive":

@@ -4,8 +4,8 @@ When the publisher's retries are spent (a bus outage longer than its attempts), 
 mapping sends the failed batch's *position* to the failed-batches queue (shard, sequence numbers,
 arrival times; never the records). The audit records themselves are still in their table: this
 finds those written in the batch's time window (or in a window an operator gives) and publishes
-their details exactly as the publisher would (the same entries, sent the same way:
-outbound/event_bus.py), same `eventId` included. So it is idempotent: every consumer dedupes on the event id (Billing on the case), and
+their details exactly as the publisher would (the same entries, claim-checked when too large for the
+bus: outbound/publishable_entries.py; sent the same way: outbound/event_bus.py), same `eventId` included. So it is idempotent: every consumer dedupes on the event id (Billing on the case), and
 publishing a few neighbours of the window again, or running twice, changes nothing downstream.
 A failed-batches message is deleted only after every event of its window was accepted by the bus.
 """
@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casetrail.outbound.bus_entries import PUT_EVENTS_MAX_ENTRIES, event_entry
+from casetrail.outbound.bus_entries import PUT_EVENTS_MAX_ENTRIES
 from casetrail.outbound.event_bus import put_entries
+from casetrail.outbound.publishable_entries import publishable_entry
 from casetrail.store.outbox import OutboxReader
 
 # A change's approximateChangeTime is taken just before its write reaches the stream: the window
@@ -50,22 +51,32 @@ class FailedBatch:
         return self.first_arrival - WINDOW_MARGIN, self.last_arrival + WINDOW_MARGIN
 
 
-def republish(events_client, bus_name: str, details: Iterable[dict]) -> int:
+@dataclass(frozen=True)
+class Bus:
+    """Where republished events go: the bus, and the bucket of the details too large for it."""
+
+    events_client: object
+    name: str
+    details_bucket: str
+    s3: object = None  # the claim checks' client (the default one when None)
+
+
+def republish(bus: Bus, details: Iterable[dict]) -> int:
     """Publishes the details as the stream publisher does; returns how many. Raises when the bus
     refuses any (nothing is lost: the audit records stay, run it again)."""
     published, batch = 0, []
     for detail in details:
-        batch.append(event_entry(detail, bus_name))
+        batch.append(publishable_entry(detail, bus.name, bus.details_bucket, s3=bus.s3).entry)
         if len(batch) == PUT_EVENTS_MAX_ENTRIES:
-            published += _put(events_client, batch)
+            published += _put(bus.events_client, batch)
             batch = []
     if batch:
-        published += _put(events_client, batch)
+        published += _put(bus.events_client, batch)
     return published
 
 
-def republish_window(events_client, bus_name: str, outbox: OutboxReader, start: datetime, end: datetime) -> int:
-    return republish(events_client, bus_name, outbox.details_between(start, end))
+def republish_window(bus: Bus, outbox: OutboxReader, start: datetime, end: datetime) -> int:
+    return republish(bus, outbox.details_between(start, end))
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ class FailedBatchesResult:
     republished: int
 
 
-def republish_failed_batches(sqs, queue_url: str, events_client, bus_name: str, outboxes: Mapping[str, OutboxReader], max_messages: int | None = None, wait_seconds: int = 1) -> FailedBatchesResult:
+def republish_failed_batches(sqs, queue_url: str, bus: Bus, outboxes: Mapping[str, OutboxReader], max_messages: int | None = None, wait_seconds: int = 1) -> FailedBatchesResult:
     """Republishes the window of every failed-batches message, deleting each message once done."""
     batches = republished = 0
     while max_messages is None or batches < max_messages:
@@ -87,7 +98,7 @@ def republish_failed_batches(sqs, queue_url: str, events_client, bus_name: str, 
             outbox = outboxes.get(failed.table_name)
             if outbox is None:
                 raise RepublishFailed(f"the failed batch is of table {failed.table_name}, not one of this stack's streamed tables")
-            republished += republish_window(events_client, bus_name, outbox, *failed.window())
+            republished += republish_window(bus, outbox, *failed.window())
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             batches += 1
     return FailedBatchesResult(batches=batches, republished=republished)

@@ -80,11 +80,6 @@ class Settings(BaseModel):
 
         return Pricing.model_validate_json(self.billing_pricing)
 
-    def details_bucket(self) -> str:
-        if self.event_details_bucket_name is None:
-            raise RuntimeError(f"{EVENT_DETAILS_BUCKET_ENV_VAR} is not set: an event too large for the bus needs its bucket")
-        return self.event_details_bucket_name
-
     files_bucket_name: str | None = None
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
     file_content_types: frozenset[str] = frozenset(DEFAULT_FILE_CONTENT_TYPES.split(","))

@@ -80,3 +80,36 @@ def test_a_task_cannot_be_assigned_to_someone_unknown_and_me_is_the_caller(api):
     assert mine.status == 201 and mine.body["assignee"] == "p-sam"
     assert api.patch_task(queued["taskId"], {"assignee": "u-olga"}, if_match="1").status == 422
     assert api.patch_task(queued["taskId"], {"assignee": "u-ana"}, if_match="1").body["assignee"] == "u-ana"
+
+
+RULE = {"name": "Fraud to Ana", "trigger": "OnCaseCreate", "actions": [{"type": "assignAgent", "agent": "u-ana"}]}
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"type": "assignAgent", "agent": "u-gone"},
+        {"type": "assignAgent", "agent": "me"},  # applied later by the rule, when no one is "me"
+        {"type": "createTask", "name": "Call back", "assignee": "u-olga"},
+    ],
+)
+def test_a_rule_names_only_active_users_of_the_tenant_as_assignees(api, action):
+    # When a supervisor creates a rule that would assign to someone who is not an active user here
+    refused = api.request("create_rule", body={**RULE, "actions": [action]})
+
+    # Then it is a 422 naming them, and no rule was stored
+    assert refused.status == 422 and refused.body["code"] == "UNKNOWN_ASSIGNEE"
+    assert refused.body["details"] == {"assignee": action.get("agent") or action.get("assignee")}
+    assert api.request("list_rules").body["items"] == []
+
+
+def test_editing_a_rule_checks_the_assignees_it_names(api):
+    rule = api.request("create_rule", body=RULE)
+    assert rule.status == 201, rule.body
+
+    path = f"/rules/{rule.body['ruleId']}"
+    refused = api.request("patch_rule", path=path, body={"actions": [{"type": "assignAgent", "agent": "nobody"}]})
+    renamed = api.request("patch_rule", path=path, body={"name": "Fraud team"})
+
+    assert refused.status == 422 and refused.body["details"] == {"assignee": "nobody"}
+    assert renamed.status == 200 and renamed.body["actions"] == RULE["actions"]

@@ -9,6 +9,8 @@ import boto3
 import pytest
 
 from casetrail.admin import _parser, run_republish
+from casetrail.outbound.bus_entries import INLINE_ENTRY_LIMIT, PUT_EVENTS_ENTRY_LIMIT, detail_json
+from casetrail.republish import Bus
 from casetrail.store.dynamo import Table
 from casetrail.store.outbox import OutboxReader
 from casetrail.store.tables import ALL_TABLES
@@ -16,6 +18,7 @@ from tests.conftest import TEST_ENVIRONMENT
 from tests.integration.api_client import ApiClient
 from tests.integration.test_billing import deliver as deliver_to_billing
 from tests.integration.test_billing import published_detail, usage
+from tests.integration.test_event_sizes import text_fields
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -74,7 +77,8 @@ def failed_batch(table_name: str, first: str, last: str, size: int) -> dict:
 
 def republish(*argv: str, failed_batches_url: str | None = None) -> dict:
     arguments = _parser().parse_args(["--local", "republish", *argv])
-    return run_republish(arguments, boto3.client("events"), BUS, outboxes(), boto3.client("sqs"), failed_batches_url, wait_seconds=0)
+    bus = Bus(boto3.client("events"), BUS, TEST_ENVIRONMENT["EVENT_DETAILS_BUCKET_NAME"])
+    return run_republish(arguments, bus, outboxes(), boto3.client("sqs"), failed_batches_url, wait_seconds=0)
 
 
 def test_the_changes_of_a_failed_batch_are_republished_with_their_own_event_ids(bus, failed_batches):
@@ -121,6 +125,27 @@ def test_republishing_a_time_range_twice_reaches_the_consumers_as_one_change_eac
     supervisor = ApiClient(principal_id="p-demo-supervisor", name="Sam Supervisor", role="supervisor")
     assert deliver_to_billing(*carried) == {"batchItemFailures": []}
     assert usage(supervisor, cases[0]["createdAt"][:7])["casesMetered"] == 2
+
+
+def test_an_event_too_large_for_the_bus_is_republished_by_claim_check_as_the_publisher_sends_it(bus):
+    # Given a case change whose event is larger than a bus entry may be (100 fields of 1,000 characters)
+    agent = ApiClient()
+    field_ids = text_fields()
+    agent.create_customer({"customerId": "cust-1", "name": "Customer 1"})
+    case = agent.create_case({"title": "Many fields", "customerId": "cust-1", "fields": {f: "a" * 1_000 for f in field_ids}}).body
+    patched = agent.patch_case(case["caseId"], {"fields": {f: "b" * 1_000 for f in field_ids}}, if_match='"1"').body
+    full = published_detail(case["caseId"], version=2)
+    assert len(detail_json(full).encode()) > PUT_EVENTS_ENTRY_LIMIT
+
+    # When its range is republished
+    result = republish("--from", case["createdAt"], "--to", patched["updatedAt"])
+
+    # Then the bus carried both events; the large one trimmed, with a reference to its full detail
+    assert result["republished"] == 2
+    update = next(d for d in bus() if d["eventType"] == "CASE.UPDATED")
+    assert update["eventId"] == full["eventId"] and len(detail_json(update).encode()) <= INLINE_ENTRY_LIMIT
+    stored = boto3.client("s3").get_object(Bucket=update["claimCheck"]["bucket"], Key=update["claimCheck"]["key"])["Body"].read()
+    assert json.loads(stored) == full
 
 
 def test_a_range_needs_both_ends_in_order():

@@ -211,6 +211,12 @@ Action = Annotated[
 Actions = Annotated[list[Action], Field(min_length=1, max_length=10)]
 
 
+def people_named(actions: list[Action] | None) -> list[str]:
+    """The userIds the actions would make an assignee (of the case, or of a task they create), in order."""
+    named = [action.agent if isinstance(action, AssignAgent) else action.assignee if isinstance(action, CreateTask) else None for action in actions or []]
+    return list(dict.fromkeys(person for person in named if person is not None))
+
+
 # --- the rule ------------------------------------------------------------------------------
 
 

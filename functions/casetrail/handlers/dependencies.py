@@ -178,7 +178,7 @@ def sla_policy_reader() -> SlaPolicyReader:
 
 @cache
 def rule_service() -> RuleService:
-    return RuleService(RuleRepository(cases_table()))
+    return RuleService(RuleRepository(cases_table()), user_directory())
 
 
 @cache

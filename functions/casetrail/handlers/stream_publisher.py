@@ -11,8 +11,8 @@ reported as batch item failures, so Lambda retries from the first of them (at le
 lost). Powertools' BatchProcessor hands over one record at a time, which would mean one call per
 event: the batch is handled whole here, answering in the same partial-response shape.
 
-An event whose entry would not fit the bus (outbound/bus_entries.py) is claim-checked: its full
-detail goes to S3 first (store/event_details.py) and the bus carries a trimmed detail with the
+An event whose entry would not fit the bus is claim-checked (outbound/publishable_entries.py, as
+republish does): its full detail goes to S3 first and the bus carries a trimmed detail with the
 reference, so every change reaches every consumer whatever its size.
 
 A relay: it imports none of the domain models (a test keeps it so), for a short cold start.
@@ -23,8 +23,8 @@ from functools import cache
 import boto3
 
 from casetrail.observability import logger, metrics, tracer
-from casetrail.outbound.bus_entries import INLINE_ENTRY_LIMIT, entry_size, event_entry
 from casetrail.outbound.event_bus import put_entries
+from casetrail.outbound.publishable_entries import publishable_entry
 from casetrail.settings import get_settings
 from casetrail.store.outbox import event_detail_from_stream_image
 
@@ -41,18 +41,11 @@ def _events_client():
 def entry_for(detail: dict) -> dict:
     """The bus entry of an event: inline when it fits, else its trimmed, claim-checked form."""
     settings = get_settings()
-    entry = event_entry(detail, settings.event_bus_name)
-    size = entry_size(entry)
-    if size <= INLINE_ENTRY_LIMIT:
-        return entry
-    # Only for the rare event too large for the bus: the models the claim check needs load here.
-    from casetrail.domain.events import trimmed_detail
-    from casetrail.store.event_details import store_detail
-
-    claim_check = store_detail(settings.details_bucket(), detail)
-    logger.info("Claim-checked", extra={"event_id": detail["eventId"], "entry_bytes": size, "detail_bytes": claim_check.bytes})
-    metrics.add_metric(name="EventsClaimChecked", unit="Count", value=1)
-    return event_entry(trimmed_detail(detail, claim_check), settings.event_bus_name)
+    publishable = publishable_entry(detail, settings.event_bus_name, settings.event_details_bucket_name)
+    if publishable.claim_checked_bytes is not None:
+        logger.info("Claim-checked", extra={"event_id": detail["eventId"], "entry_bytes": publishable.inline_bytes, "detail_bytes": publishable.claim_checked_bytes})
+        metrics.add_metric(name="EventsClaimChecked", unit="Count", value=1)
+    return publishable.entry
 
 
 def publish_batch(records: list[dict]) -> list[str]:

@@ -22,10 +22,12 @@ from casetrail.domain.rules import (
     RulePatch,
     evaluate,
     is_rule_change,
+    people_named,
 )
 from casetrail.domain.tasks import NewTask
 from casetrail.service.cases import Clock, utc_now
 from casetrail.service.tasks import TaskService
+from casetrail.service.users import UserDirectory
 from casetrail.service.tenant_settings_cache import TENANT_SETTINGS_SECONDS, TenantSettingsCache
 from casetrail.service.write_conflicts import CONSUMER_ATTEMPTS, LOST_RACE, pause_before_retry
 from casetrail.store.cases import CaseRepository
@@ -44,12 +46,14 @@ def rule_principal(rule: Rule) -> Principal:
 
 
 class RuleService:
-    def __init__(self, rules: RuleRepository, clock: Clock = utc_now):
+    def __init__(self, rules: RuleRepository, users: UserDirectory, clock: Clock = utc_now):
         self._rules = rules
+        self._users = users
         self._clock = clock
 
     def create(self, principal: Principal, command: NewRule) -> Rule:
         _require_writer(principal)
+        self._users.require_active_users(principal, people_named(command.actions))
         if len(self._rules.list_for_tenant(principal.tenant_id)) >= MAX_RULES_PER_TENANT:
             raise InvalidRequest(f"a tenant has at most {MAX_RULES_PER_TENANT} rules")
         now = self._clock()
@@ -73,6 +77,7 @@ class RuleService:
 
     def update(self, principal: Principal, rule_id: str, patch: RulePatch) -> Rule:
         _require_writer(principal)
+        self._users.require_active_users(principal, people_named(patch.actions))
         edited = self._rules.get(principal.tenant_id, rule_id).patched(patch, at=self._clock())
         self._rules.replace(edited)
         return edited

@@ -2,7 +2,7 @@
 
 from casetrail.domain.errors import NotFound
 from casetrail.domain.identity import Principal
-from casetrail.domain.users import UnknownAssignee, User, assignee_for
+from casetrail.domain.users import ASSIGN_TO_CALLER, UnknownAssignee, User, assignee_for
 from casetrail.service.cases import page_size
 from casetrail.store.users import UserPage, UserRepository
 
@@ -37,3 +37,10 @@ class UserDirectory:
                 details={"assignee": assignee},
             )
         return assignee
+
+    def require_active_users(self, principal: Principal, user_ids: list[str]) -> None:
+        """Each must be an active user of the caller's tenant, as written (422 UNKNOWN_ASSIGNEE):
+        what a rule stores is applied later, by no one who could say `me`."""
+        for user_id in user_ids:
+            if user_id == ASSIGN_TO_CALLER or self._users.active_user(principal.tenant_id, user_id) is None:
+                raise UnknownAssignee(f"{user_id} is not an active user of this tenant: name a userId from GET /users", details={"assignee": user_id})

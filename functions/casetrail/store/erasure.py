@@ -88,10 +88,6 @@ class ErasureRepository:
         """The case item as stored, a case being deleted included."""
         return self._cases.get(keys.case_item(tenant_id, case_id))
 
-    def has_children(self, tenant_id: str, case_id: str) -> bool:
-        page = self._cases.query_page(partition_value=keys.case_partition(tenant_id, case_id), sort_prefix=("sk", keys.CASE_CHILD_PREFIX), limit=1)
-        return bool(page.items)
-
     @staticmethod
     def removed_so_far(case_record: dict[str, Any]) -> dict[str, int]:
         return {name.removeprefix(_REMOVED_PREFIX): int(value) for name, value in case_record.items() if name.startswith(_REMOVED_PREFIX) and value}
