@@ -10,7 +10,7 @@ import { isEmbedded } from "./connect/bridge";
 import { pages } from "./pages/loaders";
 import { hrefFor, navigate, useRoute, type Route } from "./routing";
 
-// Each page is a chunk (pages/loaders.tsx); the boot has already requested the opened one (prefetch.ts).
+// Pages load on first use (pages/loaders.tsx); the boot has already started the opened one (prefetch.ts).
 const { "sign-in": SignInPage, case: CasePage, find: FindPage, "my-work": MyWorkPage, dashboard: DashboardPage } = pages;
 
 export function App() {

@@ -1,6 +1,8 @@
 /** The boot, kept small (the entry chunk): read the runtime configuration, restore the session,
  * start the opened route's code and data (prefetch.ts), then render once React, the app shell
- * (Root.tsx, a chunk of its own, requested at once) and the opened page's code are in. */
+ * (Root.tsx, in the workspace chunk that index.html preloads beside this one) and the opened page's
+ * code are in. Imported dynamically, so this runs (and the case's requests leave) before that
+ * larger chunk is parsed. */
 import "@cloudscape-design/global-styles/index.css";
 import { QueryClient } from "@tanstack/react-query";
 import { createApi } from "./api/client";

@@ -4,6 +4,7 @@
  * it; the page finds the answers in the query cache under the keys it reads them by. */
 import type { QueryClient } from "@tanstack/react-query";
 import type { Api } from "./api/client";
+import { meQuery } from "./api/users";
 import { caseQuery } from "./pages/case/caseQueries";
 import { timelineQuery } from "./pages/case/timelineQueries";
 import { pages } from "./pages/loaders";
@@ -16,5 +17,8 @@ export function prefetchRoute(route: Route, signedIn: boolean, queryClient: Quer
     void queryClient.prefetchQuery(caseQuery(api, route.caseId));
     void queryClient.prefetchInfiniteQuery(timelineQuery(api, route.caseId));
   }
+  // Who is signed in, which the header (and a case's comments: which are mine) shows on every page:
+  // answered with the rest, rather than asked at the first render and rendered again on its own.
+  if (signedIn) void queryClient.prefetchQuery(meQuery(api));
   return pages[signedIn ? route.page : "sign-in"].preload();
 }

@@ -1,6 +1,8 @@
-/** Each page is a chunk of its own (route-level code splitting): an agent opening a case downloads
- * the case page's code, not the dashboard's charts, My work's tables or the sign-in form. The boot
- * starts the opened page's chunk early (prefetch.ts); the router (App.tsx) renders pages from here. */
+/** The pages, each imported on first use: the dashboard (with its charts) is a chunk of its own that
+ * an agent opening a case never downloads; the other pages share the workspace chunk with the app
+ * shell (vite.config.ts: a few larger chunks load faster than one per page), which index.html
+ * preloads. The boot starts the opened page early (prefetch.ts); the router (App.tsx) renders pages
+ * from here. */
 import { lazy, type ComponentType } from "react";
 
 /** A page loaded on first use, or before with `preload()`. Once loaded it renders at once: React

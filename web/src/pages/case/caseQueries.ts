@@ -26,6 +26,8 @@ export function useTemplateFields(templateId: string | null | undefined) {
   });
   const fields = useQuery({
     queryKey: ["fields"],
+    // Only a template's fields are shown: a case without one does not ask (nor compete with its timeline).
+    enabled: Boolean(templateId),
     staleTime: 5 * 60_000,
     queryFn: async () => unwrap<{ items: Schemas["FieldDefinition"][] }>(await api.GET("/fields")).items,
   });
