@@ -33,6 +33,8 @@ from infra.web_build import WEB_DIR, NpmBuild
 
 CONNECT_CONTEXT_KEY = "casetrail:workspaceConnect"
 CONFIG_FILE = "config.json"
+HASHED_ASSETS_DIR = "assets"  # vite's build.assetsDir: every file name there carries its content hash
+IMMUTABLE = "public, max-age=31536000, immutable"
 # What the embedded app may ask of Amazon Connect: who the agent is, the contact and its attributes
 # (the caseId a Casetrail flow sets) and the customer's number (to find the customer).
 CONNECT_PERMISSIONS = ["User.Details.View", "Contact.Details.View", "Contact.Attributes.View", "Contact.CustomerDetails.View"]
@@ -151,26 +153,42 @@ class Workspace(Construct):
         )
         self.url = f"https://{self.distribution.distribution_domain_name}"
         self.runtime_config = {**runtime_config, "apiUrl": f"{self.url}/{STAGE_NAME}"}
+        app = s3deploy.Source.asset(
+            str(WEB_DIR),
+            exclude=["node_modules", "dist", "test-results", "playwright-report"],
+            bundling=cdk.BundlingOptions(
+                # Required by the API; local bundling always succeeds or raises, docker is never used.
+                image=cdk.DockerImage.from_registry("public.ecr.aws/docker/library/node:20"),
+                local=NpmBuild(),
+            ),
+        )
+        # Two copies with two caching rules. The content-hashed assets first, cached for good and
+        # never pruned: a browser still running the previous index.html keeps finding its chunks.
+        # Then index.html and config.json, revalidated on every load, so a deployment reaches every
+        # browser at once (a heuristic cache of index.html would ask for assets by old names).
+        hashed_assets = s3deploy.BucketDeployment(
+            self,
+            "HashedAssets",
+            destination_bucket=self.bucket,
+            sources=[app],
+            exclude=["*"],
+            include=[f"{HASHED_ASSETS_DIR}/*"],
+            prune=False,
+            cache_control=[s3deploy.CacheControl.from_string(IMMUTABLE)],
+            memory_limit=512,
+        )
         deployment = s3deploy.BucketDeployment(
             self,
             "Deployment",
             destination_bucket=self.bucket,
-            sources=[
-                s3deploy.Source.asset(
-                    str(WEB_DIR),
-                    exclude=["node_modules", "dist", "test-results", "playwright-report"],
-                    bundling=cdk.BundlingOptions(
-                        # Required by the API; local bundling always succeeds or raises, docker is never used.
-                        image=cdk.DockerImage.from_registry("public.ecr.aws/docker/library/node:20"),
-                        local=NpmBuild(),
-                    ),
-                ),
-                s3deploy.Source.json_data(CONFIG_FILE, self.runtime_config),
-            ],
+            sources=[app, s3deploy.Source.json_data(CONFIG_FILE, self.runtime_config)],
+            exclude=[f"{HASHED_ASSETS_DIR}/*"],  # neither copied nor pruned by this one
+            cache_control=[s3deploy.CacheControl.no_cache()],
             distribution=self.distribution,
             distribution_paths=["/index.html", f"/{CONFIG_FILE}"],  # assets are content-hashed
             memory_limit=512,
         )
+        deployment.node.add_dependency(hashed_assets)
         for index, entry in enumerate(connect_embeddings):
             self._register_with_connect(index, entry)
         _acknowledge_nag_findings(self, deployment)

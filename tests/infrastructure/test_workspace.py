@@ -14,6 +14,11 @@ def _only(template, resource_type: str) -> tuple[str, dict]:
     return item
 
 
+def _deployment(template, logical_id_prefix: str) -> dict:
+    (properties,) = [d["Properties"] for name, d in resources(template, "Custom::CDKBucketDeployment").items() if name.startswith(logical_id_prefix)]
+    return properties
+
+
 def test_the_site_bucket_is_private_and_read_only_through_cloudfront_origin_access_control(template):
     _, distribution = _only(template, "AWS::CloudFront::Distribution")
     config = distribution["Properties"]["DistributionConfig"]
@@ -45,13 +50,29 @@ def test_security_headers_allow_framing_only_by_the_connect_origin(template):
 
 
 def test_the_runtime_config_is_deployed_next_to_the_app_and_invalidated(template):
-    _, deployment = _only(template, "Custom::CDKBucketDeployment")
-    properties = deployment["Properties"]
+    properties = _deployment(template, "WorkspaceDeployment")
     assert len(properties["SourceObjectKeys"]) == 2  # the built app and config.json
     assert "/config.json" in properties["DistributionPaths"]
     # config.json's values are filled in at deploy time from the stack's own resources.
     markers = str(properties["SourceMarkers"])
     assert "UserPool" in markers and "cognito-idp." in markers
+
+
+def test_hashed_assets_are_cached_for_good_and_kept_while_index_html_and_config_are_revalidated(template):
+    # Given the two copies of the built app into the workspace bucket
+    assets, pages = _deployment(template, "WorkspaceHashedAssets"), _deployment(template, "WorkspaceDeployment")
+    # Then the content-hashed files are immutable and never pruned (an open tab of the previous
+    # release still finds its chunks), and only they are in that copy
+    assert assets["SystemMetadata"] == {"cache-control": "public, max-age=31536000, immutable"}
+    assert assets["Prune"] is False and assets["Exclude"] == ["*"] and assets["Include"] == ["assets/*"]
+    # And index.html and config.json are revalidated on every load; that copy leaves assets/ alone
+    assert pages["SystemMetadata"] == {"cache-control": "no-cache"}
+    assert pages["Exclude"] == ["assets/*"] and pages.get("Prune", True) is True
+    # And the pages are copied only after the assets they name
+    deployments = resources(template, "Custom::CDKBucketDeployment")
+    (pages_id,) = [n for n in deployments if n.startswith("WorkspaceDeployment")]
+    (assets_id,) = [n for n in deployments if n.startswith("WorkspaceHashedAssets")]
+    assert assets_id in deployments[pages_id].get("DependsOn", [])
 
 
 def test_the_app_is_registered_with_the_configured_connect_instance(template):
@@ -87,5 +108,4 @@ def test_the_api_is_reached_through_the_workspace_origin_uncached_with_every_hea
     assert set(behavior["AllowedMethods"]) >= {"GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"}
     assert behavior["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
     assert behavior["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # AllViewerExceptHostHeader
-    _, deployment = _only(template, "Custom::CDKBucketDeployment")
-    assert "Distribution" in str(deployment["Properties"]["SourceMarkers"])  # config.json's apiUrl: the workspace's own origin
+    assert "Distribution" in str(_deployment(template, "WorkspaceDeployment")["SourceMarkers"])  # config.json's apiUrl: the workspace's own origin
