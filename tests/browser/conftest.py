@@ -18,7 +18,6 @@ DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = os.environ.get("CASETRAIL_SCREENSHOTS")
 DEMO_PASSWORD = os.environ.get("CASETRAIL_DEMO_PASSWORD", "Casetrail-demo-1")
 
-pytestmark = pytest.mark.browser
 
 
 def pytest_collection_modifyitems(items):

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import new_case, open_case, sign_in
 from tests.browser.runner import REPO_ROOT
 
+pytestmark = pytest.mark.browser
+
 AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

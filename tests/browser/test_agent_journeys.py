@@ -1,11 +1,14 @@
 """What an agent does in the workspace, found by role and label as a screen reader would."""
 
+import pytest
 import re
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_case, new_customer, open_case, open_workspace, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
 
 
 def test_the_agent_signs_in_sees_who_and_signs_out(signed_out):

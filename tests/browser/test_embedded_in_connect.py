@@ -2,9 +2,12 @@
 ContactClient runs; only Connect's provider is a stand-in, set before the app loads, that lets the
 test connect a contact with the attributes a contact flow would have set."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_case, open_workspace, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def embedded_workspace(browser, api, **options):

@@ -1,12 +1,15 @@
 """What a first load of the case page downloads (how long it takes is bench/workspace.py's job): the
 scripts index.html names, all requested at once, and not the dashboard's charts or the Connect SDK."""
 
+import pytest
 import re
 import urllib.request
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_case, open_workspace
+
+pytestmark = pytest.mark.browser
 
 SCRIPTS_LOADED = """performance.getEntriesByType('resource')
   .map((entry) => new URL(entry.name).pathname)

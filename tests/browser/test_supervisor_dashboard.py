@@ -1,10 +1,13 @@
 """What a supervisor watches: the key metrics and their charts, following the event stream."""
 
+import pytest
 import re
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import new_case, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def key_metric(page, name: str):
