@@ -165,21 +165,18 @@ class MetricsRepository:
     def day_items(self, tenant_id: str, dimension: str, start: str, end: str) -> list[dict[str, Any]]:
         """The aggregate items of the days start..end (inclusive) in one dimension, every shard's
         (up to METRIC_SHARDS per day and group value): one key-range Query per partition."""
-        values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}}
-        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
+        return self._aggregates(tenant_id, dimension, "sk BETWEEN :start AND :end", {":start": {"S": f"{start}#"}, ":end": {"S": f"{end}#\uffff"}})
 
     def open_case_gauges(self, tenant_id: str, dimension: str) -> list[dict[str, Any]]:
         """The open-case gauge items of one dimension, every shard's (one Query per partition)."""
-        values = {":current": {"S": f"{CURRENT}#"}}
-        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "begins_with(sk, :current)", values)]
+        return self._aggregates(tenant_id, dimension, "begins_with(sk, :current)", {":current": {"S": f"{CURRENT}#"}})
 
     def range_and_gauges(self, tenant_id: str, dimension: str, start: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(the aggregate items of the days from start on, the open-case gauge items) of one
         dimension, every shard's, with one Query per partition: the gauges' sort keys (`current#`)
         sort after every day's, so the key range from `start` to them holds both. For a range that
         runs through today: no day after it has items yet (the caller drops any a clock ahead wrote)."""
-        values = {":start": {"S": f"{start}#"}, ":end": {"S": f"{CURRENT}#\uffff"}}
-        items = [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, "sk BETWEEN :start AND :end", values)]
+        items = self._aggregates(tenant_id, dimension, "sk BETWEEN :start AND :end", {":start": {"S": f"{start}#"}, ":end": {"S": f"{CURRENT}#\uffff"}})
         return [i for i in items if i["period"] != CURRENT], [i for i in items if i["period"] == CURRENT]
 
     def retired_aggregates_page(self, tenant_id: str, dimension: str, limit: int, start_key: dict | None = None) -> tuple[list[dict[str, Any]], dict | None]:
@@ -229,6 +226,10 @@ class MetricsRepository:
             except ConcurrentChange:
                 pass  # nothing was written: the same move again
         return False
+
+    def _aggregates(self, tenant_id: str, dimension: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
+        """The dimension's aggregate items the sort condition selects, from every partition they may be in."""
+        return [_bucket(item) for partition in _aggregate_partitions(tenant_id, dimension) for item in self._query(partition, sort_condition, values)]
 
     def _query(self, partition: str, sort_condition: str, values: dict) -> list[dict[str, Any]]:
         request = {
